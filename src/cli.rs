@@ -1,0 +1,134 @@
+//! The command line: parsing, dispatch, messages and exit codes.
+//!
+//! Exit codes: 0 when all went well, 1 when the site's content has errors (or the disk
+//! failed), 2 for a usage mistake.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Parser, Subcommand};
+
+use crate::error::{Diagnostic, Error};
+use crate::output;
+use crate::report;
+use crate::site::{self, LoadOptions, Site};
+
+#[derive(Debug, Parser)]
+#[command(name = "standings", version, about = "Builds use-case ranking pages of AI models from model data and editorial Markdown.")]
+pub struct Cli {
+    /// The site folder (holding site.yaml, data/, content/).
+    #[arg(long, global = true, default_value = ".")]
+    pub root: PathBuf,
+
+    /// Print only errors.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// Print more about what is done.
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the site into the output folder (public/ by default).
+    Build {
+        /// The output folder; it is replaced only when the build succeeds.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+        /// Publish under this URL instead of site.yaml's base_url (e.g. https://example.com/sub/).
+        #[arg(long)]
+        base_url: Option<String>,
+    },
+}
+
+/// Whether to colour output: only on a terminal, and never under `NO_COLOR`.
+fn use_color() -> bool {
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal()
+}
+
+struct Printer {
+    quiet: bool,
+    verbose: bool,
+    color: bool,
+}
+
+impl Printer {
+    fn diagnostics(&self, root: &std::path::Path, items: &[Diagnostic]) {
+        let shown: Vec<Diagnostic> = items.iter().filter(|d| d.is_error() || !self.quiet).cloned().collect();
+        if !shown.is_empty() {
+            let mut err = std::io::stderr().lock();
+            let _ = write!(err, "{}", report::render(root, &shown, self.color));
+        }
+    }
+
+    fn info(&self, line: &str) {
+        if !self.quiet {
+            eprintln!("{line}");
+        }
+    }
+
+    fn detail(&self, line: &str) {
+        if self.verbose {
+            eprintln!("{line}");
+        }
+    }
+}
+
+/// Runs the command line and returns the process's exit code.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    let printer = Printer {
+        quiet: cli.quiet,
+        verbose: cli.verbose,
+        color: use_color(),
+    };
+    match run(&cli, &printer) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            if let Error::Content(items) = &e {
+                printer.diagnostics(&cli.root, items);
+            }
+            eprintln!("error: {e}");
+            ExitCode::from(match e {
+                Error::Usage(_) | Error::UnsafeOutput { .. } => 2,
+                Error::Content(_) | Error::Io { .. } => 1,
+            })
+        }
+    }
+}
+
+fn run(cli: &Cli, printer: &Printer) -> Result<(), Error> {
+    match &cli.command {
+        Command::Build { output, base_url } => build(cli, printer, output.clone(), base_url.clone()),
+    }
+}
+
+fn build(cli: &Cli, printer: &Printer, output: Option<PathBuf>, base_url: Option<String>) -> Result<(), Error> {
+    let output = output.unwrap_or_else(|| cli.root.join("public"));
+    printer.detail(&format!("loading {}", cli.root.display()));
+    let (site, warnings) = Site::load(&cli.root, &LoadOptions { base_url })?;
+    printer.diagnostics(&cli.root, &warnings);
+    let site = Arc::new(site);
+    let summary = output::publish(&cli.root, &output, |out| site::build(Arc::clone(&site), out))?;
+    printer.info(&format!(
+        "built {} pages, {} files, {} into {} in {} ms",
+        summary.pages,
+        summary.files,
+        crate::input::human_bytes(summary.bytes),
+        output.display(),
+        summary.millis
+    ));
+    Ok(())
+}

@@ -1,0 +1,192 @@
+//! Site settings, read from `site.yaml` at the site root.
+
+use std::path::Path;
+
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+
+use crate::content::QuickStart;
+use crate::data::check_url;
+use crate::error::{Diagnostic, Diagnostics, Location};
+use crate::input::{Origin, SourceFile, parse_yaml};
+
+pub const SETTINGS_FILE: &str = "site.yaml";
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settings {
+    pub title: String,
+    pub description: String,
+    /// Always ends with `/`.
+    pub base_url: String,
+    pub language: String,
+    pub gateway: Option<Gateway>,
+    pub quick_start: Option<QuickStart>,
+    pub call_to_action: Option<CallToAction>,
+    pub prices: Prices,
+    pub footer: Option<String>,
+    /// Whether editors may write raw HTML in Markdown.
+    pub allow_html: bool,
+}
+
+impl Settings {
+    /// The path part of the base URL (`/` or `/sub/path/`): every internal link starts with it.
+    pub fn base_path(&self) -> &str {
+        let after_scheme = self.base_url.split_once("://").map_or(self.base_url.as_str(), |(_, r)| r);
+        after_scheme.find('/').map_or("/", |i| &after_scheme[i..])
+    }
+
+    /// Overrides the base URL (from `--base-url`).
+    pub fn set_base_url(&mut self, url: &str) -> Result<(), String> {
+        check_url(url)?;
+        self.base_url = with_slash(url);
+        Ok(())
+    }
+}
+
+/// Where readers try a model: "Open in <gateway>" links and the quick-start snippet.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Gateway {
+    pub name: String,
+    /// A URL with `{slug}` where the model's gateway slug goes.
+    pub model_url: String,
+}
+
+impl Gateway {
+    pub fn link(&self, slug: &str) -> String {
+        self.model_url.replace("{slug}", slug)
+    }
+}
+
+/// The closing banner of leaderboards.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CallToAction {
+    pub title: String,
+    pub text: String,
+    pub label: String,
+    pub url: String,
+}
+
+/// The metrics that make up "price (input / output)".
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Prices {
+    pub input: String,
+    pub output: String,
+}
+
+impl Default for Prices {
+    fn default() -> Self {
+        Prices {
+            input: "price_input".into(),
+            output: "price_output".into(),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SettingsFile {
+    title: String,
+    #[serde(default)]
+    description: String,
+    base_url: Spanned<String>,
+    #[serde(default = "default_language")]
+    language: String,
+    #[serde(default)]
+    gateway: Option<Spanned<Gateway>>,
+    #[serde(default)]
+    quick_start: Option<QuickStart>,
+    #[serde(default)]
+    call_to_action: Option<Spanned<CallToAction>>,
+    #[serde(default)]
+    prices: Prices,
+    #[serde(default)]
+    footer: Option<String>,
+    #[serde(default)]
+    allow_html: bool,
+}
+
+fn default_language() -> String {
+    "en".into()
+}
+
+fn with_slash(url: &str) -> String {
+    if url.ends_with('/') {
+        url.to_string()
+    } else {
+        format!("{url}/")
+    }
+}
+
+/// Reads `site.yaml`; `None` when it cannot be used (the problem is in `out`).
+pub fn load(root: &Path, out: &mut Diagnostics) -> Option<Settings> {
+    let rel = Path::new(SETTINGS_FILE);
+    if !root.join(rel).is_file() {
+        out.push(Diagnostic::general(format!(
+            "{} has no {SETTINGS_FILE}: is this a site folder? (`standings init <dir>` creates one)",
+            root.display()
+        )));
+        return None;
+    }
+    let file = out.take(SourceFile::read(root, rel))?;
+    let origin = Origin::new(rel, 1);
+    let s: SettingsFile = out.take(parse_yaml(&file.text, &origin))?;
+    let mut url_problem = |url: &str, at: Location| {
+        if let Err(message) = check_url(url) {
+            out.push(Diagnostic::error(at, message));
+        }
+    };
+    url_problem(&s.base_url.value, origin.of(&s.base_url));
+    if let Some(g) = &s.gateway {
+        url_problem(&g.value.link("x"), origin.of(g));
+    }
+    if let Some(c) = &s.call_to_action {
+        url_problem(&c.value.url, origin.of(c));
+    }
+    if !s.language.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') || s.language.is_empty() {
+        out.push(Diagnostic::error(
+            Location::file(rel),
+            format!("`{}` is not a language tag such as `en` or `en-GB`", s.language),
+        ));
+    }
+    Some(Settings {
+        title: s.title,
+        description: s.description,
+        base_url: with_slash(&s.base_url.value),
+        language: s.language,
+        gateway: s.gateway.map(|g| g.value),
+        quick_start: s.quick_start,
+        call_to_action: s.call_to_action.map(|c| c.value),
+        prices: s.prices,
+        footer: s.footer,
+        allow_html: s.allow_html,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(base: &str) -> Settings {
+        Settings {
+            title: "t".into(),
+            description: String::new(),
+            base_url: with_slash(base),
+            language: "en".into(),
+            gateway: None,
+            quick_start: None,
+            call_to_action: None,
+            prices: Prices::default(),
+            footer: None,
+            allow_html: false,
+        }
+    }
+
+    #[test]
+    fn base_path_comes_from_the_base_url() {
+        assert_eq!(settings("https://example.com").base_path(), "/");
+        assert_eq!(settings("https://example.com/sub/path").base_path(), "/sub/path/");
+    }
+}

@@ -1,0 +1,753 @@
+//! The editorial content: use cases (ranking configuration, summary, analyses, prompts, FAQ),
+//! guides and the home page, read from `content/`.
+//!
+//! Structure lives in YAML front matter; prose lives in Markdown and is kept here as
+//! [`Prose`] (text plus where it came from) so that rendering errors point back at the file.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+use walkdir::WalkDir;
+
+use crate::data::{Catalog, check_id};
+use crate::date::Date;
+use crate::error::{Diagnostic, Diagnostics, Location, did_you_mean};
+use crate::input::{Origin, SourceFile, parse_yaml, split_front_matter};
+use crate::rank::{self, FilterMissing, Method, Missing, Op, Scale};
+
+/// Names of the pages every use case has beside its model pages.
+pub const RESERVED_PAGE_NAMES: &[&str] = &["prompts", "faq", "ranking.json", "ranking.csv"];
+
+/// Markdown (or a Markdown fragment) with the place it was written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prose {
+    pub text: String,
+    pub origin: Origin,
+}
+
+impl Prose {
+    fn from_spanned(s: Spanned<String>, origin: &Origin) -> Prose {
+        let at = origin.of(&s);
+        Prose {
+            text: s.value,
+            origin: Origin::new(at.file, at.line),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct UseCase {
+    pub slug: String,
+    pub title: String,
+    pub short_title: String,
+    pub eyebrow: String,
+    pub description: String,
+    pub order: i64,
+    /// The metric the leaderboard leads with.
+    pub headline: String,
+    /// Metric columns of the leaderboard table, after rank, model and provider.
+    pub columns: Vec<String>,
+    pub spec: rank::Spec,
+    /// Why each criterion matters, in the order of `spec.criteria`.
+    pub criterion_notes: Vec<Option<Prose>>,
+    /// Why each filter exists, in the order of `spec.filters`.
+    pub filter_notes: Vec<Option<Prose>>,
+    pub criteria_intro: Option<Prose>,
+    pub summary: Prose,
+    pub updated: Option<Date>,
+    pub analyses: BTreeMap<String, Analysis>,
+    pub prompts: Option<Prompts>,
+    pub faq: Option<Faq>,
+    pub file: PathBuf,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Analysis {
+    pub model: String,
+    pub best_for: Option<Prose>,
+    pub strengths: Vec<Prose>,
+    pub weaknesses: Vec<Prose>,
+    pub body: Prose,
+    pub file: PathBuf,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prompts {
+    pub intro: Prose,
+    pub items: Vec<Prompt>,
+    pub quick_start: Option<QuickStart>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prompt {
+    pub title: String,
+    /// The language the prompt text is highlighted as.
+    pub language: String,
+    pub text: String,
+    pub expected: Prose,
+}
+
+/// A code sample that calls the top pick; `{{ model }}` in the code becomes its gateway slug.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuickStart {
+    pub language: String,
+    pub code: String,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Faq {
+    pub intro: Prose,
+    pub items: Vec<Question>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Question {
+    pub question: Prose,
+    pub answer: Prose,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Guide {
+    pub slug: String,
+    pub title: String,
+    pub description: String,
+    pub models: Vec<String>,
+    pub use_case: Option<String>,
+    pub updated: Option<Date>,
+    pub order: i64,
+    pub body: Prose,
+    pub file: PathBuf,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Home {
+    pub title: Option<String>,
+    pub intro: Option<Prose>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Content {
+    pub home: Home,
+    pub use_cases: Vec<UseCase>,
+    pub guides: Vec<Guide>,
+}
+
+// ----- front matter -------------------------------------------------------------------------
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UseCaseFront {
+    title: String,
+    #[serde(default)]
+    short_title: Option<String>,
+    #[serde(default)]
+    eyebrow: Option<String>,
+    description: String,
+    #[serde(default)]
+    order: i64,
+    headline: Spanned<String>,
+    #[serde(default)]
+    columns: Vec<Spanned<String>>,
+    #[serde(default)]
+    criteria_intro: Option<Spanned<String>>,
+    #[serde(default)]
+    updated: Option<Date>,
+    ranking: Spanned<RankingFront>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RankingFront {
+    #[serde(default)]
+    method: Method,
+    #[serde(default = "default_top")]
+    top: usize,
+    #[serde(default)]
+    criteria: Vec<CriterionFront>,
+    #[serde(default)]
+    filters: Vec<FilterFront>,
+    #[serde(default)]
+    tie_breakers: Vec<Spanned<String>>,
+}
+
+fn default_top() -> usize {
+    5
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CriterionFront {
+    metric: Spanned<String>,
+    #[serde(default)]
+    weight: Option<Spanned<f64>>,
+    #[serde(default)]
+    scale: Scale,
+    #[serde(default)]
+    missing: Missing,
+    #[serde(default)]
+    why: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FilterFront {
+    metric: Spanned<String>,
+    op: Op,
+    value: f64,
+    #[serde(default)]
+    missing: FilterMissing,
+    #[serde(default)]
+    why: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct AnalysisFront {
+    #[serde(default)]
+    best_for: Option<Spanned<String>>,
+    #[serde(default)]
+    strengths: Vec<Spanned<String>>,
+    #[serde(default)]
+    weaknesses: Vec<Spanned<String>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct PromptsFront {
+    #[serde(default)]
+    prompts: Vec<PromptFront>,
+    #[serde(default)]
+    quick_start: Option<QuickStart>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PromptFront {
+    title: String,
+    #[serde(default = "default_prompt_language")]
+    language: String,
+    prompt: String,
+    expected: Spanned<String>,
+}
+
+fn default_prompt_language() -> String {
+    "text".to_string()
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct EmptyFront {}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct GuideFront {
+    title: String,
+    description: String,
+    #[serde(default)]
+    models: Vec<Spanned<String>>,
+    #[serde(default)]
+    use_case: Option<Spanned<String>>,
+    #[serde(default)]
+    updated: Option<Date>,
+    #[serde(default)]
+    order: i64,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct HomeFront {
+    #[serde(default)]
+    title: Option<String>,
+}
+
+// ----- walking folders ----------------------------------------------------------------------
+
+/// Files directly or deeply under `dir` with one of `exts` (any file when `exts` is empty), sorted, as paths relative to
+/// `root`. Symbolic links are never followed (a link could pull in files from outside the
+/// site); each one is reported. Hidden files and editors' backup files are skipped.
+pub fn files_in(root: &Path, dir: &Path, exts: &[&str], out: &mut Diagnostics) -> Vec<PathBuf> {
+    let full = root.join(dir);
+    if !full.is_dir() {
+        return Vec::new();
+    }
+    let mut files = Vec::new();
+    for entry in WalkDir::new(&full).follow_links(false).sort_by_file_name() {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                out.push(Diagnostic::error(Location::file(dir), format!("cannot read the folder: {e}")));
+                continue;
+            }
+        };
+        let rel = entry.path().strip_prefix(root).unwrap_or(entry.path()).to_path_buf();
+        let name = entry.file_name().to_string_lossy();
+        if entry.depth() > 0 && is_ignored(&name) {
+            continue;
+        }
+        if entry.path_is_symlink() {
+            out.push(Diagnostic::error(
+                Location::file(&rel),
+                "this is a symbolic link; links are not followed, so that no file from outside the site is published",
+            ).with_help("replace the link with the file itself"));
+            continue;
+        }
+        let ext = entry.path().extension().and_then(|e| e.to_str()).unwrap_or_default();
+        if entry.file_type().is_file() && (exts.is_empty() || exts.contains(&ext)) {
+            files.push(rel);
+        }
+    }
+    files
+}
+
+/// Hidden files, and the temporary and backup files editors leave behind.
+pub fn is_ignored(name: &str) -> bool {
+    name.starts_with('.') || name.starts_with('#') || name.ends_with('~') || name.ends_with(".swp") || name.ends_with(".tmp")
+}
+
+fn read_doc<T: serde::de::DeserializeOwned + Default>(
+    root: &Path,
+    rel: &Path,
+    out: &mut Diagnostics,
+) -> Option<(T, Prose)> {
+    let file = out.take(SourceFile::read(root, rel))?;
+    let doc = out.take(split_front_matter(&file))?;
+    let front = if doc.yaml.trim().is_empty() {
+        T::default()
+    } else {
+        out.take(parse_yaml(doc.yaml, &doc.yaml_origin))?
+    };
+    Some((
+        front,
+        Prose {
+            text: doc.body.to_string(),
+            origin: doc.body_origin,
+        },
+    ))
+}
+
+/// Like `read_doc`, for front matter that has required fields.
+fn read_required<T: serde::de::DeserializeOwned>(
+    root: &Path,
+    rel: &Path,
+    out: &mut Diagnostics,
+) -> Option<(T, Prose, Origin)> {
+    let file = out.take(SourceFile::read(root, rel))?;
+    let doc = out.take(split_front_matter(&file))?;
+    if doc.yaml.is_empty() {
+        out.push(
+            Diagnostic::error(Location::file(rel), "this file needs YAML front matter between `---` lines")
+                .with_help("see docs/authoring.md for the fields"),
+        );
+        return None;
+    }
+    let front = out.take(parse_yaml(doc.yaml, &doc.yaml_origin))?;
+    Some((
+        front,
+        Prose {
+            text: doc.body.to_string(),
+            origin: doc.body_origin,
+        },
+        doc.yaml_origin,
+    ))
+}
+
+// ----- loading ------------------------------------------------------------------------------
+
+/// Loads `content/` under `root`, checking every id against the catalog.
+pub fn load(root: &Path, catalog: &Catalog, out: &mut Diagnostics) -> Content {
+    let use_cases: Vec<UseCase> = use_case_dirs(root, out)
+        .into_iter()
+        .filter_map(|(slug, dir)| load_use_case(root, &slug, &dir, catalog, out))
+        .collect();
+    let guides = load_guides(root, catalog, &use_cases, out);
+    let home = load_home(root, out);
+    let mut content = Content {
+        home,
+        use_cases,
+        guides,
+    };
+    content.use_cases.sort_by(|a, b| a.order.cmp(&b.order).then_with(|| a.slug.cmp(&b.slug)));
+    content.guides.sort_by(|a, b| a.order.cmp(&b.order).then_with(|| a.slug.cmp(&b.slug)));
+    content
+}
+
+fn load_home(root: &Path, out: &mut Diagnostics) -> Home {
+    let rel = Path::new("content/index.md");
+    if !root.join(rel).is_file() {
+        return Home {
+            title: None,
+            intro: None,
+        };
+    }
+    match read_doc::<HomeFront>(root, rel, out) {
+        Some((front, body)) => Home {
+            title: front.title,
+            intro: Some(body),
+        },
+        None => Home {
+            title: None,
+            intro: None,
+        },
+    }
+}
+
+fn use_case_dirs(root: &Path, out: &mut Diagnostics) -> Vec<(String, PathBuf)> {
+    let base = Path::new("content/use-cases");
+    let Ok(read) = fs::read_dir(root.join(base)) else {
+        return Vec::new();
+    };
+    let mut dirs: Vec<(String, PathBuf)> = Vec::new();
+    for entry in read.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let rel = base.join(&name);
+        if is_ignored(&name) {
+            continue;
+        }
+        let Ok(kind) = entry.file_type() else { continue };
+        if kind.is_symlink() {
+            out.push(Diagnostic::error(
+                Location::file(&rel),
+                "this is a symbolic link; links are not followed, so that no file from outside the site is published",
+            ));
+        } else if kind.is_dir() {
+            match check_id(&name) {
+                Ok(()) => dirs.push((name, rel)),
+                Err(message) => out.push(Diagnostic::error(Location::file(&rel), format!("use-case folder name: {message}"))),
+            }
+        } else {
+            out.push(Diagnostic::error(
+                Location::file(&rel),
+                "content/use-cases/ holds one folder per use case; this file belongs inside one",
+            ));
+        }
+    }
+    dirs.sort();
+    dirs
+}
+
+const USE_CASE_FILES: &[&str] = &["index.md", "prompts.md", "faq.md", "analysis"];
+
+fn load_use_case(root: &Path, slug: &str, dir: &Path, catalog: &Catalog, out: &mut Diagnostics) -> Option<UseCase> {
+    report_stray_files(root, dir, out);
+    let index = dir.join("index.md");
+    if !root.join(&index).is_file() {
+        out.push(
+            Diagnostic::error(Location::file(dir), format!("the use case `{slug}` has no index.md"))
+                .with_help("create index.md with the ranking configuration (see docs/authoring.md)"),
+        );
+        return None;
+    }
+    let (front, summary, origin) = read_required::<UseCaseFront>(root, &index, out)?;
+    let (spec, criterion_notes, filter_notes) = resolve_ranking(front.ranking, &origin, catalog, out);
+    let headline = metric_ref(front.headline, &origin, catalog, out);
+    let columns = front
+        .columns
+        .into_iter()
+        .map(|c| metric_ref(c, &origin, catalog, out))
+        .collect();
+    Some(UseCase {
+        slug: slug.to_string(),
+        short_title: front.short_title.unwrap_or_else(|| front.title.clone()),
+        title: front.title,
+        eyebrow: front.eyebrow.unwrap_or_else(|| "Use-case ranking".to_string()),
+        description: front.description,
+        order: front.order,
+        headline,
+        columns,
+        spec,
+        criterion_notes,
+        filter_notes,
+        criteria_intro: front.criteria_intro.map(|p| Prose::from_spanned(p, &origin)),
+        summary,
+        updated: front.updated,
+        analyses: load_analyses(root, dir, catalog, out),
+        prompts: load_prompts(root, &dir.join("prompts.md"), out),
+        faq: load_faq(root, &dir.join("faq.md"), out),
+        file: index,
+    })
+}
+
+/// A misspelt file name (`promts.md`) would otherwise be silently ignored.
+fn report_stray_files(root: &Path, dir: &Path, out: &mut Diagnostics) {
+    let Ok(read) = fs::read_dir(root.join(dir)) else { return };
+    let mut names: Vec<String> = read.flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    for name in names {
+        if is_ignored(&name) || USE_CASE_FILES.contains(&name.as_str()) {
+            continue;
+        }
+        let d = Diagnostic::error(
+            Location::file(dir.join(&name)),
+            format!("`{name}` is not a file of a use case (index.md, prompts.md, faq.md, analysis/)"),
+        );
+        out.push(match did_you_mean(&name, USE_CASE_FILES.iter().copied()) {
+            Some(help) => d.with_help(help),
+            None => d,
+        });
+    }
+}
+
+fn metric_ref(s: Spanned<String>, origin: &Origin, catalog: &Catalog, out: &mut Diagnostics) -> String {
+    if !catalog.metrics.contains_key(&s.value) {
+        out.push(catalog.unknown("metric", &s.value, origin.of(&s)));
+    }
+    s.value
+}
+
+type Resolved = (rank::Spec, Vec<Option<Prose>>, Vec<Option<Prose>>);
+
+fn resolve_ranking(front: Spanned<RankingFront>, origin: &Origin, catalog: &Catalog, out: &mut Diagnostics) -> Resolved {
+    let at = origin.of(&front);
+    let r = front.value;
+    let better = |m: &str| catalog.metrics.get(m).map_or(rank::Better::Higher, |d| d.better);
+    let mut criteria = Vec::new();
+    let mut criterion_notes = Vec::new();
+    for c in r.criteria {
+        let metric = metric_ref(c.metric.clone(), origin, catalog, out);
+        let weight = match (&c.weight, r.method) {
+            (Some(w), _) => {
+                if !(w.value > 0.0) {
+                    out.push(Diagnostic::error(
+                        origin.of(w),
+                        format!("the weight of `{metric}` is {}; weights must be greater than 0", w.value),
+                    ));
+                }
+                w.value
+            }
+            (None, Method::Weighted) => {
+                out.push(Diagnostic::error(origin.of(&c.metric), format!("the criterion `{metric}` has no weight")));
+                0.0
+            }
+            (None, Method::Ordered) => 0.0,
+        };
+        criteria.push(rank::Criterion {
+            better: better(&metric),
+            metric,
+            weight,
+            scale: c.scale,
+            missing: c.missing,
+        });
+        criterion_notes.push(c.why.map(|w| Prose::from_spanned(w, origin)));
+    }
+    let mut filters = Vec::new();
+    let mut filter_notes = Vec::new();
+    for f in r.filters {
+        filters.push(rank::Filter {
+            metric: metric_ref(f.metric, origin, catalog, out),
+            op: f.op,
+            value: f.value,
+            missing: f.missing,
+        });
+        filter_notes.push(f.why.map(|w| Prose::from_spanned(w, origin)));
+    }
+    let tie_breakers = r
+        .tie_breakers
+        .into_iter()
+        .map(|t| {
+            let metric = metric_ref(t, origin, catalog, out);
+            rank::TieBreaker {
+                better: better(&metric),
+                metric,
+            }
+        })
+        .collect();
+    let spec = rank::Spec {
+        method: r.method,
+        criteria,
+        filters,
+        tie_breakers,
+        top: r.top,
+    };
+    if spec.top == 0 {
+        out.push(Diagnostic::error(at.clone(), "`top` must be at least 1"));
+    }
+    if let Err(e @ (rank::RankError::WeightSum { .. } | rank::RankError::NoCriteria)) = rank::check_spec(&spec) {
+        out.push(Diagnostic::error(at, e.to_string()).with_help("the weights of a weighted ranking are percentages and must add up to exactly 100"));
+    }
+    (spec, criterion_notes, filter_notes)
+}
+
+fn load_analyses(root: &Path, dir: &Path, catalog: &Catalog, out: &mut Diagnostics) -> BTreeMap<String, Analysis> {
+    let mut analyses = BTreeMap::new();
+    for rel in files_in(root, &dir.join("analysis"), &["md"], out) {
+        let model = rel.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        if !catalog.models.contains_key(&model) {
+            out.push(catalog.unknown("model", &model, Location::file(&rel)).with_help(
+                did_you_mean(&model, catalog.models.keys().map(String::as_str))
+                    .map_or("name analysis files after a model id from data/models/".to_string(), |h| h),
+            ));
+            continue;
+        }
+        let Some((front, body)) = read_doc::<AnalysisFront>(root, &rel, out) else {
+            continue;
+        };
+        let origin = Origin::new(&rel, 2);
+        let list = |items: Vec<Spanned<String>>| items.into_iter().map(|s| Prose::from_spanned(s, &origin)).collect();
+        analyses.insert(
+            model.clone(),
+            Analysis {
+                model,
+                best_for: front.best_for.map(|s| Prose::from_spanned(s, &origin)),
+                strengths: list(front.strengths),
+                weaknesses: list(front.weaknesses),
+                body,
+                file: rel,
+            },
+        );
+    }
+    analyses
+}
+
+fn load_prompts(root: &Path, rel: &Path, out: &mut Diagnostics) -> Option<Prompts> {
+    if !root.join(rel).is_file() {
+        return None;
+    }
+    let (front, intro) = read_doc::<PromptsFront>(root, rel, out)?;
+    let origin = Origin::new(rel, 2);
+    let items = front
+        .prompts
+        .into_iter()
+        .map(|p| Prompt {
+            title: p.title,
+            language: p.language,
+            text: p.prompt,
+            expected: Prose::from_spanned(p.expected, &origin),
+        })
+        .collect();
+    Some(Prompts {
+        intro,
+        items,
+        quick_start: front.quick_start,
+    })
+}
+
+fn load_faq(root: &Path, rel: &Path, out: &mut Diagnostics) -> Option<Faq> {
+    if !root.join(rel).is_file() {
+        return None;
+    }
+    let (_, body) = read_doc::<EmptyFront>(root, rel, out)?;
+    let (intro, items) = split_questions(&body);
+    if items.is_empty() {
+        out.push(
+            Diagnostic::error(Location::file(rel), "the FAQ has no questions")
+                .with_help("write each question as a `## ` heading, with its answer below it"),
+        );
+    }
+    Some(Faq { intro, items })
+}
+
+/// Splits a FAQ body at its level-2 headings: each heading is a question, the text up to the
+/// next one its answer. Headings inside code blocks do not count, because the Markdown parser
+/// finds them.
+pub fn split_questions(body: &Prose) -> (Prose, Vec<Question>) {
+    let text = &body.text;
+    let mut headings: Vec<(std::ops::Range<usize>, std::ops::Range<usize>)> = Vec::new();
+    let mut current: Option<(usize, usize)> = None;
+    for (event, range) in Parser::new(text).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Heading { level: HeadingLevel::H2, .. }) => current = Some((range.start, range.end)),
+            Event::End(TagEnd::Heading(HeadingLevel::H2)) => {
+                if let Some((start, end)) = current.take() {
+                    let line = &text[start..end];
+                    let inner_start = start + line.find(|c: char| c != '#' && c != ' ').unwrap_or(0);
+                    let inner_end = start + line.trim_end().trim_end_matches('#').trim_end().len();
+                    headings.push((start..end, inner_start..inner_end.max(inner_start)));
+                }
+            }
+            _ => {}
+        }
+    }
+    let slice = |range: std::ops::Range<usize>| Prose {
+        text: text[range.clone()].to_string(),
+        origin: Origin::new(&body.origin.file, body.origin.line + text[..range.start].matches('\n').count()),
+    };
+    let intro_end = headings.first().map_or(text.len(), |(h, _)| h.start);
+    let items = headings
+        .iter()
+        .enumerate()
+        .map(|(i, (heading, inner))| {
+            let end = headings.get(i + 1).map_or(text.len(), |(h, _)| h.start);
+            Question {
+                question: slice(inner.clone()),
+                answer: slice(heading.end..end),
+            }
+        })
+        .collect();
+    (slice(0..intro_end), items)
+}
+
+fn load_guides(root: &Path, catalog: &Catalog, use_cases: &[UseCase], out: &mut Diagnostics) -> Vec<Guide> {
+    let mut guides = Vec::new();
+    for rel in files_in(root, Path::new("content/guides"), &["md"], out) {
+        let slug = rel.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        if let Err(message) = check_id(&slug) {
+            out.push(Diagnostic::error(Location::file(&rel), format!("guide file name: {message}")));
+            continue;
+        }
+        let Some((front, body, origin)) = read_required::<GuideFront>(root, &rel, out) else {
+            continue;
+        };
+        let models = front
+            .models
+            .into_iter()
+            .filter_map(|m| {
+                let known = catalog.models.contains_key(&m.value);
+                if !known {
+                    out.push(catalog.unknown("model", &m.value, origin.of(&m)));
+                }
+                known.then_some(m.value)
+            })
+            .collect();
+        let use_case = front.use_case.and_then(|u| {
+            let known = use_cases.iter().any(|c| c.slug == u.value);
+            if !known {
+                let d = Diagnostic::error(origin.of(&u), format!("unknown use case `{}`", u.value));
+                out.push(match did_you_mean(&u.value, use_cases.iter().map(|c| c.slug.as_str())) {
+                    Some(help) => d.with_help(help),
+                    None => d,
+                });
+            }
+            known.then_some(u.value)
+        });
+        guides.push(Guide {
+            slug,
+            title: front.title,
+            description: front.description,
+            models,
+            use_case,
+            updated: front.updated,
+            order: front.order,
+            body,
+            file: rel,
+        });
+    }
+    guides
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn faq_splits_at_level_two_headings() {
+        let body = Prose {
+            text: "Intro.\n\n## Why?\n\nBecause.\n\n```md\n## not a question\n```\n\n## How?\nLike this.\n".into(),
+            origin: Origin::new("content/use-cases/x/faq.md", 3),
+        };
+        let (intro, items) = split_questions(&body);
+        assert_eq!(intro.text.trim(), "Intro.");
+        assert_eq!(items.len(), 2);
+        assert_eq!(items[0].question.text, "Why?");
+        assert_eq!(items[0].question.origin.line, 5);
+        assert!(items[0].answer.text.contains("## not a question"));
+        assert_eq!(items[1].question.text, "How?");
+        assert_eq!(items[1].answer.text.trim(), "Like this.");
+    }
+}

@@ -1,0 +1,185 @@
+//! How a figure is written, from its metric's definition.
+//!
+//! Every figure on every page (tables, prose, charts' labels) goes through [`Format::value`],
+//! so one model's throughput cannot read 64 in a table and 63 in a sentence.
+
+use serde::Deserialize;
+
+pub const NOT_AVAILABLE: &str = "not available";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Style {
+    /// A plain number with fixed decimals: `59.1`, `0.939`.
+    #[default]
+    Number,
+    /// A figure already in percent: `60.6%`.
+    Percent,
+    /// A token count, shortened: `1M`, `400K`, `65K`.
+    Tokens,
+    /// US dollars, as prices are written: `$5`, `$2.50`, `$0.175`.
+    Usd,
+}
+
+/// A metric's display format, as written in `data/metrics.yaml`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Format {
+    #[serde(default)]
+    pub style: Style,
+    /// Decimals shown (the most shown, for `usd` and `tokens`).
+    #[serde(default)]
+    pub decimals: Option<u8>,
+    /// Text after the number, such as ` tok/s` or ` s`.
+    #[serde(default)]
+    pub suffix: String,
+}
+
+impl Format {
+    fn decimals(&self) -> usize {
+        let default = match self.style {
+            Style::Number | Style::Percent => 1,
+            Style::Tokens => 2,
+            Style::Usd => 3,
+        };
+        usize::from(self.decimals.unwrap_or(default).min(12))
+    }
+
+    /// Writes a value the way this metric is always written.
+    pub fn value(&self, v: f64) -> String {
+        let sign = if v < 0.0 { "-" } else { "" };
+        let a = v.abs();
+        let body = match self.style {
+            Style::Number => format!("{a:.*}", self.decimals()),
+            Style::Percent => format!("{a:.*}%", self.decimals()),
+            Style::Tokens => tokens(a, self.decimals()),
+            Style::Usd => format!("${}", money(a, self.decimals())),
+        };
+        format!("{sign}{body}{}", self.suffix)
+    }
+
+    /// Writes an optional value, with "not available" for a missing one.
+    pub fn figure(&self, v: Option<f64>) -> String {
+        v.map_or_else(|| NOT_AVAILABLE.to_string(), |v| self.value(v))
+    }
+
+    /// The unit in which differences on this metric are counted: percentage points for
+    /// percentages, the suffix for the rest.
+    pub fn difference(&self, d: f64) -> String {
+        let a = d.abs();
+        match self.style {
+            Style::Percent => format!("{a:.*} percentage points", self.decimals()),
+            Style::Number if self.suffix.is_empty() => {
+                let n = format!("{a:.*}", self.decimals());
+                let unit = if n == "1" { "point" } else { "points" };
+                format!("{n} {unit}")
+            }
+            _ => Format {
+                style: self.style,
+                decimals: self.decimals,
+                suffix: self.suffix.clone(),
+            }
+            .value(a),
+        }
+    }
+}
+
+/// `1M`, `1.05M`, `400K`, `65.5K`, `999`.
+fn tokens(a: f64, decimals: usize) -> String {
+    let (scaled, unit) = if a >= 1_000_000.0 {
+        (a / 1_000_000.0, "M")
+    } else if a >= 1_000.0 {
+        (a / 1_000.0, "K")
+    } else {
+        (a, "")
+    };
+    format!("{}{unit}", trim_zeros(format!("{scaled:.decimals$}")))
+}
+
+/// Whole amounts without decimals; others with at least two (cents) and at most `max`.
+fn money(a: f64, max: usize) -> String {
+    if a.fract() == 0.0 {
+        return format!("{a:.0}");
+    }
+    let text = trim_zeros(format!("{a:.*}", max.max(2)));
+    match text.split_once('.') {
+        Some((_, frac)) if frac.len() < 2 => format!("{text}0"),
+        _ => text,
+    }
+}
+
+fn trim_zeros(text: String) -> String {
+    if !text.contains('.') {
+        return text;
+    }
+    text.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// A relative difference in plain words: `~60% lower`, `~3× higher`.
+pub fn relative(a: f64, b: f64) -> Option<String> {
+    if b == 0.0 || !a.is_finite() || !b.is_finite() {
+        return None;
+    }
+    let ratio = a / b;
+    let direction = if a < b { "lower" } else { "higher" };
+    if ratio >= 2.0 {
+        return Some(format!("~{}× higher", trim_zeros(format!("{ratio:.1}"))));
+    }
+    let pct = ((ratio - 1.0).abs() * 100.0).round();
+    Some(format!("~{pct:.0}% {direction}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn f(style: Style, decimals: Option<u8>, suffix: &str) -> Format {
+        Format {
+            style,
+            decimals,
+            suffix: suffix.into(),
+        }
+    }
+
+    #[test]
+    fn numbers_keep_their_decimals() {
+        assert_eq!(f(Style::Number, Some(1), "").value(59.1), "59.1");
+        assert_eq!(f(Style::Number, Some(1), " tok/s").value(64.0), "64.0 tok/s");
+        assert_eq!(f(Style::Number, Some(1), " tok/s").value(142.7), "142.7 tok/s");
+        assert_eq!(f(Style::Number, Some(3), "").value(0.939), "0.939");
+        assert_eq!(f(Style::Percent, None, "").value(60.6), "60.6%");
+    }
+
+    #[test]
+    fn token_counts_are_shortened() {
+        let t = f(Style::Tokens, None, "");
+        assert_eq!(t.value(1_000_000.0), "1M");
+        assert_eq!(t.value(400_000.0), "400K");
+        assert_eq!(t.value(65_000.0), "65K");
+        assert_eq!(t.value(1_048_576.0), "1.05M");
+        assert_eq!(t.value(512.0), "512");
+    }
+
+    #[test]
+    fn prices_read_like_prices() {
+        let usd = f(Style::Usd, None, "");
+        assert_eq!(usd.value(5.0), "$5");
+        assert_eq!(usd.value(2.5), "$2.50");
+        assert_eq!(usd.value(0.175), "$0.175");
+        assert_eq!(usd.value(1.75), "$1.75");
+        assert_eq!(usd.figure(None), "not available");
+    }
+
+    #[test]
+    fn differences_use_points_or_the_unit() {
+        assert_eq!(f(Style::Number, Some(1), "").difference(-3.6), "3.6 points");
+        assert_eq!(
+            f(Style::Percent, Some(1), "").difference(9.1),
+            "9.1 percentage points"
+        );
+        assert_eq!(f(Style::Number, Some(1), " tok/s").difference(78.7), "78.7 tok/s");
+        assert_eq!(relative(2.0, 5.0).as_deref(), Some("~60% lower"));
+        assert_eq!(relative(142.7, 64.0).as_deref(), Some("~2.2× higher"));
+        assert_eq!(relative(1.0, 0.0), None);
+    }
+}

@@ -1,0 +1,328 @@
+//! Reading source files safely: size limits, UTF-8, front matter and YAML with locations.
+//!
+//! Every location handed out here is in the coordinates of the whole file, so a YAML error in
+//! front matter or a bad value in a data file points at the line an editor sees.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use serde::de::DeserializeOwned;
+use serde_saphyr::{Budget, Options, Spanned};
+
+use crate::error::{Diagnostic, Location};
+
+/// No source file of a site comes near this size; a larger one is a mistake (or an attack)
+/// and is refused before it is read into memory.
+pub const MAX_FILE_BYTES: u64 = 2 * 1024 * 1024;
+
+/// A file of the site, read and checked, with its path relative to the site root.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    pub path: PathBuf,
+    pub text: String,
+}
+
+impl SourceFile {
+    /// Reads `rel` under `root`, refusing files that are too large or not UTF-8.
+    pub fn read(root: &Path, rel: &Path) -> Result<SourceFile, Diagnostic> {
+        let full = root.join(rel);
+        let here = Location::file(rel);
+        let meta = fs::metadata(&full)
+            .map_err(|e| Diagnostic::error(here.clone(), format!("cannot read the file: {e}")))?;
+        if meta.len() > MAX_FILE_BYTES {
+            return Err(Diagnostic::error(
+                here,
+                format!(
+                    "the file is {}, larger than the {} limit for a source file",
+                    human_bytes(meta.len()),
+                    human_bytes(MAX_FILE_BYTES)
+                ),
+            ));
+        }
+        let bytes = fs::read(&full)
+            .map_err(|e| Diagnostic::error(here.clone(), format!("cannot read the file: {e}")))?;
+        let text = String::from_utf8(bytes).map_err(|e| not_utf8(rel, e.as_bytes(), e.utf8_error()))?;
+        let text = match text.strip_prefix('\u{feff}') {
+            Some(rest) => rest.to_string(),
+            None => text,
+        };
+        Ok(SourceFile {
+            path: rel.to_path_buf(),
+            text,
+        })
+    }
+}
+
+fn not_utf8(rel: &Path, bytes: &[u8], error: std::str::Utf8Error) -> Diagnostic {
+    let valid = &bytes[..error.valid_up_to()];
+    let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
+    let line_start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
+    let column = String::from_utf8_lossy(&valid[line_start..]).chars().count() + 1;
+    Diagnostic::error(
+        Location::new(rel, line, column),
+        "the file is not valid UTF-8 text; save it as UTF-8",
+    )
+}
+
+pub fn human_bytes(n: u64) -> String {
+    const MIB: f64 = 1024.0 * 1024.0;
+    if n >= 1024 * 1024 {
+        format!("{:.1} MiB", n as f64 / MIB)
+    } else if n >= 1024 {
+        format!("{:.1} KiB", n as f64 / 1024.0)
+    } else {
+        format!("{n} bytes")
+    }
+}
+
+/// Where a piece of text sits in its file: used to turn positions inside that text
+/// (a YAML document, a Markdown body) back into file positions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    pub file: PathBuf,
+    /// The 1-based line of the file on which the text starts.
+    pub line: usize,
+}
+
+impl Origin {
+    pub fn new(file: impl Into<PathBuf>, line: usize) -> Self {
+        Origin {
+            file: file.into(),
+            line,
+        }
+    }
+
+    /// A position given relative to the text (1-based line and column).
+    pub fn at(&self, line: usize, column: usize) -> Location {
+        Location::new(&self.file, self.line + line.max(1) - 1, column)
+    }
+
+    /// The location of a value read with [`Spanned`].
+    pub fn of<T>(&self, spanned: &Spanned<T>) -> Location {
+        let l = spanned.referenced;
+        if l.line() == 0 {
+            return Location::file(&self.file);
+        }
+        self.at(l.line() as usize, l.column() as usize)
+    }
+
+    pub fn error(&self, line: usize, column: usize, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::error(self.at(line, column), message)
+    }
+}
+
+/// A Markdown file split into its YAML front matter and its body.
+#[derive(Debug, Clone)]
+pub struct Document<'a> {
+    /// Front matter, without its fences; empty when the file has none.
+    pub yaml: &'a str,
+    pub yaml_origin: Origin,
+    pub body: &'a str,
+    pub body_origin: Origin,
+}
+
+/// Splits `---` fenced front matter from the Markdown body.
+pub fn split_front_matter<'a>(file: &'a SourceFile) -> Result<Document<'a>, Diagnostic> {
+    let text = file.text.as_str();
+    let Some(after_open) = strip_fence(text) else {
+        return Ok(Document {
+            yaml: "",
+            yaml_origin: Origin::new(&file.path, 1),
+            body: text,
+            body_origin: Origin::new(&file.path, 1),
+        });
+    };
+    let yaml_start = text.len() - after_open.len();
+    let mut offset = yaml_start;
+    let mut line = 2;
+    for raw in after_open.split_inclusive('\n') {
+        if raw.trim_end() == "---" {
+            let body_start = offset + raw.len();
+            return Ok(Document {
+                yaml: &text[yaml_start..offset],
+                yaml_origin: Origin::new(&file.path, 2),
+                body: &text[body_start..],
+                body_origin: Origin::new(&file.path, line + 1),
+            });
+        }
+        offset += raw.len();
+        line += 1;
+    }
+    Err(Diagnostic::error(
+        Location::file(&file.path),
+        "the front matter opened with `---` on line 1 is never closed",
+    )
+    .with_help("end the front matter with a line holding only `---`"))
+}
+
+fn strip_fence(text: &str) -> Option<&str> {
+    let rest = text.strip_prefix("---")?;
+    let rest = rest.trim_start_matches([' ', '\t']);
+    rest.strip_prefix("\r\n").or_else(|| rest.strip_prefix('\n'))
+}
+
+/// Limits that keep a hostile file (an alias "billion laughs", a deep nest) from exhausting
+/// memory or time: a real site's files stay far below them.
+fn yaml_options() -> Options {
+    let mut budget = Budget::default();
+    budget.max_events = 200_000;
+    budget.max_aliases = 1_000;
+    budget.max_anchors = 1_000;
+    budget.max_depth = 64;
+    budget.max_nodes = 200_000;
+    let mut options = Options::default();
+    options.budget = Some(budget);
+    options.alias_limits.max_total_replayed_events = 100_000;
+    options
+}
+
+/// Parses YAML into `T`, turning errors into diagnostics at the right place of the file.
+pub fn parse_yaml<T: DeserializeOwned>(yaml: &str, origin: &Origin) -> Result<T, Diagnostic> {
+    // An empty document is an empty mapping: a file with no settings yet is not an error.
+    let source = if yaml.trim().is_empty() { "{}" } else { yaml };
+    serde_saphyr::from_str_with_options(source, yaml_options()).map_err(|e| yaml_diagnostic(&e, origin))
+}
+
+fn yaml_diagnostic(error: &serde_saphyr::Error, origin: &Origin) -> Diagnostic {
+    use serde_saphyr::MessageFormatter;
+    let formatter = serde_saphyr::DefaultMessageFormatter;
+    let message = formatter.format_message(error.without_snippet()).into_owned();
+    let location = match error.location() {
+        Some(l) if l.line() > 0 => origin.at(l.line() as usize, l.column() as usize),
+        _ => Location::file(&origin.file),
+    };
+    let help = suggestion_for(&message);
+    let diagnostic = Diagnostic::error(location, clean_message(&message));
+    match help {
+        Some(help) => diagnostic.with_help(help),
+        None => diagnostic,
+    }
+}
+
+/// serde's "unknown field `wieght`, expected one of `metric`, `weight`" names the valid
+/// fields; pick the nearest one for a "did you mean".
+fn suggestion_for(message: &str) -> Option<String> {
+    let rest = message.strip_prefix("unknown field `")?;
+    let (field, rest) = rest.split_once('`')?;
+    let expected = rest.split_once("expected ")?.1;
+    let known: Vec<&str> = expected
+        .trim_start_matches("one of ")
+        .split(", ")
+        .map(|s| s.trim_matches('`'))
+        .collect();
+    crate::error::did_you_mean(field, known)
+}
+
+fn clean_message(message: &str) -> String {
+    if message.starts_with("duplicate mapping key") {
+        let key = message
+            .trim_start_matches("duplicate mapping key: ")
+            .split(',')
+            .next()
+            .unwrap_or_default();
+        return format!("the key `{key}` appears twice in this mapping");
+    }
+    if message.contains("budget") || message.contains("Budget") {
+        return format!(
+            "the YAML is too large or uses too many aliases to be read safely ({message})"
+        );
+    }
+    message.to_string()
+}
+
+/// A YAML mapping read in file order with the location of every key, so that a bad id is
+/// reported on its own line.
+#[derive(Debug, Clone)]
+pub struct Entries<V>(pub Vec<(Spanned<String>, V)>);
+
+impl<V> Default for Entries<V> {
+    fn default() -> Self {
+        Entries(Vec::new())
+    }
+}
+
+impl<'de, V: serde::Deserialize<'de>> serde::Deserialize<'de> for Entries<V> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visit<V>(std::marker::PhantomData<V>);
+        impl<'de, V: serde::Deserialize<'de>> serde::de::Visitor<'de> for Visit<V> {
+            type Value = Entries<V>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a mapping")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut entries = Vec::new();
+                while let Some(entry) = map.next_entry()? {
+                    entries.push(entry);
+                }
+                Ok(Entries(entries))
+            }
+            fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+                Ok(Entries(Vec::new()))
+            }
+        }
+        deserializer.deserialize_map(Visit(std::marker::PhantomData))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    fn source(text: &str) -> SourceFile {
+        SourceFile {
+            path: PathBuf::from("content/x.md"),
+            text: text.to_string(),
+        }
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Front {
+        title: String,
+        #[serde(default)]
+        weight: Option<f64>,
+    }
+
+    #[test]
+    fn front_matter_errors_point_at_the_file_line() {
+        let file = source("---\ntitle: A\nweight: heavy\n---\nBody\n");
+        let doc = split_front_matter(&file).unwrap();
+        assert_eq!(doc.body, "Body\n");
+        assert_eq!(doc.body_origin.line, 5);
+        let err = parse_yaml::<Front>(doc.yaml, &doc.yaml_origin).unwrap_err();
+        let location = err.location.unwrap();
+        assert_eq!((location.line, location.column), (3, 9));
+    }
+
+    #[test]
+    fn unclosed_front_matter_is_reported() {
+        let file = source("---\ntitle: A\nBody\n");
+        let err = split_front_matter(&file).unwrap_err();
+        assert!(err.message.contains("never closed"), "{}", err.message);
+    }
+
+    #[test]
+    fn misspelt_keys_get_a_suggestion() {
+        let origin = Origin::new("site.yaml", 1);
+        let err = parse_yaml::<Front>("title: A\nwieght: 3\n", &origin).unwrap_err();
+        assert_eq!(err.help.as_deref(), Some("did you mean `weight`?"));
+        assert_eq!(err.location.unwrap().line, 2);
+    }
+
+    #[test]
+    fn entries_keep_key_locations() {
+        let origin = Origin::new("data/metrics.yaml", 1);
+        let e: Entries<u32> = parse_yaml("a: 1\nb: 2\n", &origin).unwrap();
+        assert_eq!(e.0[1].0.value, "b");
+        assert_eq!(origin.of(&e.0[1].0).line, 2);
+    }
+
+    #[test]
+    fn a_file_without_front_matter_is_all_body() {
+        let file = source("# Title\n");
+        let doc = split_front_matter(&file).unwrap();
+        assert_eq!(doc.yaml, "");
+        assert_eq!(doc.body, "# Title\n");
+    }
+}

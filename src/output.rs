@@ -1,0 +1,218 @@
+//! Writing the built site without ever losing the previous one.
+//!
+//! A build writes into a fresh folder beside the output folder and swaps it in only when
+//! everything succeeded, so a failed build leaves the published `public/` exactly as it was.
+//! The output folder is refused when it is, contains, or sits inside the site's sources.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use crate::content::files_in;
+use crate::error::{Diagnostics, Error};
+
+/// Where rendered files go: a folder on disk, or memory (for `check` and `serve`).
+pub trait Output: Sync {
+    /// Writes one file; `path` is relative to the site's output root and uses `/`.
+    fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()>;
+}
+
+/// Writes into a folder, creating subfolders as needed.
+pub struct DirOutput {
+    dir: PathBuf,
+}
+
+impl DirOutput {
+    pub fn new(dir: impl Into<PathBuf>) -> Self {
+        DirOutput { dir: dir.into() }
+    }
+}
+
+impl Output for DirOutput {
+    fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+        let full = self.dir.join(path);
+        if let Some(parent) = full.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        // One write call on a buffer as large as the file avoids many small system calls.
+        let mut file = io::BufWriter::with_capacity(bytes.len().clamp(8 * 1024, 1 << 20), fs::File::create(&full)?);
+        file.write_all(bytes)?;
+        file.flush()
+    }
+}
+
+/// Keeps every file in memory, sorted by path.
+#[derive(Default)]
+pub struct MemoryOutput {
+    files: Mutex<BTreeMap<String, Vec<u8>>>,
+}
+
+impl MemoryOutput {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn into_files(self) -> BTreeMap<String, Vec<u8>> {
+        self.files.into_inner().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+impl Output for MemoryOutput {
+    fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+        let mut files = self.files.lock().unwrap_or_else(|p| p.into_inner());
+        files.insert(path.to_string(), bytes.to_vec());
+        Ok(())
+    }
+}
+
+/// Copies `static/` as it is. Returns the number of files and bytes.
+pub fn copy_static(root: &Path, output: &dyn Output) -> Result<(usize, u64), Error> {
+    let mut problems = Diagnostics::new();
+    let files = files_in(root, Path::new("static"), &[], &mut problems);
+    problems.into_result()?;
+    let mut bytes = 0;
+    for rel in &files {
+        let data = fs::read(root.join(rel)).map_err(|e| Error::io("read", rel, e))?;
+        let target = crate::error::display_path(rel.strip_prefix("static").unwrap_or(rel));
+        output.write(&target, &data).map_err(|e| Error::io("write", &target, e))?;
+        bytes += data.len() as u64;
+    }
+    Ok((files.len(), bytes))
+}
+
+/// Refuses an output folder that would overwrite or delete the site's sources.
+pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), Error> {
+    let unsafe_output = |reason: &str| Error::UnsafeOutput {
+        path: output.to_path_buf(),
+        reason: reason.to_string(),
+    };
+    let root = absolute(root)?;
+    let target = absolute(output)?;
+    if target == root {
+        return Err(unsafe_output("it is the site root"));
+    }
+    if root.starts_with(&target) {
+        return Err(unsafe_output("it contains the site"));
+    }
+    for source in ["content", "data", "templates", "static"] {
+        if target.starts_with(root.join(source)) {
+            return Err(unsafe_output(&format!("it is inside the site's {source}/ folder")));
+        }
+    }
+    if target.join("content").is_dir() || target.join("data").is_dir() || target.join(crate::config::SETTINGS_FILE).is_file() {
+        return Err(unsafe_output("it holds a site's sources (content/, data/ or site.yaml)"));
+    }
+    Ok(())
+}
+
+/// The absolute form of a path, with symbolic links of its existing part resolved, so that
+/// `./public/..` and a link to the root are recognised.
+fn absolute(path: &Path) -> Result<PathBuf, Error> {
+    let joined = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().map_err(|e| Error::io("find", ".", e))?.join(path)
+    };
+    let mut existing = joined.as_path();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_owned());
+                existing = parent;
+            }
+            _ => break,
+        }
+    }
+    let mut resolved = existing.canonicalize().map_err(|e| Error::io("resolve", existing, e))?;
+    for name in rest.iter().rev() {
+        if name == ".." {
+            resolved.pop();
+        } else if name != "." {
+            resolved.push(name);
+        }
+    }
+    Ok(resolved)
+}
+
+/// Builds into a temporary folder beside `output` and swaps it in when `build` succeeds.
+pub fn publish<T>(
+    root: &Path,
+    output: &Path,
+    build: impl FnOnce(&dyn Output) -> Result<T, Error>,
+) -> Result<T, Error> {
+    check_output_dir(root, output)?;
+    let target = absolute(output)?;
+    let parent = target.parent().ok_or_else(|| Error::UnsafeOutput {
+        path: output.to_path_buf(),
+        reason: "it has no parent folder".into(),
+    })?;
+    fs::create_dir_all(parent).map_err(|e| Error::io("create", parent, e))?;
+    let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let staging = parent.join(format!(".{name}.building-{}", std::process::id()));
+    let retired = parent.join(format!(".{name}.previous-{}", std::process::id()));
+    remove_dir(&staging)?;
+    fs::create_dir_all(&staging).map_err(|e| Error::io("create", &staging, e))?;
+    let result = build(&DirOutput::new(&staging));
+    let value = match result {
+        Ok(v) => v,
+        Err(e) => {
+            remove_dir(&staging)?;
+            return Err(e);
+        }
+    };
+    if target.exists() {
+        remove_dir(&retired)?;
+        fs::rename(&target, &retired).map_err(|e| Error::io("move aside", &target, e))?;
+    }
+    if let Err(e) = fs::rename(&staging, &target) {
+        // Put the previous site back rather than leave no site at all.
+        let _ = fs::rename(&retired, &target);
+        return Err(Error::io("move into place", &staging, e));
+    }
+    remove_dir(&retired)?;
+    Ok(value)
+}
+
+fn remove_dir(dir: &Path) -> Result<(), Error> {
+    match fs::remove_dir_all(dir) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(Error::io("remove", dir, e)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_outputs_that_hold_sources() {
+        let site = tempfile::tempdir().unwrap();
+        fs::create_dir_all(site.path().join("content")).unwrap();
+        fs::write(site.path().join("site.yaml"), "title: t\n").unwrap();
+        let root = site.path();
+        assert!(check_output_dir(root, root).is_err());
+        assert!(check_output_dir(root, &root.join("..")).is_err());
+        assert!(check_output_dir(root, &root.join("content/out")).is_err());
+        assert!(check_output_dir(root, &root.join("public/..")).is_err());
+        assert!(check_output_dir(root, &root.join("public")).is_ok());
+    }
+
+    #[test]
+    fn a_failed_build_keeps_the_previous_output() {
+        let site = tempfile::tempdir().unwrap();
+        let public = site.path().join("public");
+        publish(site.path(), &public, |out| out.write("index.html", b"first").map_err(|e| Error::io("write", "x", e))).unwrap();
+        let failed: Result<(), Error> = publish(site.path(), &public, |out| {
+            out.write("index.html", b"second").unwrap();
+            Err(Error::Usage("broken".into()))
+        });
+        assert!(failed.is_err());
+        assert_eq!(fs::read(public.join("index.html")).unwrap(), b"first");
+        let leftovers: Vec<_> = fs::read_dir(site.path()).unwrap().flatten().map(|e| e.file_name()).collect();
+        assert_eq!(leftovers, vec![std::ffi::OsString::from("public")]);
+    }
+}

@@ -1,0 +1,336 @@
+//! The site's data and housekeeping files: `ranking.json` (a public contract, SPEC §3),
+//! `ranking.csv`, `/data/models.json`, `sitemap.xml`, `robots.txt` and the stylesheets.
+
+use std::collections::BTreeMap;
+use serde::Serialize;
+
+use super::pages::Page;
+use crate::content::UseCase;
+use crate::highlight;
+use crate::rank::{Better, FilterMissing, Method, Missing, Ranking, Scale};
+use crate::render::{THEME_CSS, escape_html};
+use crate::site::Site;
+
+fn better(b: Better) -> &'static str {
+    match b {
+        Better::Higher => "higher",
+        Better::Lower => "lower",
+    }
+}
+
+#[derive(Serialize)]
+struct RankingJson<'a> {
+    use_case: &'a str,
+    title: &'a str,
+    method: &'static str,
+    top: usize,
+    criteria: Vec<CriterionJson<'a>>,
+    filters: Vec<FilterJson<'a>>,
+    tie_breakers: Vec<&'a str>,
+    ranked: Vec<RankedJson<'a>>,
+    excluded: Vec<ExcludedJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct CriterionJson<'a> {
+    metric: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    weight: Option<f64>,
+    better: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    scale: Option<&'static str>,
+    missing: &'static str,
+    /// `lo`/`hi` are written (possibly `null`) under `weighted` only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    lo: Option<Option<f64>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    hi: Option<Option<f64>>,
+}
+
+#[derive(Serialize)]
+struct FilterJson<'a> {
+    metric: &'a str,
+    op: &'static str,
+    value: f64,
+    missing: &'static str,
+}
+
+#[derive(Serialize)]
+struct RankedJson<'a> {
+    rank: usize,
+    model: &'a str,
+    name: &'a str,
+    provider: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    score: Option<f64>,
+    criteria: Vec<PartJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct PartJson<'a> {
+    metric: &'a str,
+    value: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    normalized: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    contribution: Option<f64>,
+}
+
+#[derive(Serialize)]
+struct ExcludedJson<'a> {
+    model: &'a str,
+    reason: String,
+}
+
+fn ranking_document<'a>(site: &'a Site, u: &'a UseCase, ranking: &'a Ranking) -> RankingJson<'a> {
+    let weighted = u.spec.method == Method::Weighted;
+    RankingJson {
+        use_case: &u.slug,
+        title: &u.title,
+        method: if weighted { "weighted" } else { "ordered" },
+        top: u.spec.top,
+        criteria: u
+            .spec
+            .criteria
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let b = ranking.bounds.get(i).copied().flatten();
+                CriterionJson {
+                    metric: &c.metric,
+                    weight: weighted.then_some(c.weight),
+                    better: better(c.better),
+                    scale: weighted.then_some(match c.scale {
+                        Scale::Linear => "linear",
+                        Scale::Log => "log",
+                    }),
+                    missing: match c.missing {
+                        Missing::Zero => "zero",
+                        Missing::Exclude => "exclude",
+                    },
+                    lo: weighted.then_some(b.map(|b| b.lo)),
+                    hi: weighted.then_some(b.map(|b| b.hi)),
+                }
+            })
+            .collect(),
+        filters: u
+            .spec
+            .filters
+            .iter()
+            .map(|f| FilterJson {
+                metric: &f.metric,
+                op: f.op.symbol(),
+                value: f.value,
+                missing: match f.missing {
+                    FilterMissing::Pass => "pass",
+                    FilterMissing::Fail => "fail",
+                },
+            })
+            .collect(),
+        tie_breakers: u.spec.tie_breakers.iter().map(|t| t.metric.as_str()).collect(),
+        ranked: ranking
+            .ranked
+            .iter()
+            .filter_map(|r| {
+                let m = site.catalog.models.get(&r.id)?;
+                Some(RankedJson {
+                    rank: r.rank,
+                    model: &m.id,
+                    name: &m.name,
+                    provider: &m.provider,
+                    score: r.score,
+                    criteria: u
+                        .spec
+                        .criteria
+                        .iter()
+                        .zip(&r.parts)
+                        .map(|(c, p)| PartJson {
+                            metric: &c.metric,
+                            value: p.value,
+                            normalized: p.normalized,
+                            contribution: p.contribution,
+                        })
+                        .collect(),
+                })
+            })
+            .collect(),
+        excluded: ranking
+            .excluded
+            .iter()
+            .filter(|e| site.catalog.models.get(&e.id).is_some_and(|m| m.status != crate::data::Status::Hidden))
+            .map(|e| ExcludedJson { model: &e.id, reason: e.reason(&u.spec) })
+            .collect(),
+    }
+}
+
+fn pretty<T: Serialize>(value: &T) -> Vec<u8> {
+    let mut bytes = serde_json::to_vec_pretty(value).unwrap_or_default();
+    bytes.push(b'\n');
+    bytes
+}
+
+/// The computed ranking of a use case, as SPEC §3 defines `ranking.json`.
+pub fn ranking_json(site: &Site, u: &UseCase) -> Option<Vec<u8>> {
+    let ranking = site.rankings.get(&u.slug)?;
+    Some(pretty(&ranking_document(site, u, ranking)))
+}
+
+/// The same ranking as a spreadsheet: one row per ranked model, then one per excluded model.
+pub fn ranking_csv(site: &Site, u: &UseCase) -> Option<Vec<u8>> {
+    let ranking = site.rankings.get(&u.slug)?;
+    let doc = ranking_document(site, u, ranking);
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut header = vec!["rank".to_string(), "model".into(), "name".into(), "provider".into(), "score".into()];
+    for c in &u.spec.criteria {
+        for part in ["value", "normalized", "contribution"] {
+            header.push(format!("{}_{part}", c.metric));
+        }
+    }
+    header.push("excluded_reason".into());
+    w.write_record(&header).ok()?;
+    let num = |v: Option<f64>| v.map_or_else(String::new, |v| v.to_string());
+    for r in &doc.ranked {
+        let mut row = vec![r.rank.to_string(), r.model.into(), r.name.into(), r.provider.into(), num(r.score)];
+        for p in &r.criteria {
+            row.extend([num(p.value), num(p.normalized), num(p.contribution)]);
+        }
+        row.push(String::new());
+        w.write_record(&row).ok()?;
+    }
+    for e in &doc.excluded {
+        let m = site.catalog.models.get(e.model)?;
+        let mut row = vec![String::new(), m.id.clone(), m.name.clone(), m.provider.clone(), String::new()];
+        row.extend(std::iter::repeat_n(String::new(), u.spec.criteria.len() * 3));
+        row.push(e.reason.clone());
+        w.write_record(&row).ok()?;
+    }
+    w.into_inner().ok()
+}
+
+#[derive(Serialize)]
+struct ModelsJson<'a> {
+    metrics: BTreeMap<&'a str, MetricJson<'a>>,
+    sources: BTreeMap<&'a str, SourceJson<'a>>,
+    providers: BTreeMap<&'a str, SourceJson<'a>>,
+    models: Vec<ModelJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct MetricJson<'a> {
+    label: &'a str,
+    unit: &'a str,
+    better: &'static str,
+    source: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct SourceJson<'a> {
+    name: &'a str,
+    url: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct ModelJson<'a> {
+    id: &'a str,
+    name: &'a str,
+    provider: &'a str,
+    status: &'static str,
+    gateway_slug: Option<&'a str>,
+    released: Option<String>,
+    inputs: &'a [String],
+    figures: BTreeMap<&'a str, FigureJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct FigureJson<'a> {
+    value: Option<f64>,
+    source: Option<&'a str>,
+    url: Option<&'a str>,
+    as_of: Option<String>,
+    claimed: bool,
+    note: Option<&'a str>,
+}
+
+/// Every visible model with every figure and where it comes from.
+pub fn models_json(site: &Site) -> Vec<u8> {
+    let c = &site.catalog;
+    let doc = ModelsJson {
+        metrics: c
+            .metrics
+            .iter()
+            .map(|(k, m)| {
+                (k.as_str(), MetricJson { label: &m.label, unit: &m.unit, better: better(m.better), source: m.source.as_deref() })
+            })
+            .collect(),
+        sources: c.sources.iter().map(|(k, s)| (k.as_str(), SourceJson { name: &s.name, url: s.url.as_deref() })).collect(),
+        providers: c.providers.iter().map(|(k, p)| (k.as_str(), SourceJson { name: &p.name, url: p.url.as_deref() })).collect(),
+        models: site
+            .visible_models()
+            .map(|m| ModelJson {
+                id: &m.id,
+                name: &m.name,
+                provider: &m.provider,
+                status: m.status.as_str(),
+                gateway_slug: m.gateway_slug.as_deref(),
+                released: m.released.map(|d| d.to_string()),
+                inputs: &m.inputs,
+                figures: m
+                    .figures
+                    .iter()
+                    .map(|(k, f)| {
+                        (
+                            k.as_str(),
+                            FigureJson {
+                                value: f.value,
+                                source: c.source_of(k, f).map(|s| s.id.as_str()),
+                                url: c.url_of(k, f),
+                                as_of: f.as_of.map(|d| d.to_string()),
+                                claimed: f.claimed,
+                                note: f.note.as_deref(),
+                            },
+                        )
+                    })
+                    .collect(),
+            })
+            .collect(),
+    };
+    pretty(&doc)
+}
+
+fn sitemap(site: &Site, pages: &[Page]) -> Vec<u8> {
+    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for page in pages.iter().filter(|p| p.listed()) {
+        xml.push_str(&format!("  <url><loc>{}</loc>", escape_html(&format!("{}{}", site.settings.base_url, page.path))));
+        if let Some(d) = page.updated {
+            xml.push_str(&format!("<lastmod>{d}</lastmod>"));
+        }
+        xml.push_str("</url>\n");
+    }
+    xml.push_str("</urlset>\n");
+    xml.into_bytes()
+}
+
+fn robots(site: &Site) -> Vec<u8> {
+    format!("User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n", site.settings.base_url).into_bytes()
+}
+
+/// Every file that is not a page, in a fixed order.
+pub fn site_files(site: &Site, pages: &[Page]) -> Vec<(String, Vec<u8>)> {
+    let mut files = Vec::new();
+    for u in &site.content.use_cases {
+        if let Some(json) = ranking_json(site, u) {
+            files.push((format!("use-cases/{}/ranking.json", u.slug), json));
+        }
+        if let Some(csv) = ranking_csv(site, u) {
+            files.push((format!("use-cases/{}/ranking.csv", u.slug), csv));
+        }
+    }
+    files.push(("data/models.json".into(), models_json(site)));
+    files.push(("sitemap.xml".into(), sitemap(site, pages)));
+    files.push(("robots.txt".into(), robots(site)));
+    files.push(("css/syntax.css".into(), highlight::stylesheet().into_bytes()));
+    if !site.root.join("static").join(THEME_CSS.0).is_file() {
+        files.push((THEME_CSS.0.into(), THEME_CSS.1.as_bytes().to_vec()));
+    }
+    files
+}

@@ -1,0 +1,166 @@
+//! Rendering: prose with data bindings, page views, Tera templates and the data files.
+//!
+//! The theme's templates are compiled into the binary so a site works without a `templates/`
+//! folder; a site's own `templates/<name>` replaces the theme's file of the same name.
+
+mod files;
+mod pages;
+mod prose;
+mod view;
+
+use std::path::{Path, PathBuf};
+
+use tera::{Context, Tera};
+
+use crate::error::{Diagnostic, Diagnostics};
+use crate::input::{Origin, SourceFile};
+
+pub use files::{models_json, ranking_csv, ranking_json, site_files};
+pub use pages::{Page, PageKind, plan, render_page};
+pub use prose::{ProseRenderer, RenderedSite};
+
+/// The theme's templates, as shipped.
+const THEME: &[(&str, &str)] = &[
+    ("base.html", include_str!("../../templates/base.html")),
+    ("home.html", include_str!("../../templates/home.html")),
+    ("use_case.html", include_str!("../../templates/use_case.html")),
+    ("analysis.html", include_str!("../../templates/analysis.html")),
+    ("prompts.html", include_str!("../../templates/prompts.html")),
+    ("faq.html", include_str!("../../templates/faq.html")),
+    ("model.html", include_str!("../../templates/model.html")),
+    ("guide.html", include_str!("../../templates/guide.html")),
+    ("404.html", include_str!("../../templates/404.html")),
+    ("partials/figure.html", include_str!("../../templates/partials/figure.html")),
+    ("partials/breadcrumbs.html", include_str!("../../templates/partials/breadcrumbs.html")),
+];
+
+/// The theme's stylesheet, written unless the site's `static/` has its own.
+pub const THEME_CSS: (&str, &str) = ("css/site.css", include_str!("../../static/css/site.css"));
+
+/// HTML-escapes text for element content and attribute values.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The compiled page templates.
+pub struct Templates {
+    tera: Tera,
+    /// Template name to its file, for messages.
+    files: Vec<(String, PathBuf)>,
+}
+
+impl Templates {
+    /// Compiles the theme with the site's overrides from `root/templates/`.
+    pub fn load(root: &Path, out: &mut Diagnostics) -> Option<Templates> {
+        let mut sources: Vec<(String, String, PathBuf)> = THEME
+            .iter()
+            .map(|(name, text)| (name.to_string(), text.to_string(), Path::new("templates").join(name)))
+            .collect();
+        for rel in crate::content::files_in(root, Path::new("templates"), &["html", "xml", "txt"], out) {
+            let Some(file) = out.take(SourceFile::read(root, &rel)) else { continue };
+            let name = rel.strip_prefix("templates").unwrap_or(&rel);
+            let name = crate::error::display_path(name);
+            sources.retain(|(n, _, _)| *n != name);
+            sources.push((name, file.text, rel));
+        }
+        let files = sources.iter().map(|(n, _, p)| (n.clone(), p.clone())).collect();
+        let mut templates = Templates {
+            tera: Tera::new(),
+            files,
+        };
+        templates.tera.autoescape_on(vec![".html", ".xml"]);
+        match templates.tera.add_raw_templates(sources.iter().map(|(n, t, _)| (n.as_str(), t.as_str()))) {
+            Ok(()) => Some(templates),
+            Err(e) => {
+                out.push(templates.diagnostic(&e));
+                None
+            }
+        }
+    }
+
+    pub fn render(&self, name: &str, context: &Context) -> Result<String, Diagnostic> {
+        self.tera.render(name, context).map_err(|e| self.diagnostic(&e))
+    }
+
+    fn diagnostic(&self, e: &tera::Error) -> Diagnostic {
+        tera_diagnostic(e, |name| {
+            let file = self
+                .files
+                .iter()
+                .find(|(n, _)| n == name)
+                .map_or_else(|| Path::new("templates").join(name), |(_, p)| p.clone());
+            Some(Origin::new(file, 1))
+        })
+    }
+}
+
+/// Turns a Tera error into a diagnostic; `origin_of` maps a template name to where its text
+/// starts (a template file, or a Markdown body rendered as a template).
+pub fn tera_diagnostic(e: &tera::Error, origin_of: impl Fn(&str) -> Option<Origin>) -> Diagnostic {
+    use tera::ErrorKind;
+    let located = |name: &str, line: usize, column: usize, message: &str| {
+        let message = format!("template error: {message}");
+        match origin_of(name) {
+            Some(origin) => Diagnostic::error(origin.at(line, column), message),
+            None => Diagnostic::general(format!("{name}: {message}")),
+        }
+    };
+    match e.kind() {
+        ErrorKind::SyntaxError(r) | ErrorKind::RenderingError(r) => {
+            located(r.filename(), r.span().start_line, r.span().start_col + 1, r.message())
+        }
+        ErrorKind::Msg(text) => match parse_report(text) {
+            Some((name, line, column, message)) => located(&name, line, column, &message),
+            None => Diagnostic::general(format!("template error: {text}")),
+        },
+        ErrorKind::MissingParent { current, parent } => located(
+            current,
+            1,
+            1,
+            &format!("it extends `{parent}`, which does not exist"),
+        ),
+        other => Diagnostic::general(format!("template error: {other}")),
+    }
+}
+
+/// Reads the first "error: …" / "--> name:line:col" pair of a report Tera wrote as text.
+fn parse_report(text: &str) -> Option<(String, usize, usize, String)> {
+    let mut lines = text.lines();
+    let message = lines.next()?.strip_prefix("error: ")?.to_string();
+    let place = lines.next()?.trim_start().strip_prefix("--> ")?;
+    let mut parts = place.rsplitn(3, ':');
+    let column = parts.next()?.parse().ok()?;
+    let line = parts.next()?.parse().ok()?;
+    let name = parts.next()?.to_string();
+    Some((name, line, column, message))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup_and_quotes() {
+        assert_eq!(escape_html("<a href=\"x\">'&'</a>"), "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
+    }
+
+    #[test]
+    fn reads_tera_text_reports() {
+        let report = "error: Unknown function `nope`\n  --> page.html:3:7\n   |\n";
+        assert_eq!(
+            parse_report(report),
+            Some(("page.html".into(), 3, 7, "Unknown function `nope`".into()))
+        );
+    }
+}

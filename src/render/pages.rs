@@ -1,0 +1,696 @@
+//! The pages of SPEC §2: which exist, and what each one's template is given.
+
+use serde::Serialize;
+use tera::Context;
+
+use super::prose::{AnalysisHtml, PromptHtml, QuestionHtml, QuickStartHtml, RenderedSite, UseCaseHtml};
+use super::view::{self, FigureView, Link, ModelRef, RowView};
+use super::Templates;
+use crate::content::{Guide, UseCase};
+use crate::data::Model;
+use crate::date::Date;
+use crate::error::Diagnostic;
+use crate::site::Site;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PageKind {
+    Home,
+    Leaderboard { use_case: String },
+    Analysis { use_case: String, model: String },
+    Prompts { use_case: String },
+    Faq { use_case: String },
+    Profile { model: String },
+    Guide { slug: String },
+    NotFound,
+}
+
+/// A page to write: what it shows and where it goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page {
+    pub kind: PageKind,
+    /// The site path, relative to the base path: `""`, `use-cases/coding/`, `404.html`.
+    pub path: String,
+    pub updated: Option<Date>,
+}
+
+impl Page {
+    /// The file the page is written to, relative to the output folder.
+    pub fn file(&self) -> String {
+        if self.path.is_empty() || self.path.ends_with('/') {
+            format!("{}index.html", self.path)
+        } else {
+            self.path.clone()
+        }
+    }
+
+    /// Whether the page belongs in the sitemap.
+    pub fn listed(&self) -> bool {
+        self.kind != PageKind::NotFound
+    }
+}
+
+/// Every page of the site, in a fixed order.
+pub fn plan(site: &Site) -> Vec<Page> {
+    let latest = site
+        .content
+        .use_cases
+        .iter()
+        .filter_map(|u| site.use_case_updated(u))
+        .chain(site.content.guides.iter().filter_map(|g| guide_updated(site, g)))
+        .max();
+    let mut pages = vec![Page {
+        kind: PageKind::Home,
+        path: String::new(),
+        updated: latest,
+    }];
+    for u in &site.content.use_cases {
+        let updated = site.use_case_updated(u);
+        let uc = |kind: PageKind, path: String| Page { kind, path, updated };
+        pages.push(uc(PageKind::Leaderboard { use_case: u.slug.clone() }, format!("use-cases/{}/", u.slug)));
+        for r in site.rankings.get(&u.slug).map_or(&[][..], |r| &r.ranked[..]) {
+            pages.push(uc(
+                PageKind::Analysis { use_case: u.slug.clone(), model: r.id.clone() },
+                format!("use-cases/{}/{}/", u.slug, r.id),
+            ));
+        }
+        if u.prompts.is_some() {
+            pages.push(uc(PageKind::Prompts { use_case: u.slug.clone() }, format!("use-cases/{}/prompts/", u.slug)));
+        }
+        if u.faq.is_some() {
+            pages.push(uc(PageKind::Faq { use_case: u.slug.clone() }, format!("use-cases/{}/faq/", u.slug)));
+        }
+    }
+    for m in site.visible_models() {
+        pages.push(Page {
+            kind: PageKind::Profile { model: m.id.clone() },
+            path: format!("models/{}/", m.id),
+            updated: site.latest_figure(m, m.figures.keys().map(String::as_str)),
+        });
+    }
+    for g in &site.content.guides {
+        pages.push(Page {
+            kind: PageKind::Guide { slug: g.slug.clone() },
+            path: format!("guides/{}/", g.slug),
+            updated: guide_updated(site, g),
+        });
+    }
+    pages.push(Page {
+        kind: PageKind::NotFound,
+        path: "404.html".into(),
+        updated: latest,
+    });
+    pages
+}
+
+fn guide_updated(site: &Site, g: &Guide) -> Option<Date> {
+    g.models
+        .iter()
+        .filter_map(|id| site.catalog.models.get(id))
+        .filter_map(|m| site.latest_figure(m, m.figures.keys().map(String::as_str)))
+        .chain(g.updated)
+        .max()
+}
+
+// ----- shared context -------------------------------------------------------------------------
+
+#[derive(Serialize)]
+struct SiteView<'a> {
+    title: &'a str,
+    description: &'a str,
+    language: &'a str,
+    base_url: &'a str,
+    base_path: &'a str,
+    home: String,
+    stylesheets: Vec<String>,
+    nav: Vec<Link>,
+    guides: Vec<Link>,
+    footer: Option<&'a str>,
+    call_to_action: Option<&'a crate::config::CallToAction>,
+    models_json: String,
+}
+
+#[derive(Serialize)]
+struct PageMeta {
+    kind: &'static str,
+    title: String,
+    description: String,
+    url: String,
+    canonical: String,
+    updated: Option<String>,
+    updated_long: Option<String>,
+    breadcrumbs: Vec<Link>,
+}
+
+fn site_view(site: &Site) -> SiteView<'_> {
+    let s = &site.settings;
+    SiteView {
+        title: &s.title,
+        description: &s.description,
+        language: &s.language,
+        base_url: &s.base_url,
+        base_path: site.base_path(),
+        home: site.url(""),
+        stylesheets: vec![site.url("css/site.css"), site.url("css/syntax.css")],
+        nav: site
+            .content
+            .use_cases
+            .iter()
+            .map(|u| Link { name: u.short_title.clone(), url: site.url(&format!("use-cases/{}/", u.slug)) })
+            .collect(),
+        guides: site
+            .content
+            .guides
+            .iter()
+            .map(|g| Link { name: g.title.clone(), url: site.url(&format!("guides/{}/", g.slug)) })
+            .collect(),
+        footer: s.footer.as_deref(),
+        call_to_action: s.call_to_action.as_ref(),
+        models_json: site.url("data/models.json"),
+    }
+}
+
+fn meta(site: &Site, page: &Page, kind: &'static str, title: String, description: String, trail: Vec<Link>) -> PageMeta {
+    let mut breadcrumbs = vec![Link { name: "Home".into(), url: site.url("") }];
+    breadcrumbs.extend(trail);
+    PageMeta {
+        kind,
+        title,
+        description,
+        url: site.url(&page.path),
+        canonical: format!("{}{}", site.settings.base_url, page.path),
+        updated: page.updated.map(|d| d.to_string()),
+        updated_long: page.updated.map(|d| d.long()),
+        breadcrumbs,
+    }
+}
+
+/// Renders one page to HTML.
+pub fn render_page(site: &Site, html: &RenderedSite, templates: &Templates, page: &Page) -> Result<String, Diagnostic> {
+    let mut ctx = Context::new();
+    ctx.insert("site", &site_view(site));
+    let template = match &page.kind {
+        PageKind::Home => home(site, html, page, &mut ctx),
+        PageKind::Leaderboard { use_case } => leaderboard(site, html, page, use_case, &mut ctx),
+        PageKind::Analysis { use_case, model } => analysis(site, html, page, use_case, model, &mut ctx),
+        PageKind::Prompts { use_case } => prompts(site, html, page, use_case, &mut ctx),
+        PageKind::Faq { use_case } => faq(site, html, page, use_case, &mut ctx),
+        PageKind::Profile { model } => profile(site, page, model, &mut ctx),
+        PageKind::Guide { slug } => guide(site, html, page, slug, &mut ctx),
+        PageKind::NotFound => {
+            let m = meta(site, page, "404", "Page not found".into(), "This page does not exist.".into(), vec![]);
+            ctx.insert("page", &m);
+            "404.html"
+        }
+    };
+    templates.render(template, &ctx)
+}
+
+// ----- home -----------------------------------------------------------------------------------
+
+#[derive(Serialize)]
+struct UseCaseCard {
+    title: String,
+    short_title: String,
+    description: String,
+    url: String,
+    top_pick: Option<RowView>,
+    ranked: usize,
+}
+
+fn home(site: &Site, html: &RenderedSite, page: &Page, ctx: &mut Context) -> &'static str {
+    let title = site.content.home.title.clone().unwrap_or_else(|| site.settings.title.clone());
+    let mut m = meta(site, page, "home", title, site.settings.description.clone(), vec![]);
+    m.breadcrumbs.clear();
+    ctx.insert("page", &m);
+    let cards: Vec<UseCaseCard> = site
+        .content
+        .use_cases
+        .iter()
+        .map(|u| UseCaseCard {
+            title: u.title.clone(),
+            short_title: u.short_title.clone(),
+            description: u.description.clone(),
+            url: site.url(&format!("use-cases/{}/", u.slug)),
+            top_pick: site.top(&u.slug).first().and_then(|r| view::row_view(site, u, r)),
+            ranked: site.rankings.get(&u.slug).map_or(0, |r| r.ranked.len()),
+        })
+        .collect();
+    ctx.insert("use_cases", &cards);
+    let guides: Vec<GuideCard> = site.content.guides.iter().map(|g| guide_card(site, g)).collect();
+    ctx.insert("guides", &guides);
+    ctx.insert("intro", &html.home_intro);
+    "home.html"
+}
+
+#[derive(Serialize)]
+struct GuideCard {
+    title: String,
+    description: String,
+    url: String,
+}
+
+fn guide_card(site: &Site, g: &Guide) -> GuideCard {
+    GuideCard {
+        title: g.title.clone(),
+        description: g.description.clone(),
+        url: site.url(&format!("guides/{}/", g.slug)),
+    }
+}
+
+// ----- use-case pages -----------------------------------------------------------------------
+
+#[derive(Serialize)]
+struct UseCaseView {
+    slug: String,
+    title: String,
+    short_title: String,
+    eyebrow: String,
+    description: String,
+    url: String,
+    prompts_url: Option<String>,
+    faq_url: Option<String>,
+    json_url: String,
+    csv_url: String,
+    method: String,
+    method_sentence: String,
+    tie_break_sentence: String,
+    top: usize,
+    ranked: usize,
+    headline: String,
+    columns: Vec<ColumnView>,
+}
+
+#[derive(Serialize)]
+struct ColumnView {
+    label: String,
+    short_label: String,
+    unit: String,
+}
+
+#[derive(Serialize)]
+struct FilterView {
+    sentence: String,
+    why: Option<String>,
+}
+
+fn use_case_view(site: &Site, u: &UseCase) -> UseCaseView {
+    let base = format!("use-cases/{}/", u.slug);
+    let label = |k: &str| site.catalog.metrics.get(k);
+    UseCaseView {
+        slug: u.slug.clone(),
+        title: u.title.clone(),
+        short_title: u.short_title.clone(),
+        eyebrow: u.eyebrow.clone(),
+        description: u.description.clone(),
+        url: site.url(&base),
+        prompts_url: u.prompts.as_ref().map(|_| site.url(&format!("{base}prompts/"))),
+        faq_url: u.faq.as_ref().map(|_| site.url(&format!("{base}faq/"))),
+        json_url: site.url(&format!("{base}ranking.json")),
+        csv_url: site.url(&format!("{base}ranking.csv")),
+        method: match u.spec.method {
+            crate::rank::Method::Weighted => "weighted".into(),
+            crate::rank::Method::Ordered => "ordered".into(),
+        },
+        method_sentence: view::method_sentence(site, u),
+        tie_break_sentence: view::tie_break_sentence(site, u),
+        top: u.spec.top,
+        ranked: site.rankings.get(&u.slug).map_or(0, |r| r.ranked.len()),
+        headline: label(&u.headline).map_or_else(String::new, |m| m.label.clone()),
+        columns: u
+            .columns
+            .iter()
+            .filter_map(|k| label(k))
+            .map(|m| ColumnView { label: m.label.clone(), short_label: m.short_label.clone(), unit: m.unit.clone() })
+            .collect(),
+    }
+}
+
+fn use_case_trail(site: &Site, u: &UseCase) -> Vec<Link> {
+    vec![Link { name: u.short_title.clone(), url: site.url(&format!("use-cases/{}/", u.slug)) }]
+}
+
+fn rows(site: &Site, u: &UseCase) -> Vec<RowView> {
+    site.rankings
+        .get(&u.slug)
+        .map(|r| r.ranked.iter().filter_map(|row| view::row_view(site, u, row)).collect())
+        .unwrap_or_default()
+}
+
+#[derive(Serialize)]
+struct AnalysisCard<'a> {
+    row: RowView,
+    analysis: Option<AnalysisView<'a>>,
+    verify: Option<Link>,
+}
+
+#[derive(Serialize)]
+struct AnalysisView<'a> {
+    best_for: Option<&'a str>,
+    strengths: &'a [String],
+    weaknesses: &'a [String],
+    lead: &'a str,
+    body: &'a str,
+}
+
+fn analysis_view(a: &AnalysisHtml) -> AnalysisView<'_> {
+    AnalysisView {
+        best_for: a.best_for.as_deref(),
+        strengths: &a.strengths,
+        weaknesses: &a.weaknesses,
+        lead: &a.lead,
+        body: &a.body,
+    }
+}
+
+/// "Verify on <source>": where the headline figure of the model comes from.
+fn verify_link(site: &Site, u: &UseCase, model: &Model) -> Option<Link> {
+    let f = site.figure_by_key(model, &u.headline)?;
+    Some(Link { name: format!("Verify on {}", f.source?), url: f.source_url? })
+}
+
+#[derive(Serialize)]
+struct PromptView<'a> {
+    title: &'a str,
+    language: &'a str,
+    code: &'a str,
+    expected: &'a str,
+}
+
+#[derive(Serialize)]
+struct QuestionView<'a> {
+    question: &'a str,
+    answer: &'a str,
+    id: String,
+}
+
+#[derive(Serialize)]
+struct QuickStartView<'a> {
+    language: &'a str,
+    code: &'a str,
+    note: Option<&'a str>,
+}
+
+fn insert_editorial(ctx: &mut Context, h: &UseCaseHtml) {
+    let prompts: Vec<PromptView> = h.prompts.iter().map(prompt_view).collect();
+    ctx.insert("prompts", &prompts);
+    ctx.insert("prompts_intro", &h.prompts_intro);
+    ctx.insert("quick_start", &h.quick_start.as_ref().map(quick_start_view));
+    let questions: Vec<QuestionView> = h.faq.iter().enumerate().map(|(i, q)| question_view(i, q)).collect();
+    ctx.insert("faq", &questions);
+    ctx.insert("faq_intro", &h.faq_intro);
+}
+
+fn prompt_view(p: &PromptHtml) -> PromptView<'_> {
+    PromptView { title: &p.title, language: &p.language, code: &p.code, expected: &p.expected }
+}
+
+fn quick_start_view(q: &QuickStartHtml) -> QuickStartView<'_> {
+    QuickStartView { language: &q.language, code: &q.code, note: q.note.as_deref() }
+}
+
+fn question_view(i: usize, q: &QuestionHtml) -> QuestionView<'_> {
+    QuestionView { question: &q.question, answer: &q.answer, id: format!("q{}", i + 1) }
+}
+
+fn price_note(site: &Site) -> String {
+    let p = &site.settings.prices;
+    let source = site
+        .catalog
+        .metrics
+        .get(&p.input)
+        .and_then(|m| m.source.as_ref())
+        .and_then(|s| site.catalog.sources.get(s))
+        .map_or_else(String::new, |s| format!(" Source: {}.", s.name));
+    format!("Prices are US dollars per 1M tokens, input / output.{source}")
+}
+
+fn leaderboard(site: &Site, html: &RenderedSite, page: &Page, slug: &str, ctx: &mut Context) -> &'static str {
+    let Some(u) = site.use_case(slug) else { return "404.html" };
+    let h = html.use_cases.get(slug).cloned().unwrap_or_default();
+    ctx.insert("page", &meta(site, page, "leaderboard", u.title.clone(), u.description.clone(), use_case_trail(site, u)));
+    ctx.insert("use_case", &use_case_view(site, u));
+    ctx.insert("summary", &h.summary);
+    ctx.insert("criteria_intro", &h.criteria_intro);
+    ctx.insert("criteria", &view::criterion_views(site, u, &h.criterion_notes));
+    let filters: Vec<FilterView> = u
+        .spec
+        .filters
+        .iter()
+        .enumerate()
+        .map(|(i, f)| FilterView { sentence: view::filter_sentence(site, f), why: h.filter_notes.get(i).cloned().flatten() })
+        .collect();
+    ctx.insert("filters", &filters);
+    let all = rows(site, u);
+    let top = u.spec.top.min(all.len());
+    ctx.insert("top_pick", &all.first());
+    ctx.insert("rows", &all[..top]);
+    ctx.insert("others", &all[top..]);
+    ctx.insert("excluded", &view::excluded_views(site, u));
+    let cards: Vec<AnalysisCard> = all[..top]
+        .iter()
+        .filter_map(|row| {
+            let model = site.catalog.models.get(&row.model.id)?;
+            Some(AnalysisCard {
+                row: row.clone(),
+                analysis: h.analyses.get(&row.model.id).map(analysis_view),
+                verify: verify_link(site, u, model),
+            })
+        })
+        .collect();
+    ctx.insert("analyses", &cards);
+    ctx.insert("price_note", &price_note(site));
+    insert_editorial(ctx, &h);
+    "use_case.html"
+}
+
+fn analysis(site: &Site, html: &RenderedSite, page: &Page, slug: &str, id: &str, ctx: &mut Context) -> &'static str {
+    let (Some(u), Some(model)) = (site.use_case(slug), site.catalog.models.get(id)) else { return "404.html" };
+    let Some(row) = site.rankings.get(slug).and_then(|r| r.position(id)).and_then(|r| view::row_view(site, u, r)) else {
+        return "404.html";
+    };
+    let title = format!("{} for {}", model.name, u.short_title);
+    let description = format!(
+        "Why {} ranks #{} of {} for {}: score breakdown, strengths, weaknesses and every figure with its source.",
+        model.name,
+        row.rank,
+        site.rankings.get(slug).map_or(0, |r| r.ranked.len()),
+        u.short_title
+    );
+    let mut trail = use_case_trail(site, u);
+    trail.push(Link { name: model.name.clone(), url: site.url(&page.path) });
+    ctx.insert("page", &meta(site, page, "analysis", title, description, trail));
+    ctx.insert("use_case", &use_case_view(site, u));
+    let h = html.use_cases.get(slug);
+    ctx.insert("analysis", &h.and_then(|h| h.analyses.get(id)).map(analysis_view));
+    ctx.insert("criteria", &bounds_views(site, u));
+    ctx.insert("figures", &all_figures(site, model));
+    ctx.insert("verify", &verify_link(site, u, model));
+    ctx.insert("row", &row);
+    "analysis.html"
+}
+
+#[derive(Serialize)]
+struct BoundsView {
+    label: String,
+    weight_text: Option<String>,
+    better: String,
+    scale: String,
+    lo: Option<String>,
+    hi: Option<String>,
+}
+
+/// Each criterion with the range it was normalised over, written in the metric's format.
+fn bounds_views(site: &Site, u: &UseCase) -> Vec<BoundsView> {
+    let bounds = site.rankings.get(&u.slug).map(|r| r.bounds.clone()).unwrap_or_default();
+    view::criterion_views(site, u, &[])
+        .into_iter()
+        .zip(u.spec.criteria.iter())
+        .enumerate()
+        .map(|(i, (c, k))| {
+            let metric = site.catalog.metrics.get(&k.metric);
+            let raw = |v: f64| if k.scale == crate::rank::Scale::Log { v.exp() } else { v };
+            let text = |v: f64| metric.map_or_else(|| v.to_string(), |m| m.format.value(raw(v)));
+            let b = bounds.get(i).copied().flatten();
+            BoundsView {
+                label: c.label,
+                weight_text: c.weight_text,
+                better: c.better,
+                scale: c.scale,
+                lo: b.map(|b| text(b.lo)),
+                hi: b.map(|b| text(b.hi)),
+            }
+        })
+        .collect()
+}
+
+fn all_figures(site: &Site, model: &Model) -> Vec<FigureView> {
+    site.catalog.metrics.values().map(|m| site.figure_view(model, m)).collect()
+}
+
+fn prompts(site: &Site, html: &RenderedSite, page: &Page, slug: &str, ctx: &mut Context) -> &'static str {
+    let Some(u) = site.use_case(slug) else { return "404.html" };
+    let mut trail = use_case_trail(site, u);
+    trail.push(Link { name: "Prompts".into(), url: site.url(&page.path) });
+    let title = format!("Example prompts: {}", u.short_title);
+    let description = format!("Prompts to try with the models ranked for {}, and what good output looks like.", u.short_title);
+    ctx.insert("page", &meta(site, page, "prompts", title, description, trail));
+    ctx.insert("use_case", &use_case_view(site, u));
+    insert_editorial(ctx, &html.use_cases.get(slug).cloned().unwrap_or_default());
+    "prompts.html"
+}
+
+fn faq(site: &Site, html: &RenderedSite, page: &Page, slug: &str, ctx: &mut Context) -> &'static str {
+    let Some(u) = site.use_case(slug) else { return "404.html" };
+    let mut trail = use_case_trail(site, u);
+    trail.push(Link { name: "FAQ".into(), url: site.url(&page.path) });
+    let title = format!("FAQ: {}", u.short_title);
+    let description = format!("Questions and answers about the models ranked for {}.", u.short_title);
+    ctx.insert("page", &meta(site, page, "faq", title, description, trail));
+    ctx.insert("use_case", &use_case_view(site, u));
+    insert_editorial(ctx, &html.use_cases.get(slug).cloned().unwrap_or_default());
+    "faq.html"
+}
+
+// ----- model profile --------------------------------------------------------------------------
+
+#[derive(Serialize)]
+struct Placement {
+    use_case: Link,
+    rank: Option<usize>,
+    of: usize,
+    in_top: bool,
+    score_text: Option<String>,
+    analysis_url: Option<String>,
+    reason: Option<String>,
+}
+
+#[derive(Serialize)]
+struct ProfileView {
+    model: ModelRef,
+    released: Option<String>,
+    released_long: Option<String>,
+    inputs: Vec<String>,
+    notes: Option<String>,
+    price: String,
+}
+
+fn profile(site: &Site, page: &Page, id: &str, ctx: &mut Context) -> &'static str {
+    let Some(model) = site.catalog.models.get(id) else { return "404.html" };
+    let trail = vec![Link { name: model.name.clone(), url: site.url(&page.path) }];
+    let provider = site.model_ref(model).provider;
+    let description = format!(
+        "{} by {}: its rank in every use case and every figure with its source and date.",
+        model.name, provider
+    );
+    ctx.insert("page", &meta(site, page, "model", model.name.clone(), description, trail));
+    ctx.insert(
+        "profile",
+        &ProfileView {
+            model: site.model_ref(model),
+            released: model.released.map(|d| d.to_string()),
+            released_long: model.released.map(|d| d.long()),
+            inputs: model.inputs.clone(),
+            notes: model.notes.clone(),
+            price: site.price_pair(model),
+        },
+    );
+    ctx.insert("figures", &all_figures(site, model));
+    ctx.insert("placements", &placements(site, model));
+    let guides: Vec<GuideCard> = site
+        .content
+        .guides
+        .iter()
+        .filter(|g| g.models.contains(&model.id))
+        .map(|g| guide_card(site, g))
+        .collect();
+    ctx.insert("guides", &guides);
+    "model.html"
+}
+
+fn placements(site: &Site, model: &Model) -> Vec<Placement> {
+    site.content
+        .use_cases
+        .iter()
+        .filter_map(|u| {
+            let ranking = site.rankings.get(&u.slug)?;
+            let link = Link { name: u.short_title.clone(), url: site.url(&format!("use-cases/{}/", u.slug)) };
+            let of = ranking.ranked.len();
+            if let Some(r) = ranking.position(&model.id) {
+                return Some(Placement {
+                    use_case: link,
+                    rank: Some(r.rank),
+                    of,
+                    in_top: r.rank <= u.spec.top,
+                    score_text: r.score.map(view::score_text),
+                    analysis_url: Some(site.url(&format!("use-cases/{}/{}/", u.slug, model.id))),
+                    reason: None,
+                });
+            }
+            let e = ranking.excluded.iter().find(|e| e.id == model.id)?;
+            Some(Placement {
+                use_case: link,
+                rank: None,
+                of,
+                in_top: false,
+                score_text: None,
+                analysis_url: None,
+                reason: Some(view::exclusion_text(site, u, e)),
+            })
+        })
+        .collect()
+}
+
+// ----- guides -----------------------------------------------------------------------------------
+
+#[derive(Serialize)]
+struct GuideView<'a> {
+    title: &'a str,
+    description: &'a str,
+    body: &'a str,
+    toc: Vec<Link>,
+    models: Vec<ModelRef>,
+    use_case: Option<Link>,
+}
+
+fn guide(site: &Site, html: &RenderedSite, page: &Page, slug: &str, ctx: &mut Context) -> &'static str {
+    let (Some(g), Some(h)) = (site.content.guides.iter().find(|g| g.slug == slug), html.guides.get(slug)) else {
+        return "404.html";
+    };
+    let trail = vec![
+        Link { name: "Guides".into(), url: site.url("") },
+        Link { name: g.title.clone(), url: site.url(&page.path) },
+    ];
+    ctx.insert("page", &meta(site, page, "guide", g.title.clone(), g.description.clone(), trail));
+    let toc = h
+        .headings
+        .iter()
+        .filter(|x| x.level == 2)
+        .map(|x| Link { name: x.text.clone(), url: format!("#{}", x.id) })
+        .collect();
+    let view = GuideView {
+        title: &g.title,
+        description: &g.description,
+        body: &h.html,
+        toc,
+        models: g.models.iter().filter_map(|id| site.model_ref_by_id(id)).collect(),
+        use_case: g.use_case.as_ref().and_then(|s| site.use_case(s)).map(|u| Link {
+            name: u.short_title.clone(),
+            url: site.url(&format!("use-cases/{}/", u.slug)),
+        }),
+    };
+    ctx.insert("guide", &view);
+    "guide.html"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pages_map_to_index_files() {
+        let page = |path: &str| Page { kind: PageKind::Home, path: path.into(), updated: None };
+        assert_eq!(page("").file(), "index.html");
+        assert_eq!(page("use-cases/coding/").file(), "use-cases/coding/index.html");
+        assert_eq!(page("404.html").file(), "404.html");
+    }
+}

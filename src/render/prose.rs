@@ -1,0 +1,680 @@
+//! Editors' Markdown, with figures bound to the data.
+//!
+//! A Markdown text that holds `{{ … }}` or `{% … %}` is first rendered as a Tera template in
+//! which the binding functions below are defined, then converted to HTML. Bindings format
+//! every figure from its metric definition and fail the build, at the file and line of the
+//! call, when a claim about the data does not hold. Their output is escaped for Markdown, so
+//! a model name cannot inject markup; tables arrive as placeholders (see
+//! [`markdown::placeholder`]).
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use tera::{Context, Kwargs, State, Tera, Value};
+
+use crate::content::{Analysis, Faq, Prompts, Prose, QuickStart, UseCase};
+use crate::data::{Metric, Model};
+use crate::error::{Diagnostic, Diagnostics};
+use crate::format;
+use crate::highlight;
+use crate::markdown::{self, Html, MarkdownOptions};
+use crate::render::escape_html;
+use crate::render::tera_diagnostic;
+use crate::site::Site;
+
+thread_local! {
+    /// Blocks produced by the prose being rendered on this thread: Tera calls the binding
+    /// functions synchronously, so the text and its blocks never cross threads.
+    static BLOCKS: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Escapes text for Markdown: every ASCII punctuation character is backslash-escaped, so a
+/// value from the data is always read as plain text.
+fn escape_markdown(input: &str, out: &mut dyn Write) -> std::io::Result<()> {
+    let mut buf = String::with_capacity(input.len() * 2);
+    for c in input.chars() {
+        match c {
+            '\n' | '\r' => buf.push(' '),
+            c if c.is_ascii_punctuation() => {
+                buf.push('\\');
+                buf.push(c);
+            }
+            c => buf.push(c),
+        }
+    }
+    out.write_all(buf.as_bytes())
+}
+
+fn markdown_text(text: &str) -> String {
+    let mut out = Vec::new();
+    let _ = escape_markdown(text, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+pub struct ProseRenderer {
+    tera: Tera,
+    base_path: String,
+    allow_html: bool,
+}
+
+impl ProseRenderer {
+    pub fn new(site: Arc<Site>) -> ProseRenderer {
+        let mut tera = Tera::new();
+        tera.set_escape_fn(escape_markdown);
+        register(&mut tera, &site);
+        ProseRenderer {
+            tera,
+            base_path: site.base_path().to_string(),
+            allow_html: site.settings.allow_html,
+        }
+    }
+
+    fn options(&self) -> MarkdownOptions<'_> {
+        MarkdownOptions {
+            allow_html: self.allow_html,
+            base_path: &self.base_path,
+        }
+    }
+
+    /// Runs the bindings of a text; returns the Markdown and the blocks it refers to.
+    fn bind(&self, prose: &Prose, use_case: Option<&str>) -> Result<(String, Vec<String>), Diagnostic> {
+        let text = &prose.text;
+        if !(text.contains("{{") || text.contains("{%") || text.contains("{#")) {
+            return Ok((text.clone(), Vec::new()));
+        }
+        let mut context = Context::new();
+        if let Some(slug) = use_case {
+            context.insert("use_case", slug);
+        }
+        BLOCKS.with(|b| b.borrow_mut().clear());
+        let rendered = self.tera.render_str(text, &context, true);
+        let blocks = BLOCKS.with(|b| std::mem::take(&mut *b.borrow_mut()));
+        let markdown = rendered.map_err(|e| tera_diagnostic(&e, |_| Some(prose.origin.clone())))?;
+        Ok((markdown, blocks))
+    }
+
+    pub fn block(&self, prose: &Prose, use_case: Option<&str>) -> Result<Html, Diagnostic> {
+        let (text, blocks) = self.bind(prose, use_case)?;
+        Ok(markdown::render(&text, self.options(), &blocks))
+    }
+
+    pub fn inline(&self, prose: &Prose, use_case: Option<&str>) -> Result<String, Diagnostic> {
+        let (text, _) = self.bind(prose, use_case)?;
+        Ok(markdown::render_inline(&text, self.options()))
+    }
+
+    pub fn code(&self, code: &str, language: &str) -> String {
+        highlight::code_block(code, language)
+    }
+}
+
+// ----- the binding functions ------------------------------------------------------------------
+
+type Bound = tera::TeraResult<Value>;
+
+fn fail(message: impl Into<String>) -> tera::Error {
+    tera::Error::message(message.into())
+}
+
+/// Refuses misspelt argument names, which Tera would otherwise ignore.
+fn only(kwargs: &Kwargs, function: &str, allowed: &[&str]) -> tera::TeraResult<()> {
+    for (key, _) in kwargs.iter() {
+        let key = key.to_string();
+        if !allowed.contains(&key.as_str()) {
+            let hint = crate::error::did_you_mean(&key, allowed.iter().copied())
+                .map_or_else(String::new, |h| format!("; {h}"));
+            return Err(fail(format!(
+                "`{function}` has no argument `{key}` (it takes {}){hint}",
+                allowed.join(", ")
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn model<'a>(site: &'a Site, id: &str) -> tera::TeraResult<&'a Model> {
+    site.catalog.models.get(id).ok_or_else(|| {
+        let hint = crate::error::did_you_mean(id, site.catalog.models.keys().map(String::as_str))
+            .map_or_else(String::new, |h| format!("; {h}"));
+        fail(format!("unknown model `{id}`{hint}"))
+    })
+}
+
+fn metric<'a>(site: &'a Site, key: &str) -> tera::TeraResult<&'a Metric> {
+    site.catalog.metrics.get(key).ok_or_else(|| {
+        let hint = crate::error::did_you_mean(key, site.catalog.metrics.keys().map(String::as_str))
+            .map_or_else(String::new, |h| format!("; {h}"));
+        fail(format!("unknown metric `{key}`{hint}"))
+    })
+}
+
+/// The use case named by `use_case=`, or the one whose page is being written.
+fn use_case<'a>(site: &'a Site, kwargs: &Kwargs, state: &State) -> tera::TeraResult<&'a UseCase> {
+    let slug = match kwargs.get::<String>("use_case")? {
+        Some(s) => s,
+        None => state
+            .get::<String>("use_case")?
+            .ok_or_else(|| fail("this binding needs `use_case=\"…\"` outside a use case's pages"))?,
+    };
+    site.use_case(&slug).ok_or_else(|| {
+        let hint = crate::error::did_you_mean(&slug, site.content.use_cases.iter().map(|u| u.slug.as_str()))
+            .map_or_else(String::new, |h| format!("; {h}"));
+        fail(format!("unknown use case `{slug}`{hint}"))
+    })
+}
+
+/// The models a comparison runs over, with words for messages ("the top 5 of coding").
+fn field<'a>(site: &'a Site, kwargs: &Kwargs, state: &State) -> tera::TeraResult<(Vec<&'a Model>, String)> {
+    let among = kwargs.get::<String>("among")?;
+    let wants_use_case = kwargs.get::<String>("use_case")?.is_some() || state.get::<String>("use_case")?.is_some();
+    let among = among.unwrap_or_else(|| if wants_use_case { "top".into() } else { "all".into() });
+    match among.as_str() {
+        "all" => Ok((site.visible_models().collect(), "all models".into())),
+        "top" | "ranked" => {
+            let u = use_case(site, kwargs, state)?;
+            let rows = if among == "top" {
+                site.top(&u.slug)
+            } else {
+                site.rankings.get(&u.slug).map_or(&[][..], |r| &r.ranked[..])
+            };
+            let words = if among == "top" {
+                format!("the top {} of `{}`", u.spec.top, u.slug)
+            } else {
+                format!("the ranked models of `{}`", u.slug)
+            };
+            Ok((ids_to_models(site, rows.iter().map(|r| r.id.as_str()).collect()), words))
+        }
+        other => Err(fail(format!("`among` is `top`, `ranked` or `all`, not `{other}`"))),
+    }
+}
+
+fn ids_to_models<'a>(site: &'a Site, ids: Vec<&str>) -> Vec<&'a Model> {
+    ids.into_iter().filter_map(|id| site.catalog.models.get(id)).collect()
+}
+
+/// The best model on a metric in a field: ties go to the lower id.
+fn best<'a>(field: &[&'a Model], m: &Metric) -> Option<&'a Model> {
+    field
+        .iter()
+        .filter(|x| x.value(&m.key).is_some())
+        .min_by(|a, b| {
+            let (va, vb) = (a.value(&m.key).unwrap_or(0.0), b.value(&m.key).unwrap_or(0.0));
+            let order = match m.better {
+                crate::rank::Better::Higher => vb.total_cmp(&va),
+                crate::rank::Better::Lower => va.total_cmp(&vb),
+            };
+            order.then_with(|| a.id.cmp(&b.id))
+        })
+        .copied()
+}
+
+fn figure(site: &Site, kwargs: Kwargs) -> Bound {
+    only(&kwargs, "figure", &["model", "metric"])?;
+    let model = model(site, kwargs.must_get::<&str>("model")?)?;
+    let metric = metric(site, kwargs.must_get::<&str>("metric")?)?;
+    Ok(Value::from(metric.format.figure(model.value(&metric.key))))
+}
+
+fn price(site: &Site, kwargs: Kwargs) -> Bound {
+    only(&kwargs, "price", &["model"])?;
+    let model = model(site, kwargs.must_get::<&str>("model")?)?;
+    Ok(Value::from(site.price_pair(model)))
+}
+
+fn name(site: &Site, kwargs: Kwargs) -> Bound {
+    only(&kwargs, "name", &["model"])?;
+    Ok(Value::from(model(site, kwargs.must_get::<&str>("model")?)?.name.clone()))
+}
+
+fn provider(site: &Site, kwargs: Kwargs) -> Bound {
+    only(&kwargs, "provider", &["model"])?;
+    Ok(Value::from(site.model_ref(model(site, kwargs.must_get::<&str>("model")?)?).provider))
+}
+
+fn link(site: &Site, kwargs: Kwargs, state: &State) -> Bound {
+    only(&kwargs, "link", &["model", "use_case"])?;
+    let m = model(site, kwargs.must_get::<&str>("model")?)?;
+    let target = match kwargs.get::<String>("use_case")? {
+        Some(_) => {
+            let u = use_case(site, &kwargs, state)?;
+            if site.rankings.get(&u.slug).and_then(|r| r.position(&m.id)).is_none() {
+                return Err(fail(format!("`{}` is not ranked in `{}`, so it has no page there", m.id, u.slug)));
+            }
+            format!("/use-cases/{}/{}/", u.slug, m.id)
+        }
+        None => format!("/models/{}/", m.id),
+    };
+    Ok(Value::safe_string(&format!("[{}]({target})", markdown_text(&m.name))))
+}
+
+fn diff(site: &Site, kwargs: Kwargs) -> Bound {
+    only(&kwargs, "diff", &["a", "b", "metric", "relative"])?;
+    let a = model(site, kwargs.must_get::<&str>("a")?)?;
+    let b = model(site, kwargs.must_get::<&str>("b")?)?;
+    let m = metric(site, kwargs.must_get::<&str>("metric")?)?;
+    let value = |x: &Model| {
+        x.value(&m.key)
+            .ok_or_else(|| fail(format!("`{}` has no figure for `{}`, so there is no difference to state", x.id, m.key)))
+    };
+    let (va, vb) = (value(a)?, value(b)?);
+    let text = if kwargs.get::<bool>("relative")?.unwrap_or(false) {
+        format::relative(va, vb).ok_or_else(|| fail(format!("a relative difference needs a non-zero `{}` for `{}`", m.key, b.id)))?
+    } else {
+        m.format.difference(va - vb)
+    };
+    Ok(Value::from(text))
+}
+
+fn leader(site: &Site, kwargs: Kwargs, state: &State) -> Bound {
+    only(&kwargs, "leader", &["metric", "among", "use_case"])?;
+    let m = metric(site, kwargs.must_get::<&str>("metric")?)?;
+    let (models, words) = field(site, &kwargs, state)?;
+    let top = best(&models, m).ok_or_else(|| fail(format!("no model among {words} has a figure for `{}`", m.key)))?;
+    Ok(Value::from(top.name.clone()))
+}
+
+fn rank(site: &Site, kwargs: Kwargs, state: &State) -> Bound {
+    only(&kwargs, "rank", &["model", "metric", "among", "use_case"])?;
+    let m = model(site, kwargs.must_get::<&str>("model")?)?;
+    if let Some(key) = kwargs.get::<String>("metric")? {
+        let metric = metric(site, &key)?;
+        let (models, words) = field(site, &kwargs, state)?;
+        return position_on(m, metric, &models, &words).map(Value::from);
+    }
+    let u = use_case(site, &kwargs, state)?;
+    let ranking = site.rankings.get(&u.slug).ok_or_else(|| fail(format!("`{}` has no ranking", u.slug)))?;
+    match ranking.position(&m.id) {
+        Some(r) => Ok(Value::from(r.rank as u64)),
+        None => Err(fail(format!("`{}` is not ranked in `{}`", m.id, u.slug))),
+    }
+}
+
+/// 1 + the number of models in the field strictly better on the metric.
+fn position_on(m: &Model, metric: &Metric, field: &[&Model], words: &str) -> tera::TeraResult<u64> {
+    if !field.iter().any(|x| x.id == m.id) {
+        return Err(fail(format!("`{}` is not among {words}", m.id)));
+    }
+    let v = m
+        .value(&metric.key)
+        .ok_or_else(|| fail(format!("`{}` has no figure for `{}`", m.id, metric.key)))?;
+    let better = field
+        .iter()
+        .filter_map(|x| x.value(&metric.key))
+        .filter(|&x| match metric.better {
+            crate::rank::Better::Higher => x > v,
+            crate::rank::Better::Lower => x < v,
+        })
+        .count();
+    Ok(better as u64 + 1)
+}
+
+fn score(site: &Site, kwargs: Kwargs, state: &State) -> Bound {
+    only(&kwargs, "score", &["model", "use_case"])?;
+    let m = model(site, kwargs.must_get::<&str>("model")?)?;
+    let u = use_case(site, &kwargs, state)?;
+    let row = site
+        .rankings
+        .get(&u.slug)
+        .and_then(|r| r.position(&m.id))
+        .ok_or_else(|| fail(format!("`{}` is not ranked in `{}`", m.id, u.slug)))?;
+    let s = row.score.ok_or_else(|| fail(format!("`{}` is ranked by order, not by score", u.slug)))?;
+    Ok(Value::from(super::view::score_text(s)))
+}
+
+fn top(site: &Site, kwargs: Kwargs, state: &State) -> Bound {
+    only(&kwargs, "top", &["use_case"])?;
+    let u = use_case(site, &kwargs, state)?;
+    Ok(Value::from(site.top(&u.slug).len() as u64))
+}
+
+/// A statement about the data that must hold; returns the model's name so the sentence can
+/// use it. `best=` claims the model leads a metric in the field; `rank=` claims its rank.
+fn claim(site: &Site, kwargs: Kwargs, state: &State) -> Bound {
+    only(&kwargs, "claim", &["model", "best", "rank", "among", "use_case"])?;
+    let m = model(site, kwargs.must_get::<&str>("model")?)?;
+    if let Some(key) = kwargs.get::<String>("best")? {
+        let metric = metric(site, &key)?;
+        let (models, words) = field(site, &kwargs, state)?;
+        let place = position_on(m, metric, &models, &words).map_err(|e| fail(format!("claim failed: {e}")))?;
+        if place != 1 {
+            let leader = best(&models, metric).map_or_else(String::new, |b| {
+                format!(
+                    ": {} has {} against {}",
+                    b.name,
+                    metric.format.figure(b.value(&metric.key)),
+                    metric.format.figure(m.value(&metric.key))
+                )
+            });
+            return Err(fail(format!(
+                "claim failed: {} is not the best on {} among {words}{leader}",
+                m.name, metric.label
+            )));
+        }
+    } else if let Some(expected) = kwargs.get::<u64>("rank")? {
+        let u = use_case(site, &kwargs, state)?;
+        let actual = site.rankings.get(&u.slug).and_then(|r| r.position(&m.id)).map(|r| r.rank as u64);
+        if actual != Some(expected) {
+            let actual = actual.map_or_else(|| "not ranked".to_string(), |r| format!("ranked #{r}"));
+            return Err(fail(format!(
+                "claim failed: {} is {actual} in `{}`, not #{expected}",
+                m.name, u.slug
+            )));
+        }
+    } else {
+        return Err(fail("`claim` needs `best=\"<metric>\"` or `rank=<n>`"));
+    }
+    Ok(Value::from(m.name.clone()))
+}
+
+/// A comparison table of chosen models (columns) on chosen metrics (rows).
+fn table(site: &Site, kwargs: Kwargs) -> Bound {
+    only(&kwargs, "table", &["models", "metrics", "caption"])?;
+    let models = kwargs
+        .must_get::<Vec<String>>("models")?
+        .iter()
+        .map(|id| model(site, id))
+        .collect::<Result<Vec<_>, _>>()?;
+    let metrics = kwargs
+        .must_get::<Vec<String>>("metrics")?
+        .iter()
+        .map(|k| metric(site, k))
+        .collect::<Result<Vec<_>, _>>()?;
+    let caption = kwargs.get::<String>("caption")?;
+    let html = comparison_table(site, &models, &metrics, caption.as_deref());
+    let index = BLOCKS.with(|b| {
+        let mut blocks = b.borrow_mut();
+        blocks.push(html);
+        blocks.len() - 1
+    });
+    Ok(Value::safe_string(&markdown::placeholder(index)))
+}
+
+fn comparison_table(site: &Site, models: &[&Model], metrics: &[&Metric], caption: Option<&str>) -> String {
+    let mut html = String::from("<div class=\"table-scroll\" tabindex=\"0\"><table class=\"compare\">");
+    if let Some(caption) = caption {
+        html.push_str(&format!("<caption>{}</caption>", escape_html(caption)));
+    }
+    html.push_str("<thead><tr><th scope=\"col\">Metric</th>");
+    for m in models {
+        html.push_str(&format!(
+            "<th scope=\"col\"><a href=\"{}\">{}</a></th>",
+            escape_html(&site.url(&format!("models/{}/", m.id))),
+            escape_html(&m.name)
+        ));
+    }
+    html.push_str("</tr></thead><tbody>");
+    let mut claimed = false;
+    let mut dates = std::collections::BTreeSet::new();
+    for metric in metrics {
+        html.push_str(&format!("<tr><th scope=\"row\">{}</th>", escape_html(&metric.label)));
+        for m in models {
+            let f = site.figure_view(m, metric);
+            let class = if f.available { "figure" } else { "figure na" };
+            let mark = if f.claimed {
+                claimed = true;
+                "<sup class=\"claimed\" title=\"reported by the vendor, not independently verified\">†</sup>"
+            } else {
+                ""
+            };
+            if let Some(d) = &f.as_of {
+                dates.insert(d.clone());
+            }
+            let text = match &f.source_url {
+                Some(url) if f.available => format!("<a href=\"{}\">{}</a>", escape_html(url), escape_html(&f.text)),
+                _ => escape_html(&f.text),
+            };
+            html.push_str(&format!("<td class=\"{class}\">{text}{mark}</td>"));
+        }
+        html.push_str("</tr>");
+    }
+    html.push_str("</tbody></table></div>");
+    let mut notes = Vec::new();
+    if !dates.is_empty() {
+        notes.push(format!("Figures as of {}.", dates.into_iter().collect::<Vec<_>>().join(", ")));
+    }
+    if claimed {
+        notes.push("† Reported by the vendor, not independently verified.".to_string());
+    }
+    if !notes.is_empty() {
+        html.push_str(&format!("<p class=\"table-note\">{}</p>", escape_html(&notes.join(" "))));
+    }
+    html
+}
+
+fn register(tera: &mut Tera, site: &Arc<Site>) {
+    macro_rules! plain {
+        ($name:literal, $f:ident) => {{
+            let site = Arc::clone(site);
+            tera.register_function($name, move |kwargs: Kwargs, _: &State| $f(&site, kwargs));
+        }};
+    }
+    macro_rules! scoped {
+        ($name:literal, $f:ident) => {{
+            let site = Arc::clone(site);
+            tera.register_function($name, move |kwargs: Kwargs, state: &State| $f(&site, kwargs, state));
+        }};
+    }
+    plain!("figure", figure);
+    plain!("price", price);
+    plain!("name", name);
+    plain!("provider", provider);
+    plain!("diff", diff);
+    plain!("table", table);
+    scoped!("link", link);
+    scoped!("leader", leader);
+    scoped!("rank", rank);
+    scoped!("score", score);
+    scoped!("top", top);
+    scoped!("claim", claim);
+}
+
+// ----- rendering everything -------------------------------------------------------------------
+
+#[derive(Debug, Clone, Default)]
+pub struct AnalysisHtml {
+    pub best_for: Option<String>,
+    pub strengths: Vec<String>,
+    pub weaknesses: Vec<String>,
+    pub body: String,
+    /// The first paragraph, for the leaderboard.
+    pub lead: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct PromptHtml {
+    pub title: String,
+    pub language: String,
+    pub code: String,
+    pub expected: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct QuickStartHtml {
+    pub language: String,
+    pub code: String,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct QuestionHtml {
+    pub question: String,
+    pub answer: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct UseCaseHtml {
+    pub summary: String,
+    pub criteria_intro: Option<String>,
+    pub criterion_notes: Vec<Option<String>>,
+    pub filter_notes: Vec<Option<String>>,
+    pub analyses: BTreeMap<String, AnalysisHtml>,
+    pub prompts_intro: Option<String>,
+    pub prompts: Vec<PromptHtml>,
+    pub quick_start: Option<QuickStartHtml>,
+    pub faq_intro: Option<String>,
+    pub faq: Vec<QuestionHtml>,
+}
+
+/// All prose of the site as HTML, rendered once and shared by the pages that show it.
+#[derive(Debug, Clone, Default)]
+pub struct RenderedSite {
+    pub home_intro: Option<String>,
+    pub use_cases: BTreeMap<String, UseCaseHtml>,
+    pub guides: BTreeMap<String, Html>,
+}
+
+impl RenderedSite {
+    pub fn render(site: &Site, prose: &ProseRenderer, out: &mut Diagnostics) -> RenderedSite {
+        let mut errors = Vec::new();
+        let home_intro = site
+            .content
+            .home
+            .intro
+            .as_ref()
+            .and_then(|p| prose.block(p, None).map_err(|e| errors.push(e)).ok())
+            .map(|h| h.html);
+        let use_cases: Vec<(String, UseCaseHtml, Vec<Diagnostic>)> = site
+            .content
+            .use_cases
+            .par_iter()
+            .map(|u| {
+                let mut errs = Vec::new();
+                let html = use_case_html(site, prose, u, &mut errs);
+                (u.slug.clone(), html, errs)
+            })
+            .collect();
+        let guides: Vec<(String, Result<Html, Diagnostic>)> = site
+            .content
+            .guides
+            .par_iter()
+            .map(|g| (g.slug.clone(), prose.block(&g.body, g.use_case.as_deref())))
+            .collect();
+        let mut rendered = RenderedSite {
+            home_intro,
+            ..RenderedSite::default()
+        };
+        for (slug, html, errs) in use_cases {
+            errors.extend(errs);
+            rendered.use_cases.insert(slug, html);
+        }
+        for (slug, html) in guides {
+            match html {
+                Ok(h) => {
+                    rendered.guides.insert(slug, h);
+                }
+                Err(e) => errors.push(e),
+            }
+        }
+        out.extend(errors);
+        rendered
+    }
+}
+
+/// Collects the error of a fallible render and yields a default in its place, so that one
+/// pass reports every broken text.
+fn keep<T: Default>(result: Result<T, Diagnostic>, errors: &mut Vec<Diagnostic>) -> T {
+    result.unwrap_or_else(|e| {
+        errors.push(e);
+        T::default()
+    })
+}
+
+fn use_case_html(site: &Site, prose: &ProseRenderer, u: &UseCase, errors: &mut Vec<Diagnostic>) -> UseCaseHtml {
+    let scope = Some(u.slug.as_str());
+    let block = |p: &Prose, errors: &mut Vec<Diagnostic>| keep(prose.block(p, scope).map(|h| h.html), errors);
+    let inline = |p: &Prose, errors: &mut Vec<Diagnostic>| keep(prose.inline(p, scope), errors);
+    let notes = |ps: &[Option<Prose>], errors: &mut Vec<Diagnostic>| {
+        ps.iter().map(|p| p.as_ref().map(|p| inline(p, errors))).collect()
+    };
+    let mut html = UseCaseHtml {
+        summary: block(&u.summary, errors),
+        criteria_intro: u.criteria_intro.as_ref().map(|p| block(p, errors)),
+        criterion_notes: notes(&u.criterion_notes, errors),
+        filter_notes: notes(&u.filter_notes, errors),
+        ..UseCaseHtml::default()
+    };
+    for (id, a) in &u.analyses {
+        html.analyses.insert(id.clone(), analysis_html(a, &block, &inline, errors));
+    }
+    if let Some(p) = &u.prompts {
+        prompts_html(site, prose, u, p, &mut html, errors);
+    } else {
+        html.quick_start = quick_start_html(site, prose, u, None);
+    }
+    if let Some(f) = &u.faq {
+        faq_html(f, &mut html, &block, &inline, errors);
+    }
+    html
+}
+
+type Renders<'a> = dyn Fn(&Prose, &mut Vec<Diagnostic>) -> String + 'a;
+
+fn analysis_html(a: &Analysis, block: &Renders, inline: &Renders, errors: &mut Vec<Diagnostic>) -> AnalysisHtml {
+    let body = block(&a.body, errors);
+    let lead = body
+        .find("<p>")
+        .and_then(|start| body[start..].find("</p>").map(|end| body[start..start + end + 4].to_string()))
+        .unwrap_or_default();
+    AnalysisHtml {
+        best_for: a.best_for.as_ref().map(|p| inline(p, errors)),
+        strengths: a.strengths.iter().map(|p| inline(p, errors)).collect(),
+        weaknesses: a.weaknesses.iter().map(|p| inline(p, errors)).collect(),
+        body,
+        lead,
+    }
+}
+
+fn prompts_html(site: &Site, prose: &ProseRenderer, u: &UseCase, p: &Prompts, html: &mut UseCaseHtml, errors: &mut Vec<Diagnostic>) {
+    let scope = Some(u.slug.as_str());
+    html.prompts_intro = Some(keep(prose.block(&p.intro, scope).map(|h| h.html), errors));
+    html.prompts = p
+        .items
+        .iter()
+        .map(|item| PromptHtml {
+            title: item.title.clone(),
+            language: item.language.clone(),
+            code: prose.code(&item.text, &item.language),
+            expected: keep(prose.block(&item.expected, scope).map(|h| h.html), errors),
+        })
+        .collect();
+    html.quick_start = quick_start_html(site, prose, u, p.quick_start.as_ref());
+}
+
+/// The quick-start snippet with the top pick's gateway slug in place of `{{ model }}`.
+fn quick_start_html(site: &Site, prose: &ProseRenderer, u: &UseCase, own: Option<&QuickStart>) -> Option<QuickStartHtml> {
+    let qs = own.or(site.settings.quick_start.as_ref())?;
+    let top = site.top(&u.slug).first()?;
+    let slug = site.catalog.models.get(&top.id)?.gateway_slug.clone()?;
+    let code = qs.code.replace("{{ model }}", &slug).replace("{{model}}", &slug);
+    Some(QuickStartHtml {
+        language: qs.language.clone(),
+        code: prose.code(&code, &qs.language),
+        note: qs.note.clone(),
+    })
+}
+
+fn faq_html(f: &Faq, html: &mut UseCaseHtml, block: &Renders, inline: &Renders, errors: &mut Vec<Diagnostic>) {
+    html.faq_intro = Some(block(&f.intro, errors));
+    html.faq = f
+        .items
+        .iter()
+        .map(|q| QuestionHtml {
+            question: inline(&q.question, errors),
+            answer: block(&q.answer, errors),
+        })
+        .collect();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_escaping_neutralises_syntax() {
+        assert_eq!(markdown_text("[x](javascript:1) *b* <i>"), "\\[x\\]\\(javascript\\:1\\) \\*b\\* \\<i\\>");
+        assert_eq!(markdown_text("$5 / $30"), "\\$5 \\/ \\$30");
+    }
+}

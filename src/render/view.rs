@@ -1,0 +1,461 @@
+//! What templates see: plain, already formatted values.
+//!
+//! Every figure is formatted here from its metric definition and every sentence about the
+//! ranking method is written here from the same [`Spec`](crate::rank::Spec) that computed the
+//! order, so templates only place text and cannot contradict the data.
+
+use serde::Serialize;
+
+use crate::content::UseCase;
+use crate::data::{Figure, Metric, Model};
+use crate::format::NOT_AVAILABLE;
+use crate::rank::{Better, Excluded, Exclusion, FilterMissing, Method, Missing, Op, Ranked, Scale};
+use crate::site::Site;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Link {
+    pub name: String,
+    pub url: String,
+}
+
+/// A model as a reference in lists and tables.
+#[derive(Debug, Clone, Serialize)]
+pub struct ModelRef {
+    pub id: String,
+    pub name: String,
+    pub provider: String,
+    pub status: String,
+    /// Profile page.
+    pub url: String,
+    /// "Open in <gateway>", when the model has a gateway slug.
+    pub gateway: Option<Link>,
+    pub gateway_slug: Option<String>,
+}
+
+/// One figure, ready to print.
+#[derive(Debug, Clone, Serialize)]
+pub struct FigureView {
+    pub metric: String,
+    pub label: String,
+    pub short_label: String,
+    pub text: String,
+    pub value: Option<f64>,
+    pub available: bool,
+    pub source: Option<String>,
+    pub source_url: Option<String>,
+    pub as_of: Option<String>,
+    pub as_of_long: Option<String>,
+    pub claimed: bool,
+    pub note: Option<String>,
+}
+
+impl Site {
+    pub fn base_path(&self) -> &str {
+        self.settings.base_path()
+    }
+
+    /// A site path (`use-cases/coding/`) as a link under the base path.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base_path(), path)
+    }
+
+    pub fn model_ref(&self, model: &Model) -> ModelRef {
+        let provider = self
+            .catalog
+            .providers
+            .get(&model.provider)
+            .map_or_else(|| model.provider.clone(), |p| p.name.clone());
+        let gateway = match (&self.settings.gateway, &model.gateway_slug) {
+            (Some(g), Some(slug)) => Some(Link {
+                name: format!("Open in {}", g.name),
+                url: g.link(slug),
+            }),
+            _ => None,
+        };
+        ModelRef {
+            id: model.id.clone(),
+            name: model.name.clone(),
+            provider,
+            status: model.status.to_string(),
+            url: self.url(&format!("models/{}/", model.id)),
+            gateway,
+            gateway_slug: model.gateway_slug.clone(),
+        }
+    }
+
+    pub fn model_ref_by_id(&self, id: &str) -> Option<ModelRef> {
+        self.catalog.models.get(id).map(|m| self.model_ref(m))
+    }
+
+    pub fn figure_view(&self, model: &Model, metric: &Metric) -> FigureView {
+        let missing = Figure {
+            value: None,
+            source: None,
+            url: None,
+            as_of: None,
+            claimed: false,
+            note: None,
+            location: crate::error::Location::file(&model.file),
+        };
+        let figure = model.figures.get(&metric.key).unwrap_or(&missing);
+        let source = self.catalog.source_of(&metric.key, figure);
+        FigureView {
+            metric: metric.key.clone(),
+            label: metric.label.clone(),
+            short_label: metric.short_label.clone(),
+            text: metric.format.figure(figure.value),
+            value: figure.value,
+            available: figure.value.is_some(),
+            source: source.map(|s| s.name.clone()),
+            source_url: self.catalog.url_of(&metric.key, figure).map(str::to_string),
+            as_of: figure.value.and(figure.as_of).map(|d| d.to_string()),
+            as_of_long: figure.value.and(figure.as_of).map(|d| d.long()),
+            claimed: figure.claimed && figure.value.is_some(),
+            note: figure.note.clone(),
+        }
+    }
+
+    pub fn figure_by_key(&self, model: &Model, key: &str) -> Option<FigureView> {
+        self.catalog.metrics.get(key).map(|m| self.figure_view(model, m))
+    }
+
+    /// "$5 / $30", or "not available" when either price is missing.
+    pub fn price_pair(&self, model: &Model) -> String {
+        let p = &self.settings.prices;
+        let text = |key: &str| {
+            self.catalog
+                .metrics
+                .get(key)
+                .and_then(|m| model.value(key).map(|v| m.format.value(v)))
+        };
+        match (text(&p.input), text(&p.output)) {
+            (Some(i), Some(o)) => format!("{i} / {o}"),
+            (Some(i), None) => format!("{i} / {NOT_AVAILABLE}"),
+            (None, Some(o)) => format!("{NOT_AVAILABLE} / {o}"),
+            (None, None) => NOT_AVAILABLE.to_string(),
+        }
+    }
+
+    fn metric_label(&self, key: &str) -> String {
+        self.catalog.metrics.get(key).map_or_else(|| key.to_string(), |m| m.label.clone())
+    }
+
+    fn metric_value(&self, key: &str, v: f64) -> String {
+        self.catalog.metrics.get(key).map_or_else(|| v.to_string(), |m| m.format.value(v))
+    }
+}
+
+// ----- the method, in words ---------------------------------------------------------------
+
+fn direction(better: Better) -> &'static str {
+    match better {
+        Better::Higher => "higher first",
+        Better::Lower => "lower first",
+    }
+}
+
+fn op_words(op: Op) -> &'static str {
+    match op {
+        Op::Ge => "at least",
+        Op::Gt => "more than",
+        Op::Le => "at most",
+        Op::Lt => "less than",
+        Op::Eq => "exactly",
+        Op::Ne => "other than",
+    }
+}
+
+pub fn weight_text(weight: f64) -> String {
+    let text = format!("{weight:.2}");
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    format!("{text}%")
+}
+
+/// The sentence that states how the table is ordered.
+pub fn method_sentence(site: &Site, u: &UseCase) -> String {
+    let spec = &u.spec;
+    let mut sentence = match spec.method {
+        Method::Weighted => {
+            let parts: Vec<String> = spec
+                .criteria
+                .iter()
+                .map(|c| format!("{} ({})", site.metric_label(&c.metric), weight_text(c.weight)))
+                .collect();
+            let mut s = format!(
+                "Models are ordered by a weighted score out of 100 built from {}. Each figure is scaled from 0 (the lowest among the ranked models) to 1 (the highest)",
+                join_words(&parts)
+            );
+            let logs: Vec<String> = spec
+                .criteria
+                .iter()
+                .filter(|c| c.scale == Scale::Log)
+                .map(|c| site.metric_label(&c.metric))
+                .collect();
+            if !logs.is_empty() {
+                s.push_str(&format!(", on a logarithmic scale for {}", join_words(&logs)));
+            }
+            s.push_str(", with lower-is-better figures reversed.");
+            if spec.criteria.iter().any(|c| c.missing == Missing::Zero) {
+                s.push_str(" A model without a figure scores 0 on that criterion.");
+            }
+            s
+        }
+        Method::Ordered => {
+            let parts: Vec<String> = spec
+                .criteria
+                .iter()
+                .map(|c| format!("{} ({})", site.metric_label(&c.metric), direction(c.better)))
+                .collect();
+            format!(
+                "Models are ordered by {}, each in turn; a model without a figure comes last on it.",
+                join_words_then(&parts)
+            )
+        }
+    };
+    sentence.push(' ');
+    sentence.push_str(&tie_break_sentence(site, u));
+    sentence
+}
+
+pub fn tie_break_sentence(site: &Site, u: &UseCase) -> String {
+    let what = if u.spec.method == Method::Weighted { "Equal scores" } else { "Remaining ties" };
+    let breakers: Vec<String> = u
+        .spec
+        .tie_breakers
+        .iter()
+        .map(|t| format!("{} ({})", site.metric_label(&t.metric), direction(t.better)))
+        .collect();
+    if breakers.is_empty() {
+        format!("{what} are ordered by model id.")
+    } else {
+        format!("{what} are ordered by {}, then by model id.", join_words_then(&breakers))
+    }
+}
+
+/// The hard rule a filter states: "Context window of at least 200K".
+pub fn filter_sentence(site: &Site, f: &crate::rank::Filter) -> String {
+    let mut s = format!(
+        "{} must be {} {}",
+        site.metric_label(&f.metric),
+        op_words(f.op),
+        site.metric_value(&f.metric, f.value)
+    );
+    s.push_str(match f.missing {
+        FilterMissing::Fail => "; a model without a published figure is not ranked.",
+        FilterMissing::Pass => "; a model without a published figure is still ranked.",
+    });
+    s
+}
+
+/// Why a model is not ranked, as the page says it ("not ranked because …").
+pub fn exclusion_text(site: &Site, u: &UseCase, e: &Excluded) -> String {
+    match &e.why {
+        Exclusion::Status(status) => format!("it is {status}"),
+        Exclusion::FilterMissing(i) => {
+            let f = &u.spec.filters[*i];
+            format!(
+                "its {} is not available, and this ranking requires {} {}",
+                site.metric_label(&f.metric),
+                op_words(f.op),
+                site.metric_value(&f.metric, f.value)
+            )
+        }
+        Exclusion::FilterFailed { filter, value } => {
+            let f = &u.spec.filters[*filter];
+            format!(
+                "its {} is {}, and this ranking requires {} {}",
+                site.metric_label(&f.metric),
+                site.metric_value(&f.metric, *value),
+                op_words(f.op),
+                site.metric_value(&f.metric, f.value)
+            )
+        }
+        Exclusion::CriterionMissing(i) => {
+            let c = &u.spec.criteria[*i];
+            format!(
+                "its {} figure is not available, and this ranking leaves out models without it",
+                site.metric_label(&c.metric)
+            )
+        }
+    }
+}
+
+fn join_words(parts: &[String]) -> String {
+    match parts {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+fn join_words_then(parts: &[String]) -> String {
+    match parts {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{}, then {last}", init.join(", then ")),
+    }
+}
+
+// ----- ranking rows ---------------------------------------------------------------------------
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CriterionView {
+    pub metric: String,
+    pub label: String,
+    pub weight: Option<f64>,
+    pub weight_text: Option<String>,
+    pub better: String,
+    pub scale: String,
+    pub missing: String,
+    pub why_html: Option<String>,
+    pub source: Option<Link>,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PartView {
+    pub label: String,
+    pub weight_text: Option<String>,
+    pub value_text: String,
+    pub normalized: Option<f64>,
+    pub normalized_text: Option<String>,
+    pub contribution: Option<f64>,
+    pub contribution_text: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RowView {
+    pub rank: usize,
+    pub model: ModelRef,
+    pub score: Option<f64>,
+    pub score_text: Option<String>,
+    pub headline: FigureView,
+    pub cells: Vec<FigureView>,
+    pub price: String,
+    pub analysis_url: String,
+    pub parts: Vec<PartView>,
+}
+
+pub fn score_text(score: f64) -> String {
+    format!("{score:.1}")
+}
+
+pub fn criterion_views(site: &Site, u: &UseCase, notes: &[Option<String>]) -> Vec<CriterionView> {
+    u.spec
+        .criteria
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let metric = site.catalog.metrics.get(&c.metric);
+            let source = metric
+                .and_then(|m| m.source.as_ref())
+                .and_then(|s| site.catalog.sources.get(s));
+            CriterionView {
+                metric: c.metric.clone(),
+                label: site.metric_label(&c.metric),
+                weight: (u.spec.method == Method::Weighted).then_some(c.weight),
+                weight_text: (u.spec.method == Method::Weighted).then(|| weight_text(c.weight)),
+                better: match c.better {
+                    Better::Higher => "higher is better".into(),
+                    Better::Lower => "lower is better".into(),
+                },
+                scale: match c.scale {
+                    Scale::Linear => "linear".into(),
+                    Scale::Log => "log".into(),
+                },
+                missing: match c.missing {
+                    Missing::Zero => "zero".into(),
+                    Missing::Exclude => "exclude".into(),
+                },
+                why_html: notes.get(i).cloned().flatten(),
+                source: source.map(|s| Link {
+                    name: s.name.clone(),
+                    url: s.url.clone().unwrap_or_default(),
+                }),
+                description: metric.and_then(|m| m.description.clone()),
+            }
+        })
+        .collect()
+}
+
+pub fn row_view(site: &Site, u: &UseCase, r: &Ranked) -> Option<RowView> {
+    let model = site.catalog.models.get(&r.id)?;
+    let headline = site.figure_by_key(model, &u.headline)?;
+    let cells = u
+        .columns
+        .iter()
+        .filter_map(|c| site.figure_by_key(model, c))
+        .collect();
+    let parts = u
+        .spec
+        .criteria
+        .iter()
+        .zip(&r.parts)
+        .map(|(c, p)| PartView {
+            label: site.metric_label(&c.metric),
+            weight_text: (u.spec.method == Method::Weighted).then(|| weight_text(c.weight)),
+            value_text: site
+                .catalog
+                .metrics
+                .get(&c.metric)
+                .map_or_else(|| NOT_AVAILABLE.into(), |m| m.format.figure(p.value)),
+            normalized: p.normalized,
+            normalized_text: p.normalized.map(|n| format!("{n:.2}")),
+            contribution: p.contribution,
+            contribution_text: p.contribution.map(|c| format!("{c:.1}")),
+        })
+        .collect();
+    Some(RowView {
+        rank: r.rank,
+        model: site.model_ref(model),
+        score: r.score,
+        score_text: r.score.map(score_text),
+        headline,
+        cells,
+        price: site.price_pair(model),
+        analysis_url: site.url(&format!("use-cases/{}/{}/", u.slug, r.id)),
+        parts,
+    })
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ExcludedView {
+    pub model: ModelRef,
+    pub reason: String,
+}
+
+pub fn excluded_views(site: &Site, u: &UseCase) -> Vec<ExcludedView> {
+    let Some(ranking) = site.rankings.get(&u.slug) else {
+        return Vec::new();
+    };
+    ranking
+        .excluded
+        .iter()
+        .filter_map(|e| {
+            let model = site.catalog.models.get(&e.id)?;
+            (model.status != crate::data::Status::Hidden).then(|| ExcludedView {
+                model: site.model_ref(model),
+                reason: exclusion_text(site, u, e),
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn weights_print_without_noise() {
+        assert_eq!(weight_text(40.0), "40%");
+        assert_eq!(weight_text(12.5), "12.5%");
+        assert_eq!(weight_text(33.333333), "33.33%");
+    }
+
+    #[test]
+    fn lists_read_as_sentences() {
+        let parts = ["a".to_string(), "b".to_string(), "c".to_string()];
+        assert_eq!(join_words(&parts), "a, b and c");
+        assert_eq!(join_words_then(&parts), "a, then b, then c");
+    }
+}

@@ -1,0 +1,227 @@
+//! The site: load → rank → render → write.
+//!
+//! [`Site::load`] reads and checks every input and computes every ranking; [`build`] renders
+//! the pages and data files in parallel into an [`Output`](crate::output::Output). Loading
+//! never stops at the first problem: all of them are returned together.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+use crate::config::{self, Settings};
+use crate::content::{self, Content, UseCase};
+use crate::data::{self, Catalog, Model};
+use crate::date::Date;
+use crate::error::{Diagnostic, Diagnostics, Error, Location};
+use crate::output::Output;
+use crate::rank::{self, Contender, RankError, Ranked, Ranking};
+use crate::render::{self, ProseRenderer, RenderedSite, Templates};
+
+/// What can change how a site is loaded, from the command line.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    pub base_url: Option<String>,
+}
+
+#[derive(Debug)]
+pub struct Site {
+    pub root: PathBuf,
+    pub settings: Settings,
+    pub catalog: Catalog,
+    pub content: Content,
+    /// Per use-case slug.
+    pub rankings: BTreeMap<String, Ranking>,
+}
+
+impl Site {
+    /// Loads, checks and ranks everything; on success also returns the warnings.
+    pub fn load(root: &Path, options: &LoadOptions) -> Result<(Site, Vec<Diagnostic>), Error> {
+        let mut out = Diagnostics::new();
+        let settings = config::load(root, &mut out);
+        let catalog = data::load(root, &mut out);
+        let content = content::load(root, &catalog, &mut out);
+        let Some(mut settings) = settings else {
+            return Err(Error::Content(out.into_sorted()));
+        };
+        if let Some(url) = &options.base_url {
+            settings.set_base_url(url).map_err(|m| Error::Usage(format!("--base-url: {m}")))?;
+        }
+        check_prices(&settings, &catalog, &mut out);
+        // A configuration already reported as broken would only repeat its error here.
+        let rankings = if out.has_errors() {
+            BTreeMap::new()
+        } else {
+            rank_all(&catalog, &content, &mut out)
+        };
+        let warnings = out.into_result()?;
+        let site = Site {
+            root: root.to_path_buf(),
+            settings,
+            catalog,
+            content,
+            rankings,
+        };
+        Ok((site, warnings))
+    }
+
+    pub fn use_case(&self, slug: &str) -> Option<&UseCase> {
+        self.content.use_cases.iter().find(|u| u.slug == slug)
+    }
+
+    /// The rows the leaderboard shows: the first `top` ranked models.
+    pub fn top(&self, slug: &str) -> &[Ranked] {
+        match (self.use_case(slug), self.rankings.get(slug)) {
+            (Some(u), Some(r)) => &r.ranked[..u.spec.top.min(r.ranked.len())],
+            _ => &[],
+        }
+    }
+
+    /// Models a reader may see (everything but `hidden`).
+    pub fn visible_models(&self) -> impl Iterator<Item = &Model> {
+        self.catalog
+            .models
+            .values()
+            .filter(|m| m.status != data::Status::Hidden)
+    }
+
+    /// The most recent as-of date among a model's figures for the given metrics.
+    pub fn latest_figure<'a>(&self, model: &Model, metrics: impl IntoIterator<Item = &'a str>) -> Option<Date> {
+        metrics
+            .into_iter()
+            .filter_map(|m| model.figures.get(m))
+            .filter(|f| f.value.is_some())
+            .filter_map(|f| f.as_of)
+            .max()
+    }
+
+    /// Every metric a use case's page shows or ranks by.
+    pub fn metrics_of(&self, u: &UseCase) -> Vec<String> {
+        let mut metrics: Vec<String> = u.spec.criteria.iter().map(|c| c.metric.clone()).collect();
+        metrics.extend(u.spec.filters.iter().map(|f| f.metric.clone()));
+        metrics.extend(u.spec.tie_breakers.iter().map(|t| t.metric.clone()));
+        metrics.extend(u.columns.iter().cloned());
+        metrics.push(u.headline.clone());
+        metrics.push(self.settings.prices.input.clone());
+        metrics.push(self.settings.prices.output.clone());
+        metrics.sort();
+        metrics.dedup();
+        metrics
+    }
+
+    /// When a use case's figures or text last changed, from the data's own dates.
+    pub fn use_case_updated(&self, u: &UseCase) -> Option<Date> {
+        let metrics = self.metrics_of(u);
+        self.visible_models()
+            .filter_map(|m| self.latest_figure(m, metrics.iter().map(String::as_str)))
+            .chain(u.updated)
+            .max()
+    }
+}
+
+fn check_prices(settings: &Settings, catalog: &Catalog, out: &mut Diagnostics) {
+    for metric in [&settings.prices.input, &settings.prices.output] {
+        if !catalog.metrics.contains_key(metric) {
+            out.push(catalog.unknown("metric", metric, Location::file(config::SETTINGS_FILE)));
+        }
+    }
+}
+
+fn contenders(catalog: &Catalog) -> Vec<Contender> {
+    catalog
+        .models
+        .values()
+        .map(|m| Contender {
+            id: m.id.clone(),
+            inactive: m.status.is_inactive().then(|| m.status.to_string()),
+            values: m
+                .figures
+                .iter()
+                .filter_map(|(k, f)| Some((k.clone(), f.value?)))
+                .collect(),
+        })
+        .collect()
+}
+
+fn rank_all(catalog: &Catalog, content: &Content, out: &mut Diagnostics) -> BTreeMap<String, Ranking> {
+    let field = contenders(catalog);
+    let mut rankings = BTreeMap::new();
+    for u in &content.use_cases {
+        match rank::rank(&u.spec, &field) {
+            Ok(r) => {
+                rankings.insert(u.slug.clone(), r);
+            }
+            Err(e) => out.push(rank_diagnostic(&e, u, catalog)),
+        }
+    }
+    rankings
+}
+
+fn rank_diagnostic(e: &RankError, u: &UseCase, catalog: &Catalog) -> Diagnostic {
+    match e {
+        RankError::NonPositiveLog { model, metric, .. } => {
+            let at = catalog
+                .models
+                .get(model)
+                .and_then(|m| m.figures.get(metric))
+                .map_or_else(|| Location::file(&u.file), |f| f.location.clone());
+            Diagnostic::error(at, format!("{e} (use case `{}`)", u.slug))
+                .with_help("use `scale: linear` for this criterion, or correct the figure")
+        }
+        _ => Diagnostic::error(Location::file(&u.file), e.to_string()),
+    }
+}
+
+/// What a build did, for the one-line summary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Summary {
+    pub pages: usize,
+    pub files: usize,
+    pub bytes: u64,
+    pub millis: u128,
+}
+
+/// Renders every page and file of the site into `output`.
+pub fn build(site: Arc<Site>, output: &dyn Output) -> Result<Summary, Error> {
+    let started = Instant::now();
+    let mut out = Diagnostics::new();
+    let templates = Templates::load(&site.root, &mut out);
+    let prose = ProseRenderer::new(Arc::clone(&site));
+    let rendered = RenderedSite::render(&site, &prose, &mut out);
+    let Some(templates) = templates else {
+        return Err(Error::Content(out.into_sorted()));
+    };
+    out.into_result()?;
+
+    let pages = render::plan(&site);
+    let results: Vec<Result<u64, Diagnostic>> = pages
+        .par_iter()
+        .map(|page| {
+            let html = render::render_page(&site, &rendered, &templates, page)?;
+            output.write(&page.file(), html.as_bytes()).map_err(|e| Diagnostic::general(e.to_string()))?;
+            Ok(html.len() as u64)
+        })
+        .collect();
+    let mut errors = Diagnostics::new();
+    let mut bytes = 0;
+    for r in results {
+        if let Some(n) = errors.take(r) {
+            bytes += n;
+        }
+    }
+    errors.into_result()?;
+    let files = render::site_files(&site, &pages);
+    for (path, data) in &files {
+        output.write(path, data).map_err(|e| Error::io("write", path, e))?;
+        bytes += data.len() as u64;
+    }
+    let (statics, static_bytes) = crate::output::copy_static(&site.root, output)?;
+    Ok(Summary {
+        pages: pages.len(),
+        files: pages.len() + files.len() + statics,
+        bytes: bytes + static_bytes,
+        millis: started.elapsed().as_millis(),
+    })
+}
