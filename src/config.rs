@@ -59,13 +59,14 @@ impl Gateway {
 }
 
 /// The closing banner of leaderboards.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CallToAction {
     pub title: String,
     pub text: String,
     pub label: String,
-    pub url: String,
+    /// A web address, or a path of the site such as `/data/models.json`.
+    pub url: Spanned<String>,
 }
 
 /// The metrics that make up "price (input / output)".
@@ -99,13 +100,18 @@ struct SettingsFile {
     #[serde(default)]
     quick_start: Option<QuickStart>,
     #[serde(default)]
-    call_to_action: Option<Spanned<CallToAction>>,
+    call_to_action: Option<CallToAction>,
     #[serde(default)]
     prices: Prices,
     #[serde(default)]
     footer: Option<String>,
     #[serde(default)]
     allow_html: bool,
+}
+
+/// A link inside the site, written from its root: `/guides/x/`.
+pub fn is_site_path(url: &str) -> bool {
+    url.starts_with('/') && !url.starts_with("//") && !url.contains('\\')
 }
 
 fn default_language() -> String {
@@ -142,8 +148,10 @@ pub fn load(root: &Path, out: &mut Diagnostics) -> Option<Settings> {
     if let Some(g) = &s.gateway {
         url_problem(&g.value.link("x"), origin.of(g));
     }
-    if let Some(c) = &s.call_to_action {
-        url_problem(&c.value.url, origin.of(c));
+    if let Some(c) = &s.call_to_action
+        && !is_site_path(&c.url.value)
+    {
+        url_problem(&c.url.value, origin.of(&c.url));
     }
     if !s.language.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') || s.language.is_empty() {
         out.push(Diagnostic::error(
@@ -158,7 +166,7 @@ pub fn load(root: &Path, out: &mut Diagnostics) -> Option<Settings> {
         language: s.language,
         gateway: s.gateway.map(|g| g.value),
         quick_start: s.quick_start,
-        call_to_action: s.call_to_action.map(|c| c.value),
+        call_to_action: s.call_to_action,
         prices: s.prices,
         footer: s.footer,
         allow_html: s.allow_html,

@@ -101,8 +101,15 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), Error> {
             return Err(unsafe_output(&format!("it is inside the site's {source}/ folder")));
         }
     }
-    if target.join("content").is_dir() || target.join("data").is_dir() || target.join(crate::config::SETTINGS_FILE).is_file() {
-        return Err(unsafe_output("it holds a site's sources (content/, data/ or site.yaml)"));
+    // Built sites have a data/ folder of their own (data/models.json), so sources are
+    // recognised by files only a site's sources hold.
+    let sources = [
+        target.join(crate::config::SETTINGS_FILE),
+        target.join("data").join("metrics.yaml"),
+        target.join("content").join("use-cases"),
+    ];
+    if sources.iter().any(|p| p.exists()) {
+        return Err(unsafe_output("it holds a site's sources (site.yaml, data/metrics.yaml or content/use-cases/)"));
     }
     Ok(())
 }

@@ -32,6 +32,7 @@ const THEME: &[(&str, &str)] = &[
     ("404.html", include_str!("../../templates/404.html")),
     ("partials/figure.html", include_str!("../../templates/partials/figure.html")),
     ("partials/breadcrumbs.html", include_str!("../../templates/partials/breadcrumbs.html")),
+    ("partials/figures_table.html", include_str!("../../templates/partials/figures_table.html")),
 ];
 
 /// The theme's stylesheet, written unless the site's `static/` has its own.

@@ -125,8 +125,16 @@ struct SiteView<'a> {
     nav: Vec<Link>,
     guides: Vec<Link>,
     footer: Option<&'a str>,
-    call_to_action: Option<&'a crate::config::CallToAction>,
+    call_to_action: Option<CallToActionView<'a>>,
     models_json: String,
+}
+
+#[derive(Serialize)]
+struct CallToActionView<'a> {
+    title: &'a str,
+    text: &'a str,
+    label: &'a str,
+    url: String,
 }
 
 #[derive(Serialize)]
@@ -164,7 +172,12 @@ fn site_view(site: &Site) -> SiteView<'_> {
             .map(|g| Link { name: g.title.clone(), url: site.url(&format!("guides/{}/", g.slug)) })
             .collect(),
         footer: s.footer.as_deref(),
-        call_to_action: s.call_to_action.as_ref(),
+        call_to_action: s.call_to_action.as_ref().map(|c| CallToActionView {
+            title: &c.title,
+            text: &c.text,
+            label: &c.label,
+            url: site.link(&c.url.value),
+        }),
         models_json: site.url("data/models.json"),
     }
 }

@@ -59,6 +59,15 @@ impl Site {
         format!("{}{}", self.base_path(), path)
     }
 
+    /// A link as written in settings: site paths (`/x/`) go under the base path.
+    pub fn link(&self, url: &str) -> String {
+        if crate::config::is_site_path(url) {
+            self.url(&url[1..])
+        } else {
+            url.to_string()
+        }
+    }
+
     pub fn model_ref(&self, model: &Model) -> ModelRef {
         let provider = self
             .catalog
@@ -254,7 +263,7 @@ pub fn exclusion_text(site: &Site, u: &UseCase, e: &Excluded) -> String {
         Exclusion::FilterMissing(i) => {
             let f = &u.spec.filters[*i];
             format!(
-                "its {} is not available, and this ranking requires {} {}",
+                "it has no published {} figure, and this ranking requires {} {}",
                 site.metric_label(&f.metric),
                 op_words(f.op),
                 site.metric_value(&f.metric, f.value)
@@ -263,7 +272,7 @@ pub fn exclusion_text(site: &Site, u: &UseCase, e: &Excluded) -> String {
         Exclusion::FilterFailed { filter, value } => {
             let f = &u.spec.filters[*filter];
             format!(
-                "its {} is {}, and this ranking requires {} {}",
+                "its {} figure is {}, and this ranking requires {} {}",
                 site.metric_label(&f.metric),
                 site.metric_value(&f.metric, *value),
                 op_words(f.op),
@@ -273,7 +282,7 @@ pub fn exclusion_text(site: &Site, u: &UseCase, e: &Excluded) -> String {
         Exclusion::CriterionMissing(i) => {
             let c = &u.spec.criteria[*i];
             format!(
-                "its {} figure is not available, and this ranking leaves out models without it",
+                "it has no published {} figure, and this ranking leaves out models without one",
                 site.metric_label(&c.metric)
             )
         }
