@@ -58,7 +58,7 @@ fn a_broken_data_file_fails_with_its_line_and_keeps_public() {
         .unwrap()
         .flatten()
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with('.'))
+        .filter(|n| n.starts_with(".public"))
         .collect();
     assert!(leftovers.is_empty(), "temporary folders left behind: {leftovers:?}");
 }
