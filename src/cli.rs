@@ -16,7 +16,11 @@ use crate::report;
 use crate::site::{self, LoadOptions, Site};
 
 #[derive(Debug, Parser)]
-#[command(name = "standings", version, about = "Builds use-case ranking pages of AI models from model data and editorial Markdown.")]
+#[command(
+    name = "standings",
+    version,
+    about = "Builds use-case ranking pages of AI models from model data and editorial Markdown."
+)]
 pub struct Cli {
     /// The site folder (holding site.yaml, data/, content/).
     #[arg(long, global = true, default_value = ".")]
@@ -60,7 +64,11 @@ struct Printer {
 
 impl Printer {
     fn diagnostics(&self, root: &std::path::Path, items: &[Diagnostic]) {
-        let shown: Vec<Diagnostic> = items.iter().filter(|d| d.is_error() || !self.quiet).cloned().collect();
+        let shown: Vec<Diagnostic> = items
+            .iter()
+            .filter(|d| d.is_error() || !self.quiet)
+            .cloned()
+            .collect();
         if !shown.is_empty() {
             let mut err = std::io::stderr().lock();
             let _ = write!(err, "{}", report::render(root, &shown, self.color));
@@ -111,17 +119,26 @@ pub fn main() -> ExitCode {
 
 fn run(cli: &Cli, printer: &Printer) -> Result<(), Error> {
     match &cli.command {
-        Command::Build { output, base_url } => build(cli, printer, output.clone(), base_url.clone()),
+        Command::Build { output, base_url } => {
+            build(cli, printer, output.clone(), base_url.clone())
+        }
     }
 }
 
-fn build(cli: &Cli, printer: &Printer, output: Option<PathBuf>, base_url: Option<String>) -> Result<(), Error> {
+fn build(
+    cli: &Cli,
+    printer: &Printer,
+    output: Option<PathBuf>,
+    base_url: Option<String>,
+) -> Result<(), Error> {
     let output = output.unwrap_or_else(|| cli.root.join("public"));
     printer.detail(&format!("loading {}", cli.root.display()));
     let (site, warnings) = Site::load(&cli.root, &LoadOptions { base_url })?;
     printer.diagnostics(&cli.root, &warnings);
     let site = Arc::new(site);
-    let summary = output::publish(&cli.root, &output, |out| site::build(Arc::clone(&site), out))?;
+    let summary = output::publish(&cli.root, &output, |out| {
+        site::build(Arc::clone(&site), out)
+    })?;
     printer.info(&format!(
         "built {} pages, {} files, {} into {} in {} ms",
         summary.pages,

@@ -31,7 +31,10 @@ pub struct Settings {
 impl Settings {
     /// The path part of the base URL (`/` or `/sub/path/`): every internal link starts with it.
     pub fn base_path(&self) -> &str {
-        let after_scheme = self.base_url.split_once("://").map_or(self.base_url.as_str(), |(_, r)| r);
+        let after_scheme = self
+            .base_url
+            .split_once("://")
+            .map_or(self.base_url.as_str(), |(_, r)| r);
         after_scheme.find('/').map_or("/", |i| &after_scheme[i..])
     }
 
@@ -153,10 +156,18 @@ pub fn load(root: &Path, out: &mut Diagnostics) -> Option<Settings> {
     {
         url_problem(&c.url.value, origin.of(&c.url));
     }
-    if !s.language.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') || s.language.is_empty() {
+    if !s
+        .language
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '-')
+        || s.language.is_empty()
+    {
         out.push(Diagnostic::error(
             Location::file(rel),
-            format!("`{}` is not a language tag such as `en` or `en-GB`", s.language),
+            format!(
+                "`{}` is not a language tag such as `en` or `en-GB`",
+                s.language
+            ),
         ));
     }
     Some(Settings {
@@ -195,6 +206,9 @@ mod tests {
     #[test]
     fn base_path_comes_from_the_base_url() {
         assert_eq!(settings("https://example.com").base_path(), "/");
-        assert_eq!(settings("https://example.com/sub/path").base_path(), "/sub/path/");
+        assert_eq!(
+            settings("https://example.com/sub/path").base_path(),
+            "/sub/path/"
+        );
     }
 }

@@ -282,11 +282,18 @@ pub fn files_in(root: &Path, dir: &Path, exts: &[&str], out: &mut Diagnostics) -
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                out.push(Diagnostic::error(Location::file(dir), format!("cannot read the folder: {e}")));
+                out.push(Diagnostic::error(
+                    Location::file(dir),
+                    format!("cannot read the folder: {e}"),
+                ));
                 continue;
             }
         };
-        let rel = entry.path().strip_prefix(root).unwrap_or(entry.path()).to_path_buf();
+        let rel = entry
+            .path()
+            .strip_prefix(root)
+            .unwrap_or(entry.path())
+            .to_path_buf();
         let name = entry.file_name().to_string_lossy();
         if entry.depth() > 0 && is_ignored(&name) {
             continue;
@@ -298,7 +305,11 @@ pub fn files_in(root: &Path, dir: &Path, exts: &[&str], out: &mut Diagnostics) -
             ).with_help("replace the link with the file itself"));
             continue;
         }
-        let ext = entry.path().extension().and_then(|e| e.to_str()).unwrap_or_default();
+        let ext = entry
+            .path()
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or_default();
         if entry.file_type().is_file() && (exts.is_empty() || exts.contains(&ext)) {
             files.push(rel);
         }
@@ -308,7 +319,11 @@ pub fn files_in(root: &Path, dir: &Path, exts: &[&str], out: &mut Diagnostics) -
 
 /// Hidden files, and the temporary and backup files editors leave behind.
 pub fn is_ignored(name: &str) -> bool {
-    name.starts_with('.') || name.starts_with('#') || name.ends_with('~') || name.ends_with(".swp") || name.ends_with(".tmp")
+    name.starts_with('.')
+        || name.starts_with('#')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".tmp")
 }
 
 fn read_doc<T: serde::de::DeserializeOwned + Default>(
@@ -342,8 +357,11 @@ fn read_required<T: serde::de::DeserializeOwned>(
     let doc = out.take(split_front_matter(&file))?;
     if doc.yaml.is_empty() {
         out.push(
-            Diagnostic::error(Location::file(rel), "this file needs YAML front matter between `---` lines")
-                .with_help("see docs/authoring.md for the fields"),
+            Diagnostic::error(
+                Location::file(rel),
+                "this file needs YAML front matter between `---` lines",
+            )
+            .with_help("see docs/authoring.md for the fields"),
         );
         return None;
     }
@@ -373,8 +391,12 @@ pub fn load(root: &Path, catalog: &Catalog, out: &mut Diagnostics) -> Content {
         use_cases,
         guides,
     };
-    content.use_cases.sort_by(|a, b| a.order.cmp(&b.order).then_with(|| a.slug.cmp(&b.slug)));
-    content.guides.sort_by(|a, b| a.order.cmp(&b.order).then_with(|| a.slug.cmp(&b.slug)));
+    content
+        .use_cases
+        .sort_by(|a, b| a.order.cmp(&b.order).then_with(|| a.slug.cmp(&b.slug)));
+    content
+        .guides
+        .sort_by(|a, b| a.order.cmp(&b.order).then_with(|| a.slug.cmp(&b.slug)));
     content
 }
 
@@ -410,7 +432,9 @@ fn use_case_dirs(root: &Path, out: &mut Diagnostics) -> Vec<(String, PathBuf)> {
         if is_ignored(&name) {
             continue;
         }
-        let Ok(kind) = entry.file_type() else { continue };
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
         if kind.is_symlink() {
             out.push(Diagnostic::error(
                 Location::file(&rel),
@@ -419,7 +443,10 @@ fn use_case_dirs(root: &Path, out: &mut Diagnostics) -> Vec<(String, PathBuf)> {
         } else if kind.is_dir() {
             match check_id(&name) {
                 Ok(()) => dirs.push((name, rel)),
-                Err(message) => out.push(Diagnostic::error(Location::file(&rel), format!("use-case folder name: {message}"))),
+                Err(message) => out.push(Diagnostic::error(
+                    Location::file(&rel),
+                    format!("use-case folder name: {message}"),
+                )),
             }
         } else {
             out.push(Diagnostic::error(
@@ -434,18 +461,28 @@ fn use_case_dirs(root: &Path, out: &mut Diagnostics) -> Vec<(String, PathBuf)> {
 
 const USE_CASE_FILES: &[&str] = &["index.md", "prompts.md", "faq.md", "analysis"];
 
-fn load_use_case(root: &Path, slug: &str, dir: &Path, catalog: &Catalog, out: &mut Diagnostics) -> Option<UseCase> {
+fn load_use_case(
+    root: &Path,
+    slug: &str,
+    dir: &Path,
+    catalog: &Catalog,
+    out: &mut Diagnostics,
+) -> Option<UseCase> {
     report_stray_files(root, dir, out);
     let index = dir.join("index.md");
     if !root.join(&index).is_file() {
         out.push(
-            Diagnostic::error(Location::file(dir), format!("the use case `{slug}` has no index.md"))
-                .with_help("create index.md with the ranking configuration (see docs/authoring.md)"),
+            Diagnostic::error(
+                Location::file(dir),
+                format!("the use case `{slug}` has no index.md"),
+            )
+            .with_help("create index.md with the ranking configuration (see docs/authoring.md)"),
         );
         return None;
     }
     let (front, summary, origin) = read_required::<UseCaseFront>(root, &index, out)?;
-    let (spec, criterion_notes, filter_notes) = resolve_ranking(front.ranking, &origin, catalog, out);
+    let (spec, criterion_notes, filter_notes) =
+        resolve_ranking(front.ranking, &origin, catalog, out);
     let headline = metric_ref(front.headline, &origin, catalog, out);
     let columns = front
         .columns
@@ -456,7 +493,9 @@ fn load_use_case(root: &Path, slug: &str, dir: &Path, catalog: &Catalog, out: &m
         slug: slug.to_string(),
         short_title: front.short_title.unwrap_or_else(|| front.title.clone()),
         title: front.title,
-        eyebrow: front.eyebrow.unwrap_or_else(|| "Use-case ranking".to_string()),
+        eyebrow: front
+            .eyebrow
+            .unwrap_or_else(|| "Use-case ranking".to_string()),
         description: front.description,
         order: front.order,
         headline,
@@ -464,7 +503,9 @@ fn load_use_case(root: &Path, slug: &str, dir: &Path, catalog: &Catalog, out: &m
         spec,
         criterion_notes,
         filter_notes,
-        criteria_intro: front.criteria_intro.map(|p| Prose::from_spanned(p, &origin)),
+        criteria_intro: front
+            .criteria_intro
+            .map(|p| Prose::from_spanned(p, &origin)),
         summary,
         updated: front.updated,
         analyses: load_analyses(root, dir, catalog, out),
@@ -476,8 +517,13 @@ fn load_use_case(root: &Path, slug: &str, dir: &Path, catalog: &Catalog, out: &m
 
 /// A misspelt file name (`promts.md`) would otherwise be silently ignored.
 fn report_stray_files(root: &Path, dir: &Path, out: &mut Diagnostics) {
-    let Ok(read) = fs::read_dir(root.join(dir)) else { return };
-    let mut names: Vec<String> = read.flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+    let Ok(read) = fs::read_dir(root.join(dir)) else {
+        return;
+    };
+    let mut names: Vec<String> = read
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
     names.sort();
     for name in names {
         if is_ignored(&name) || USE_CASE_FILES.contains(&name.as_str()) {
@@ -485,7 +531,9 @@ fn report_stray_files(root: &Path, dir: &Path, out: &mut Diagnostics) {
         }
         let d = Diagnostic::error(
             Location::file(dir.join(&name)),
-            format!("`{name}` is not a file of a use case (index.md, prompts.md, faq.md, analysis/)"),
+            format!(
+                "`{name}` is not a file of a use case (index.md, prompts.md, faq.md, analysis/)"
+            ),
         );
         out.push(match did_you_mean(&name, USE_CASE_FILES.iter().copied()) {
             Some(help) => d.with_help(help),
@@ -494,7 +542,12 @@ fn report_stray_files(root: &Path, dir: &Path, out: &mut Diagnostics) {
     }
 }
 
-fn metric_ref(s: Spanned<String>, origin: &Origin, catalog: &Catalog, out: &mut Diagnostics) -> String {
+fn metric_ref(
+    s: Spanned<String>,
+    origin: &Origin,
+    catalog: &Catalog,
+    out: &mut Diagnostics,
+) -> String {
     if !catalog.metrics.contains_key(&s.value) {
         out.push(catalog.unknown("metric", &s.value, origin.of(&s)));
     }
@@ -503,26 +556,42 @@ fn metric_ref(s: Spanned<String>, origin: &Origin, catalog: &Catalog, out: &mut 
 
 type Resolved = (rank::Spec, Vec<Option<Prose>>, Vec<Option<Prose>>);
 
-fn resolve_ranking(front: Spanned<RankingFront>, origin: &Origin, catalog: &Catalog, out: &mut Diagnostics) -> Resolved {
+fn resolve_ranking(
+    front: Spanned<RankingFront>,
+    origin: &Origin,
+    catalog: &Catalog,
+    out: &mut Diagnostics,
+) -> Resolved {
     let at = origin.of(&front);
     let r = front.value;
-    let better = |m: &str| catalog.metrics.get(m).map_or(rank::Better::Higher, |d| d.better);
+    let better = |m: &str| {
+        catalog
+            .metrics
+            .get(m)
+            .map_or(rank::Better::Higher, |d| d.better)
+    };
     let mut criteria = Vec::new();
     let mut criterion_notes = Vec::new();
     for c in r.criteria {
         let metric = metric_ref(c.metric.clone(), origin, catalog, out);
         let weight = match (&c.weight, r.method) {
             (Some(w), _) => {
-                if !(w.value > 0.0) {
+                if w.value.is_nan() || w.value <= 0.0 {
                     out.push(Diagnostic::error(
                         origin.of(w),
-                        format!("the weight of `{metric}` is {}; weights must be greater than 0", w.value),
+                        format!(
+                            "the weight of `{metric}` is {}; weights must be greater than 0",
+                            w.value
+                        ),
                     ));
                 }
                 w.value
             }
             (None, Method::Weighted) => {
-                out.push(Diagnostic::error(origin.of(&c.metric), format!("the criterion `{metric}` has no weight")));
+                out.push(Diagnostic::error(
+                    origin.of(&c.metric),
+                    format!("the criterion `{metric}` has no weight"),
+                ));
                 0.0
             }
             (None, Method::Ordered) => 0.0,
@@ -568,28 +637,51 @@ fn resolve_ranking(front: Spanned<RankingFront>, origin: &Origin, catalog: &Cata
     if spec.top == 0 {
         out.push(Diagnostic::error(at.clone(), "`top` must be at least 1"));
     }
-    if let Err(e @ (rank::RankError::WeightSum { .. } | rank::RankError::NoCriteria)) = rank::check_spec(&spec) {
-        out.push(Diagnostic::error(at, e.to_string()).with_help("the weights of a weighted ranking are percentages and must add up to exactly 100"));
+    if let Err(e @ (rank::RankError::WeightSum { .. } | rank::RankError::NoCriteria)) =
+        rank::check_spec(&spec)
+    {
+        out.push(Diagnostic::error(at, e.to_string()).with_help(
+            "the weights of a weighted ranking are percentages and must add up to exactly 100",
+        ));
     }
     (spec, criterion_notes, filter_notes)
 }
 
-fn load_analyses(root: &Path, dir: &Path, catalog: &Catalog, out: &mut Diagnostics) -> BTreeMap<String, Analysis> {
+fn load_analyses(
+    root: &Path,
+    dir: &Path,
+    catalog: &Catalog,
+    out: &mut Diagnostics,
+) -> BTreeMap<String, Analysis> {
     let mut analyses = BTreeMap::new();
     for rel in files_in(root, &dir.join("analysis"), &["md"], out) {
-        let model = rel.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        let model = rel
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
         if !catalog.models.contains_key(&model) {
-            out.push(catalog.unknown("model", &model, Location::file(&rel)).with_help(
-                did_you_mean(&model, catalog.models.keys().map(String::as_str))
-                    .map_or("name analysis files after a model id from data/models/".to_string(), |h| h),
-            ));
+            out.push(
+                catalog
+                    .unknown("model", &model, Location::file(&rel))
+                    .with_help(
+                        did_you_mean(&model, catalog.models.keys().map(String::as_str)).map_or(
+                            "name analysis files after a model id from data/models/".to_string(),
+                            |h| h,
+                        ),
+                    ),
+            );
             continue;
         }
         let Some((front, body)) = read_doc::<AnalysisFront>(root, &rel, out) else {
             continue;
         };
         let origin = Origin::new(&rel, 2);
-        let list = |items: Vec<Spanned<String>>| items.into_iter().map(|s| Prose::from_spanned(s, &origin)).collect();
+        let list = |items: Vec<Spanned<String>>| {
+            items
+                .into_iter()
+                .map(|s| Prose::from_spanned(s, &origin))
+                .collect()
+        };
         analyses.insert(
             model.clone(),
             Analysis {
@@ -652,11 +744,15 @@ pub fn split_questions(body: &Prose) -> (Prose, Vec<Question>) {
     let mut current: Option<(usize, usize)> = None;
     for (event, range) in Parser::new(text).into_offset_iter() {
         match event {
-            Event::Start(Tag::Heading { level: HeadingLevel::H2, .. }) => current = Some((range.start, range.end)),
+            Event::Start(Tag::Heading {
+                level: HeadingLevel::H2,
+                ..
+            }) => current = Some((range.start, range.end)),
             Event::End(TagEnd::Heading(HeadingLevel::H2)) => {
                 if let Some((start, end)) = current.take() {
                     let line = &text[start..end];
-                    let inner_start = start + line.find(|c: char| c != '#' && c != ' ').unwrap_or(0);
+                    let inner_start =
+                        start + line.find(|c: char| c != '#' && c != ' ').unwrap_or(0);
                     let inner_end = start + line.trim_end().trim_end_matches('#').trim_end().len();
                     headings.push((start..end, inner_start..inner_end.max(inner_start)));
                 }
@@ -666,7 +762,10 @@ pub fn split_questions(body: &Prose) -> (Prose, Vec<Question>) {
     }
     let slice = |range: std::ops::Range<usize>| Prose {
         text: text[range.clone()].to_string(),
-        origin: Origin::new(&body.origin.file, body.origin.line + text[..range.start].matches('\n').count()),
+        origin: Origin::new(
+            &body.origin.file,
+            body.origin.line + text[..range.start].matches('\n').count(),
+        ),
     };
     let intro_end = headings.first().map_or(text.len(), |(h, _)| h.start);
     let items = headings
@@ -683,12 +782,23 @@ pub fn split_questions(body: &Prose) -> (Prose, Vec<Question>) {
     (slice(0..intro_end), items)
 }
 
-fn load_guides(root: &Path, catalog: &Catalog, use_cases: &[UseCase], out: &mut Diagnostics) -> Vec<Guide> {
+fn load_guides(
+    root: &Path,
+    catalog: &Catalog,
+    use_cases: &[UseCase],
+    out: &mut Diagnostics,
+) -> Vec<Guide> {
     let mut guides = Vec::new();
     for rel in files_in(root, Path::new("content/guides"), &["md"], out) {
-        let slug = rel.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        let slug = rel
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
         if let Err(message) = check_id(&slug) {
-            out.push(Diagnostic::error(Location::file(&rel), format!("guide file name: {message}")));
+            out.push(Diagnostic::error(
+                Location::file(&rel),
+                format!("guide file name: {message}"),
+            ));
             continue;
         }
         let Some((front, body, origin)) = read_required::<GuideFront>(root, &rel, out) else {
@@ -709,10 +819,12 @@ fn load_guides(root: &Path, catalog: &Catalog, use_cases: &[UseCase], out: &mut 
             let known = use_cases.iter().any(|c| c.slug == u.value);
             if !known {
                 let d = Diagnostic::error(origin.of(&u), format!("unknown use case `{}`", u.value));
-                out.push(match did_you_mean(&u.value, use_cases.iter().map(|c| c.slug.as_str())) {
-                    Some(help) => d.with_help(help),
-                    None => d,
-                });
+                out.push(
+                    match did_you_mean(&u.value, use_cases.iter().map(|c| c.slug.as_str())) {
+                        Some(help) => d.with_help(help),
+                        None => d,
+                    },
+                );
             }
             known.then_some(u.value)
         });

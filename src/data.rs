@@ -97,7 +97,10 @@ pub enum Status {
 impl Status {
     /// Whether the status keeps a model out of every ranking.
     pub fn is_inactive(self) -> bool {
-        matches!(self, Status::Superseded | Status::Deprecated | Status::Hidden)
+        matches!(
+            self,
+            Status::Superseded | Status::Deprecated | Status::Hidden
+        )
     }
 
     pub fn as_str(self) -> &'static str {
@@ -348,7 +351,11 @@ fn id_checked(key: &Spanned<String>, origin: &Origin, out: &mut Diagnostics) -> 
     }
 }
 
-fn url_checked(url: Option<Spanned<String>>, origin: &Origin, out: &mut Diagnostics) -> Option<String> {
+fn url_checked(
+    url: Option<Spanned<String>>,
+    origin: &Origin,
+    out: &mut Diagnostics,
+) -> Option<String> {
     let url = url?;
     match check_url(&url.value) {
         Ok(()) => Some(url.value),
@@ -407,7 +414,10 @@ fn load_metrics(root: &Path, catalog: &Catalog, out: &mut Diagnostics) -> BTreeM
             continue;
         }
         if m.label.value.trim().is_empty() {
-            out.push(Diagnostic::error(origin.of(&m.label), "a metric needs a label"));
+            out.push(Diagnostic::error(
+                origin.of(&m.label),
+                "a metric needs a label",
+            ));
         }
         if let Some(source) = &m.source
             && !catalog.sources.contains_key(&source.value)
@@ -435,15 +445,23 @@ fn load_metrics(root: &Path, catalog: &Catalog, out: &mut Diagnostics) -> BTreeM
 fn load_models(root: &Path, catalog: &Catalog, out: &mut Diagnostics) -> BTreeMap<String, Model> {
     let mut models = BTreeMap::new();
     for rel in crate::content::files_in(root, Path::new("data/models"), &["yaml", "yml"], out) {
-        let stem = rel.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        let stem = rel
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
         if let Err(message) = check_id(&stem) {
-            out.push(Diagnostic::error(Location::file(&rel), format!("file name: {message}")));
+            out.push(Diagnostic::error(
+                Location::file(&rel),
+                format!("file name: {message}"),
+            ));
             continue;
         }
         if crate::content::RESERVED_PAGE_NAMES.contains(&stem.as_str()) {
             out.push(Diagnostic::error(
                 Location::file(&rel),
-                format!("`{stem}` is the name of a page of every use case and cannot be a model id"),
+                format!(
+                    "`{stem}` is the name of a page of every use case and cannot be a model id"
+                ),
             ));
             continue;
         }
@@ -462,18 +480,30 @@ fn load_models(root: &Path, catalog: &Catalog, out: &mut Diagnostics) -> BTreeMa
     models
 }
 
-fn model_from(id: String, rel: PathBuf, file: ModelFile, catalog: &Catalog, out: &mut Diagnostics) -> Model {
+fn model_from(
+    id: String,
+    rel: PathBuf,
+    file: ModelFile,
+    catalog: &Catalog,
+    out: &mut Diagnostics,
+) -> Model {
     let origin = Origin::new(&rel, 1);
     if !catalog.providers.contains_key(&file.provider.value) {
         out.push(catalog.unknown("provider", &file.provider.value, origin.of(&file.provider)));
     }
     if let Some(slug) = &file.gateway_slug {
         let ok = !slug.value.is_empty()
-            && slug.value.chars().all(|c| c.is_ascii_alphanumeric() || "/._-:".contains(c));
+            && slug
+                .value
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "/._-:".contains(c));
         if !ok {
             out.push(Diagnostic::error(
                 origin.of(slug),
-                format!("`{}` is not a gateway slug: use letters, digits and / . _ - :", slug.value),
+                format!(
+                    "`{}` is not a gateway slug: use letters, digits and / . _ - :",
+                    slug.value
+                ),
             ));
         }
     }
@@ -498,8 +528,13 @@ fn model_from(id: String, rel: PathBuf, file: ModelFile, catalog: &Catalog, out:
         let as_of = input.as_of.or(file.as_of);
         if input.value.is_some() && as_of.is_none() {
             out.push(
-                Diagnostic::error(location.clone(), format!("the figure for `{}` has no as-of date", key.value))
-                    .with_help("add `as_of: YYYY-MM-DD` to the figure, or once at the top of the model file"),
+                Diagnostic::error(
+                    location.clone(),
+                    format!("the figure for `{}` has no as-of date", key.value),
+                )
+                .with_help(
+                    "add `as_of: YYYY-MM-DD` to the figure, or once at the top of the model file",
+                ),
             );
         }
         figures.insert(
@@ -563,7 +598,8 @@ mod tests {
         assert!(parsed.0[2].1.value.claimed);
         let err = parse_yaml::<Entries<Spanned<FigureInput>>>("a: fast\n", &origin).unwrap_err();
         assert_eq!(err.location.unwrap().line, 1);
-        let err = parse_yaml::<Entries<Spanned<FigureInput>>>("a: {vaule: 3}\n", &origin).unwrap_err();
+        let err =
+            parse_yaml::<Entries<Spanned<FigureInput>>>("a: {vaule: 3}\n", &origin).unwrap_err();
         assert!(err.message.contains("vaule"), "{}", err.message);
     }
 }

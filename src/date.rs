@@ -61,7 +61,9 @@ impl Date {
 
 fn days_in_month(year: u16, month: u8) -> u8 {
     match month {
-        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 if year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400)) => {
+            29
+        }
         2 => 28,
         4 | 6 | 9 | 11 => 30,
         _ => 31,
@@ -84,7 +86,8 @@ impl FromStr for Date {
     fn from_str(s: &str) -> Result<Date, BadDate> {
         let bad = || BadDate(s.to_string());
         let mut parts = s.split('-');
-        let (Some(y), Some(m), Some(d), None) = (parts.next(), parts.next(), parts.next(), parts.next())
+        let (Some(y), Some(m), Some(d), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
         else {
             return Err(bad());
         };
@@ -93,8 +96,12 @@ impl FromStr for Date {
         }
         let parse = |t: &str| t.parse::<u16>().map_err(|_| bad());
         let (y, m, d) = (parse(y)?, parse(m)?, parse(d)?);
-        Date::new(y, u8::try_from(m).map_err(|_| bad())?, u8::try_from(d).map_err(|_| bad())?)
-            .ok_or_else(bad)
+        Date::new(
+            y,
+            u8::try_from(m).map_err(|_| bad())?,
+            u8::try_from(d).map_err(|_| bad())?,
+        )
+        .ok_or_else(bad)
     }
 }
 

@@ -225,13 +225,15 @@ fn content_summary(items: &[Diagnostic]) -> String {
 }
 
 /// Suggests the closest known name for a misspelt one, as "did you mean …".
-pub fn did_you_mean<'a>(
-    unknown: &str,
-    known: impl IntoIterator<Item = &'a str>,
-) -> Option<String> {
+pub fn did_you_mean<'a>(unknown: &str, known: impl IntoIterator<Item = &'a str>) -> Option<String> {
     known
         .into_iter()
-        .map(|candidate| (strsim::normalized_damerau_levenshtein(unknown, candidate), candidate))
+        .map(|candidate| {
+            (
+                strsim::normalized_damerau_levenshtein(unknown, candidate),
+                candidate,
+            )
+        })
         .filter(|(score, _)| *score >= 0.6)
         .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
         .map(|(_, candidate)| format!("did you mean `{candidate}`?"))

@@ -144,8 +144,14 @@ mod tests {
     #[test]
     fn numbers_keep_their_decimals() {
         assert_eq!(f(Style::Number, Some(1), "").value(59.1), "59.1");
-        assert_eq!(f(Style::Number, Some(1), " tok/s").value(64.0), "64.0 tok/s");
-        assert_eq!(f(Style::Number, Some(1), " tok/s").value(142.7), "142.7 tok/s");
+        assert_eq!(
+            f(Style::Number, Some(1), " tok/s").value(64.0),
+            "64.0 tok/s"
+        );
+        assert_eq!(
+            f(Style::Number, Some(1), " tok/s").value(142.7),
+            "142.7 tok/s"
+        );
         assert_eq!(f(Style::Number, Some(3), "").value(0.939), "0.939");
         assert_eq!(f(Style::Percent, None, "").value(60.6), "60.6%");
     }
@@ -177,7 +183,10 @@ mod tests {
             f(Style::Percent, Some(1), "").difference(9.1),
             "9.1 percentage points"
         );
-        assert_eq!(f(Style::Number, Some(1), " tok/s").difference(78.7), "78.7 tok/s");
+        assert_eq!(
+            f(Style::Number, Some(1), " tok/s").difference(78.7),
+            "78.7 tok/s"
+        );
         assert_eq!(relative(2.0, 5.0).as_deref(), Some("~60% lower"));
         assert_eq!(relative(142.7, 64.0).as_deref(), Some("~2.2× higher"));
         assert_eq!(relative(1.0, 0.0), None);

@@ -50,7 +50,8 @@ pub fn code_block(code: &str, language: &str) -> String {
         .flatten();
     let inner = match syntax {
         Some(syntax) => {
-            let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, set, CLASS_STYLE);
+            let mut generator =
+                ClassedHTMLGenerator::new_with_class_style(syntax, set, CLASS_STYLE);
             let highlighted = LinesWithEndings::from(code)
                 .try_for_each(|line| generator.parse_html_for_line_which_includes_newline(line));
             match highlighted {
@@ -60,7 +61,11 @@ pub fn code_block(code: &str, language: &str) -> String {
         }
         None => escape_html(code),
     };
-    let label = if language.is_empty() { "text" } else { language };
+    let label = if language.is_empty() {
+        "text"
+    } else {
+        language
+    };
     format!(
         "<pre class=\"code\" data-lang=\"{lang_attr}\" tabindex=\"0\"><code class=\"language-{}\">{inner}</code></pre>",
         escape_html(label)

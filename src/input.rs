@@ -41,7 +41,8 @@ impl SourceFile {
         }
         let bytes = fs::read(&full)
             .map_err(|e| Diagnostic::error(here.clone(), format!("cannot read the file: {e}")))?;
-        let text = String::from_utf8(bytes).map_err(|e| not_utf8(rel, e.as_bytes(), e.utf8_error()))?;
+        let text =
+            String::from_utf8(bytes).map_err(|e| not_utf8(rel, e.as_bytes(), e.utf8_error()))?;
         let text = match text.strip_prefix('\u{feff}') {
             Some(rest) => rest.to_string(),
             None => text,
@@ -57,7 +58,10 @@ fn not_utf8(rel: &Path, bytes: &[u8], error: std::str::Utf8Error) -> Diagnostic 
     let valid = &bytes[..error.valid_up_to()];
     let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
     let line_start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
-    let column = String::from_utf8_lossy(&valid[line_start..]).chars().count() + 1;
+    let column = String::from_utf8_lossy(&valid[line_start..])
+        .chars()
+        .count()
+        + 1;
     Diagnostic::error(
         Location::new(rel, line, column),
         "the file is not valid UTF-8 text; save it as UTF-8",
@@ -134,8 +138,7 @@ pub fn split_front_matter<'a>(file: &'a SourceFile) -> Result<Document<'a>, Diag
     };
     let yaml_start = text.len() - after_open.len();
     let mut offset = yaml_start;
-    let mut line = 2;
-    for raw in after_open.split_inclusive('\n') {
+    for (line, raw) in (2..).zip(after_open.split_inclusive('\n')) {
         if raw.trim_end() == "---" {
             let body_start = offset + raw.len();
             return Ok(Document {
@@ -146,7 +149,6 @@ pub fn split_front_matter<'a>(file: &'a SourceFile) -> Result<Document<'a>, Diag
             });
         }
         offset += raw.len();
-        line += 1;
     }
     Err(Diagnostic::error(
         Location::file(&file.path),
@@ -158,7 +160,8 @@ pub fn split_front_matter<'a>(file: &'a SourceFile) -> Result<Document<'a>, Diag
 fn strip_fence(text: &str) -> Option<&str> {
     let rest = text.strip_prefix("---")?;
     let rest = rest.trim_start_matches([' ', '\t']);
-    rest.strip_prefix("\r\n").or_else(|| rest.strip_prefix('\n'))
+    rest.strip_prefix("\r\n")
+        .or_else(|| rest.strip_prefix('\n'))
 }
 
 /// Limits that keep a hostile file (an alias "billion laughs", a deep nest) from exhausting
@@ -180,13 +183,16 @@ fn yaml_options() -> Options {
 pub fn parse_yaml<T: DeserializeOwned>(yaml: &str, origin: &Origin) -> Result<T, Diagnostic> {
     // An empty document is an empty mapping: a file with no settings yet is not an error.
     let source = if yaml.trim().is_empty() { "{}" } else { yaml };
-    serde_saphyr::from_str_with_options(source, yaml_options()).map_err(|e| yaml_diagnostic(&e, origin))
+    serde_saphyr::from_str_with_options(source, yaml_options())
+        .map_err(|e| yaml_diagnostic(&e, origin))
 }
 
 fn yaml_diagnostic(error: &serde_saphyr::Error, origin: &Origin) -> Diagnostic {
     use serde_saphyr::MessageFormatter;
     let formatter = serde_saphyr::DefaultMessageFormatter;
-    let message = formatter.format_message(error.without_snippet()).into_owned();
+    let message = formatter
+        .format_message(error.without_snippet())
+        .into_owned();
     let location = match error.location() {
         Some(l) if l.line() > 0 => origin.at(l.line() as usize, l.column() as usize),
         _ => Location::file(&origin.file),
@@ -249,7 +255,10 @@ impl<'de, V: serde::Deserialize<'de>> serde::Deserialize<'de> for Entries<V> {
             fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
                 f.write_str("a mapping")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
                 let mut entries = Vec::new();
                 while let Some(entry) = map.next_entry()? {
                     entries.push(entry);
@@ -305,6 +314,8 @@ mod tests {
     #[test]
     fn misspelt_keys_get_a_suggestion() {
         let origin = Origin::new("site.yaml", 1);
+        let ok = parse_yaml::<Front>("title: A\nweight: 3\n", &origin).unwrap();
+        assert_eq!((ok.title.as_str(), ok.weight), ("A", Some(3.0)));
         let err = parse_yaml::<Front>("title: A\nwieght: 3\n", &origin).unwrap_err();
         assert_eq!(err.help.as_deref(), Some("did you mean `weight`?"));
         assert_eq!(err.location.unwrap().line, 2);

@@ -55,7 +55,13 @@ fn parser_options() -> Options {
 pub fn render(markdown: &str, options: MarkdownOptions, blocks: &[String]) -> Html {
     let mut out = Html::default();
     let mut ids = BTreeSet::new();
-    let events = transform(Parser::new_ext(markdown, parser_options()), options, blocks, &mut ids, &mut out.headings);
+    let events = transform(
+        Parser::new_ext(markdown, parser_options()),
+        options,
+        blocks,
+        &mut ids,
+        &mut out.headings,
+    );
     html::push_html(&mut out.html, events.into_iter());
     out
 }
@@ -64,7 +70,10 @@ pub fn render(markdown: &str, options: MarkdownOptions, blocks: &[String]) -> Ht
 pub fn render_inline(markdown: &str, options: MarkdownOptions) -> String {
     let html = render(markdown, options, &[]).html;
     let trimmed = html.trim();
-    match trimmed.strip_prefix("<p>").and_then(|t| t.strip_suffix("</p>")) {
+    match trimmed
+        .strip_prefix("<p>")
+        .and_then(|t| t.strip_suffix("</p>"))
+    {
         Some(inner) if !inner.contains("<p>") => inner.to_string(),
         _ => trimmed.to_string(),
     }
@@ -96,7 +105,9 @@ fn transform<'a>(
         match event {
             Event::Start(Tag::CodeBlock(kind)) => {
                 let language = match kind {
-                    pulldown_cmark::CodeBlockKind::Fenced(info) => info.split_whitespace().next().unwrap_or("").to_string(),
+                    pulldown_cmark::CodeBlockKind::Fenced(info) => {
+                        info.split_whitespace().next().unwrap_or("").to_string()
+                    }
                     pulldown_cmark::CodeBlockKind::Indented => String::new(),
                 };
                 code = Some((language, String::new()));
@@ -111,15 +122,37 @@ fn transform<'a>(
                 }
                 events.push(event);
             }
-            Event::Html(raw) | Event::InlineHtml(raw) => events.push(raw_html(raw, options.allow_html, blocks)),
-            Event::Start(Tag::Link { link_type, dest_url, title, id }) => match safe_url(&dest_url, options.base_path) {
-                Some(url) => events.push(Event::Start(Tag::Link { link_type, dest_url: url.into(), title, id })),
+            Event::Html(raw) | Event::InlineHtml(raw) => {
+                events.push(raw_html(raw, options.allow_html, blocks))
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => match safe_url(&dest_url, options.base_path) {
+                Some(url) => events.push(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: url.into(),
+                    title,
+                    id,
+                })),
                 None => dropped_links += 1,
             },
             Event::End(TagEnd::Link) if dropped_links > 0 => dropped_links -= 1,
-            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
                 let url = safe_url(&dest_url, options.base_path).unwrap_or_default();
-                events.push(Event::Start(Tag::Image { link_type, dest_url: url.into(), title, id }));
+                events.push(Event::Start(Tag::Image {
+                    link_type,
+                    dest_url: url.into(),
+                    title,
+                    id,
+                }));
             }
             other => events.push(other),
         }
@@ -128,7 +161,13 @@ fn transform<'a>(
 }
 
 /// Gives a heading an id from its text, unless the editor wrote one (`{#id}`).
-fn name_heading(events: &mut [Event], start: usize, level: HeadingLevel, ids: &mut BTreeSet<String>, headings: &mut Vec<Heading>) {
+fn name_heading(
+    events: &mut [Event],
+    start: usize,
+    level: HeadingLevel,
+    ids: &mut BTreeSet<String>,
+    headings: &mut Vec<Heading>,
+) {
     let text: String = events[start + 1..]
         .iter()
         .filter_map(|e| match e {
@@ -136,7 +175,10 @@ fn name_heading(events: &mut [Event], start: usize, level: HeadingLevel, ids: &m
             _ => None,
         })
         .collect();
-    let Event::Start(Tag::Heading { id, classes, attrs, .. }) = &events[start] else {
+    let Event::Start(Tag::Heading {
+        id, classes, attrs, ..
+    }) = &events[start]
+    else {
         return;
     };
     let chosen = match id {
@@ -158,11 +200,18 @@ fn name_heading(events: &mut [Event], start: usize, level: HeadingLevel, ids: &m
 }
 
 fn unique(base: String, taken: &BTreeSet<String>) -> String {
-    let base = if base.is_empty() { "section".to_string() } else { base };
+    let base = if base.is_empty() {
+        "section".to_string()
+    } else {
+        base
+    };
     if !taken.contains(&base) {
         return base;
     }
-    (2..).map(|n| format!("{base}-{n}")).find(|c| !taken.contains(c)).unwrap_or(base)
+    (2..)
+        .map(|n| format!("{base}-{n}"))
+        .find(|c| !taken.contains(c))
+        .unwrap_or(base)
 }
 
 /// A URL-safe anchor from heading text: lowercase ASCII words joined by `-`.
@@ -187,7 +236,11 @@ fn raw_html<'a>(raw: CowStr<'a>, allow: bool, blocks: &[String]) -> Event<'a> {
     {
         return Event::Html(blocks.get(index).cloned().unwrap_or_default().into());
     }
-    if allow { Event::Html(raw) } else { Event::Text(raw) }
+    if allow {
+        Event::Html(raw)
+    } else {
+        Event::Text(raw)
+    }
 }
 
 fn safe_url(url: &str, base_path: &str) -> Option<String> {
@@ -224,7 +277,11 @@ mod tests {
 
     #[test]
     fn headings_get_unique_ids() {
-        let out = render("## Key takeaways\n\n## Key takeaways\n\n### Own {#mine}\n", OPTS, &[]);
+        let out = render(
+            "## Key takeaways\n\n## Key takeaways\n\n### Own {#mine}\n",
+            OPTS,
+            &[],
+        );
         assert!(out.html.contains("<h2 id=\"key-takeaways\">"));
         assert!(out.html.contains("<h2 id=\"key-takeaways-2\">"));
         assert!(out.html.contains("<h3 id=\"mine\">"));
@@ -235,23 +292,42 @@ mod tests {
     fn raw_html_is_text_unless_allowed() {
         let out = render("Hi <script>alert(1)</script>\n", OPTS, &[]);
         assert!(out.html.contains("&lt;script&gt;"), "{}", out.html);
-        let allowed = MarkdownOptions { allow_html: true, ..OPTS };
+        let allowed = MarkdownOptions {
+            allow_html: true,
+            ..OPTS
+        };
         assert!(render("<b>x</b>\n", allowed, &[]).html.contains("<b>x</b>"));
     }
 
     #[test]
     fn placeholders_become_their_blocks() {
         let md = format!("Before{}After\n", placeholder(0));
-        let out = render(&md, OPTS, &["<table><tr><td>1</td></tr></table>".to_string()]);
-        assert!(out.html.contains("<table><tr><td>1</td></tr></table>"), "{}", out.html);
+        let out = render(
+            &md,
+            OPTS,
+            &["<table><tr><td>1</td></tr></table>".to_string()],
+        );
+        assert!(
+            out.html.contains("<table><tr><td>1</td></tr></table>"),
+            "{}",
+            out.html
+        );
     }
 
     #[test]
     fn links_are_rebased_and_unsafe_schemes_dropped() {
-        let out = render("[a](/guides/x/) [b](javascript:alert(1)) [c](https://e.test/)\n", OPTS, &[]);
+        let out = render(
+            "[a](/guides/x/) [b](javascript:alert(1)) [c](https://e.test/)\n",
+            OPTS,
+            &[],
+        );
         assert!(out.html.contains("href=\"/sub/guides/x/\""), "{}", out.html);
         assert!(!out.html.contains("javascript"), "{}", out.html);
-        assert!(out.html.contains(">b<") || out.html.contains(" b "), "{}", out.html);
+        assert!(
+            out.html.contains(">b<") || out.html.contains(" b "),
+            "{}",
+            out.html
+        );
         assert!(out.html.contains("href=\"https://e.test/\""));
     }
 
@@ -263,6 +339,9 @@ mod tests {
 
     #[test]
     fn inline_fragments_lose_their_paragraph() {
-        assert_eq!(render_inline("Fast *and* cheap", OPTS), "Fast <em>and</em> cheap");
+        assert_eq!(
+            render_inline("Fast *and* cheap", OPTS),
+            "Fast <em>and</em> cheap"
+        );
     }
 }

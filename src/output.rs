@@ -37,7 +37,10 @@ impl Output for DirOutput {
             fs::create_dir_all(parent)?;
         }
         // One write call on a buffer as large as the file avoids many small system calls.
-        let mut file = io::BufWriter::with_capacity(bytes.len().clamp(8 * 1024, 1 << 20), fs::File::create(&full)?);
+        let mut file = io::BufWriter::with_capacity(
+            bytes.len().clamp(8 * 1024, 1 << 20),
+            fs::File::create(&full)?,
+        );
         file.write_all(bytes)?;
         file.flush()
     }
@@ -76,7 +79,9 @@ pub fn copy_static(root: &Path, output: &dyn Output) -> Result<(usize, u64), Err
     for rel in &files {
         let data = fs::read(root.join(rel)).map_err(|e| Error::io("read", rel, e))?;
         let target = crate::error::display_path(rel.strip_prefix("static").unwrap_or(rel));
-        output.write(&target, &data).map_err(|e| Error::io("write", &target, e))?;
+        output
+            .write(&target, &data)
+            .map_err(|e| Error::io("write", &target, e))?;
         bytes += data.len() as u64;
     }
     Ok((files.len(), bytes))
@@ -98,7 +103,9 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), Error> {
     }
     for source in ["content", "data", "templates", "static"] {
         if target.starts_with(root.join(source)) {
-            return Err(unsafe_output(&format!("it is inside the site's {source}/ folder")));
+            return Err(unsafe_output(&format!(
+                "it is inside the site's {source}/ folder"
+            )));
         }
     }
     // Built sites have a data/ folder of their own (data/models.json), so sources are
@@ -109,7 +116,9 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), Error> {
         target.join("content").join("use-cases"),
     ];
     if sources.iter().any(|p| p.exists()) {
-        return Err(unsafe_output("it holds a site's sources (site.yaml, data/metrics.yaml or content/use-cases/)"));
+        return Err(unsafe_output(
+            "it holds a site's sources (site.yaml, data/metrics.yaml or content/use-cases/)",
+        ));
     }
     Ok(())
 }
@@ -120,7 +129,9 @@ fn absolute(path: &Path) -> Result<PathBuf, Error> {
     let joined = if path.is_absolute() {
         path.to_path_buf()
     } else {
-        std::env::current_dir().map_err(|e| Error::io("find", ".", e))?.join(path)
+        std::env::current_dir()
+            .map_err(|e| Error::io("find", ".", e))?
+            .join(path)
     };
     let mut existing = joined.as_path();
     let mut rest = Vec::new();
@@ -133,7 +144,9 @@ fn absolute(path: &Path) -> Result<PathBuf, Error> {
             _ => break,
         }
     }
-    let mut resolved = existing.canonicalize().map_err(|e| Error::io("resolve", existing, e))?;
+    let mut resolved = existing
+        .canonicalize()
+        .map_err(|e| Error::io("resolve", existing, e))?;
     for name in rest.iter().rev() {
         if name == ".." {
             resolved.pop();
@@ -157,7 +170,10 @@ pub fn publish<T>(
         reason: "it has no parent folder".into(),
     })?;
     fs::create_dir_all(parent).map_err(|e| Error::io("create", parent, e))?;
-    let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let staging = parent.join(format!(".{name}.building-{}", std::process::id()));
     let retired = parent.join(format!(".{name}.previous-{}", std::process::id()));
     remove_dir(&staging)?;
@@ -212,14 +228,22 @@ mod tests {
     fn a_failed_build_keeps_the_previous_output() {
         let site = tempfile::tempdir().unwrap();
         let public = site.path().join("public");
-        publish(site.path(), &public, |out| out.write("index.html", b"first").map_err(|e| Error::io("write", "x", e))).unwrap();
+        publish(site.path(), &public, |out| {
+            out.write("index.html", b"first")
+                .map_err(|e| Error::io("write", "x", e))
+        })
+        .unwrap();
         let failed: Result<(), Error> = publish(site.path(), &public, |out| {
             out.write("index.html", b"second").unwrap();
             Err(Error::Usage("broken".into()))
         });
         assert!(failed.is_err());
         assert_eq!(fs::read(public.join("index.html")).unwrap(), b"first");
-        let leftovers: Vec<_> = fs::read_dir(site.path()).unwrap().flatten().map(|e| e.file_name()).collect();
+        let leftovers: Vec<_> = fs::read_dir(site.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
         assert_eq!(leftovers, vec![std::ffi::OsString::from("public")]);
     }
 }

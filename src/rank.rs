@@ -180,7 +180,10 @@ pub enum Exclusion {
     /// The model lacks the figure of the filter at this index.
     FilterMissing(usize),
     /// The model's figure fails the filter at this index.
-    FilterFailed { filter: usize, value: f64 },
+    FilterFailed {
+        filter: usize,
+        value: f64,
+    },
     /// The model lacks the figure of a `missing: exclude` criterion at this index.
     CriterionMissing(usize),
 }
@@ -456,12 +459,16 @@ fn unscored(spec: &Spec, candidates: &[&Contender]) -> Vec<Ranked> {
 
 /// Sorts in place: by score (or the ordered criteria), then tie-breakers, then id.
 fn order(spec: &Spec, candidates: &[&Contender], ranked: &mut [Ranked]) {
-    let by_id: BTreeMap<&str, &Contender> = candidates.iter().map(|c| (c.id.as_str(), *c)).collect();
+    let by_id: BTreeMap<&str, &Contender> =
+        candidates.iter().map(|c| (c.id.as_str(), *c)).collect();
     let ties = |a: &Ranked, b: &Ranked| {
         let (ca, cb) = (by_id[a.id.as_str()], by_id[b.id.as_str()]);
         spec.tie_breakers
             .iter()
-            .map(|t| t.better.order_missing_last(ca.value(&t.metric), cb.value(&t.metric)))
+            .map(|t| {
+                t.better
+                    .order_missing_last(ca.value(&t.metric), cb.value(&t.metric))
+            })
             .find(|o| o.is_ne())
             .unwrap_or(Ordering::Equal)
             .then_with(|| a.id.cmp(&b.id))

@@ -4,13 +4,19 @@
 use std::fs;
 use std::path::Path;
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource, Report};
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource, Report,
+};
 
 use crate::error::{Diagnostic, Severity, display_path};
 
 /// Renders diagnostics as text; sources are read from `root` to show the offending line.
 pub fn render(root: &Path, diagnostics: &[Diagnostic], color: bool) -> String {
-    let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+    let theme = if color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
     let handler = GraphicalReportHandler::new_themed(theme).with_context_lines(1);
     let mut text = String::new();
     for d in diagnostics {
@@ -61,7 +67,10 @@ fn span_at(text: &str, line: usize, column: usize) -> Option<(usize, usize)> {
         .nth(column.saturating_sub(1))
         .map_or(line_text.len(), |(i, _)| i);
     let rest = &line_text[col_offset..];
-    let len = rest.find(char::is_whitespace).unwrap_or(rest.len()).max(usize::from(!rest.is_empty()));
+    let len = rest
+        .find(char::is_whitespace)
+        .unwrap_or(rest.len())
+        .max(usize::from(!rest.is_empty()));
     Some((line_start + col_offset, len))
 }
 

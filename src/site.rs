@@ -47,7 +47,9 @@ impl Site {
             return Err(Error::Content(out.into_sorted()));
         };
         if let Some(url) = &options.base_url {
-            settings.set_base_url(url).map_err(|m| Error::Usage(format!("--base-url: {m}")))?;
+            settings
+                .set_base_url(url)
+                .map_err(|m| Error::Usage(format!("--base-url: {m}")))?;
         }
         check_prices(&settings, &catalog, &mut out);
         // A configuration already reported as broken would only repeat its error here.
@@ -88,7 +90,11 @@ impl Site {
     }
 
     /// The most recent as-of date among a model's figures for the given metrics.
-    pub fn latest_figure<'a>(&self, model: &Model, metrics: impl IntoIterator<Item = &'a str>) -> Option<Date> {
+    pub fn latest_figure<'a>(
+        &self,
+        model: &Model,
+        metrics: impl IntoIterator<Item = &'a str>,
+    ) -> Option<Date> {
         metrics
             .into_iter()
             .filter_map(|m| model.figures.get(m))
@@ -145,7 +151,11 @@ fn contenders(catalog: &Catalog) -> Vec<Contender> {
         .collect()
 }
 
-fn rank_all(catalog: &Catalog, content: &Content, out: &mut Diagnostics) -> BTreeMap<String, Ranking> {
+fn rank_all(
+    catalog: &Catalog,
+    content: &Content,
+    out: &mut Diagnostics,
+) -> BTreeMap<String, Ranking> {
     let field = contenders(catalog);
     let mut rankings = BTreeMap::new();
     for u in &content.use_cases {
@@ -200,7 +210,9 @@ pub fn build(site: Arc<Site>, output: &dyn Output) -> Result<Summary, Error> {
         .par_iter()
         .map(|page| {
             let html = render::render_page(&site, &rendered, &templates, page)?;
-            output.write(&page.file(), html.as_bytes()).map_err(|e| Diagnostic::general(e.to_string()))?;
+            output
+                .write(&page.file(), html.as_bytes())
+                .map_err(|e| Diagnostic::general(e.to_string()))?;
             Ok(html.len() as u64)
         })
         .collect();
@@ -214,7 +226,9 @@ pub fn build(site: Arc<Site>, output: &dyn Output) -> Result<Summary, Error> {
     errors.into_result()?;
     let files = render::site_files(&site, &pages);
     for (path, data) in &files {
-        output.write(path, data).map_err(|e| Error::io("write", path, e))?;
+        output
+            .write(path, data)
+            .map_err(|e| Error::io("write", path, e))?;
         bytes += data.len() as u64;
     }
     let (statics, static_bytes) = crate::output::copy_static(&site.root, output)?;

@@ -21,7 +21,13 @@ fn stderr(out: &Output) -> String {
 }
 
 fn build(root: &Path, output: &Path) -> Output {
-    standings(&["build", "--root", root.to_str().unwrap(), "--output", output.to_str().unwrap()])
+    standings(&[
+        "build",
+        "--root",
+        root.to_str().unwrap(),
+        "--output",
+        output.to_str().unwrap(),
+    ])
 }
 
 #[test]
@@ -33,7 +39,10 @@ fn build_writes_the_site_and_prints_a_summary() {
     assert!(public.join("index.html").is_file());
     assert!(public.join("use-cases/coding/ranking.json").is_file());
     let summary = stderr(&out);
-    assert!(summary.contains("built ") && summary.contains(" pages, ") && summary.contains(" ms"), "{summary}");
+    assert!(
+        summary.contains("built ") && summary.contains(" pages, ") && summary.contains(" ms"),
+        "{summary}"
+    );
     // Not a terminal: no colour codes.
     assert!(!summary.contains('\u{1b}'), "{summary}");
 }
@@ -46,38 +55,65 @@ fn a_broken_data_file_fails_with_its_line_and_keeps_public() {
     let before = fs::read(public.join("use-cases/coding/index.html")).unwrap();
 
     let model = site.path().join("data/models/gpt-5.5.yaml");
-    let text = fs::read_to_string(&model).unwrap().replace("aa_coding_index: 59.1", "aa_coding_index: fifty-nine");
+    let text = fs::read_to_string(&model)
+        .unwrap()
+        .replace("aa_coding_index: 59.1", "aa_coding_index: fifty-nine");
     fs::write(&model, text).unwrap();
     let out = build(site.path(), &public);
     assert_eq!(out.status.code(), Some(1));
     let message = stderr(&out);
-    assert!(message.contains("data/models/gpt-5.5.yaml:12:3"), "{message}");
-    assert!(message.contains("aa_coding_index: fifty-nine"), "the source line is shown: {message}");
-    assert_eq!(fs::read(public.join("use-cases/coding/index.html")).unwrap(), before);
+    assert!(
+        message.contains("data/models/gpt-5.5.yaml:12:3"),
+        "{message}"
+    );
+    assert!(
+        message.contains("aa_coding_index: fifty-nine"),
+        "the source line is shown: {message}"
+    );
+    assert_eq!(
+        fs::read(public.join("use-cases/coding/index.html")).unwrap(),
+        before
+    );
     let leftovers: Vec<_> = fs::read_dir(site.path())
         .unwrap()
         .flatten()
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .filter(|n| n.starts_with(".public"))
         .collect();
-    assert!(leftovers.is_empty(), "temporary folders left behind: {leftovers:?}");
+    assert!(
+        leftovers.is_empty(),
+        "temporary folders left behind: {leftovers:?}"
+    );
 }
 
 #[test]
 fn several_mistakes_are_reported_in_one_run() {
     let site = scratch_site();
     let index = site.path().join("content/use-cases/coding/index.md");
-    let text = fs::read_to_string(&index).unwrap().replace("weight: 40", "weight: 30");
+    let text = fs::read_to_string(&index)
+        .unwrap()
+        .replace("weight: 40", "weight: 30");
     fs::write(&index, text).unwrap();
     let provider = site.path().join("data/models/gpt-5.4.yaml");
-    let text = fs::read_to_string(&provider).unwrap().replace("provider: openai", "provider: opnai");
+    let text = fs::read_to_string(&provider)
+        .unwrap()
+        .replace("provider: openai", "provider: opnai");
     fs::write(&provider, text).unwrap();
     let out = build(site.path(), &site.path().join("public"));
     assert_eq!(out.status.code(), Some(1));
     let message = stderr(&out);
-    assert!(message.contains("the weights add up to 90, not 100"), "{message}");
-    assert!(message.contains("content/use-cases/coding/index.md:"), "{message}");
-    assert!(message.contains("data/models/gpt-5.4.yaml:2:11"), "{message}");
+    assert!(
+        message.contains("the weights add up to 90, not 100"),
+        "{message}"
+    );
+    assert!(
+        message.contains("content/use-cases/coding/index.md:"),
+        "{message}"
+    );
+    assert!(
+        message.contains("data/models/gpt-5.4.yaml:2:11"),
+        "{message}"
+    );
     assert!(message.contains("did you mean `openai`?"), "{message}");
     assert!(message.contains("the site has 2 errors"), "{message}");
     assert!(!site.path().join("public").exists());
@@ -86,12 +122,19 @@ fn several_mistakes_are_reported_in_one_run() {
 #[test]
 fn usage_mistakes_exit_with_2() {
     assert_eq!(standings(&["bulid"]).status.code(), Some(2));
-    assert_eq!(standings(&["build", "--no-such-flag"]).status.code(), Some(2));
+    assert_eq!(
+        standings(&["build", "--no-such-flag"]).status.code(),
+        Some(2)
+    );
     let site = scratch_site();
     let root = site.path().to_str().unwrap();
     let out = standings(&["build", "--root", root, "--output", root]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("it is the site root"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("it is the site root"),
+        "{}",
+        stderr(&out)
+    );
     let out = standings(&["build", "--root", root, "--base-url", "javascript:alert(1)"]);
     assert_eq!(out.status.code(), Some(2));
 }
@@ -110,5 +153,9 @@ fn a_folder_that_is_not_a_site_is_explained() {
     let empty = tempfile::tempdir().unwrap();
     let out = standings(&["build", "--root", empty.path().to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("has no site.yaml"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("has no site.yaml"),
+        "{}",
+        stderr(&out)
+    );
 }

@@ -50,9 +50,19 @@ fn every_page_of_the_spec_exists() {
     for g in &site.content.guides {
         expected.push(format!("guides/{}/index.html", g.slug));
     }
-    assert!(site.content.use_cases.len() >= 2, "the example site has two use cases");
-    assert!(!site.content.guides.is_empty(), "the example site has a guide");
-    assert_eq!(site.catalog.models.len(), 8, "every model of the seed facts is in the data");
+    assert!(
+        site.content.use_cases.len() >= 2,
+        "the example site has two use cases"
+    );
+    assert!(
+        !site.content.guides.is_empty(),
+        "the example site has a guide"
+    );
+    assert_eq!(
+        site.catalog.models.len(),
+        8,
+        "every model of the seed facts is in the data"
+    );
     for path in &expected {
         assert!(files.contains_key(path), "{path} was not written");
     }
@@ -62,18 +72,32 @@ fn every_page_of_the_spec_exists() {
 fn internal_links(html: &str, base: &str) -> Vec<(String, Option<String>)> {
     let doc = Html::parse_document(html);
     let mut links = Vec::new();
-    for (selector, attr) in [("a[href]", "href"), ("link[href]", "href"), ("img[src]", "src"), ("script[src]", "src")] {
+    for (selector, attr) in [
+        ("a[href]", "href"),
+        ("link[href]", "href"),
+        ("img[src]", "src"),
+        ("script[src]", "src"),
+    ] {
         for el in doc.select(&sel(selector)) {
             let url = el.value().attr(attr).unwrap();
-            if url.starts_with("http://") || url.starts_with("https://") || url.starts_with("mailto:") {
+            if url.starts_with("http://")
+                || url.starts_with("https://")
+                || url.starts_with("mailto:")
+            {
                 continue;
             }
             let (path, fragment) = match url.split_once('#') {
                 Some((p, f)) => (p, Some(f.to_string())),
                 None => (url, None),
             };
-            assert!(path.is_empty() || path.starts_with(base), "link {url} is not under the base path {base}");
-            links.push((path.strip_prefix(base).unwrap_or(path).to_string(), fragment));
+            assert!(
+                path.is_empty() || path.starts_with(base),
+                "link {url} is not under the base path {base}"
+            );
+            links.push((
+                path.strip_prefix(base).unwrap_or(path).to_string(),
+                fragment,
+            ));
         }
     }
     links
@@ -103,7 +127,10 @@ fn check_links(files: &BTreeMap<String, Vec<u8>>, base: &str) -> usize {
             };
             if let Some(fragment) = fragment {
                 let target_html = String::from_utf8(target_bytes.clone()).unwrap();
-                assert!(ids(&target_html).contains(&fragment), "{page} links to /{path}#{fragment}, which has no such anchor");
+                assert!(
+                    ids(&target_html).contains(&fragment),
+                    "{page} links to /{path}#{fragment}, which has no such anchor"
+                );
             }
             checked += 1;
         }
@@ -126,7 +153,10 @@ fn every_link_works_under_a_sub_path() {
     assert!(check_links(&files, "/sub/path/") > 200);
     let home = text(&files, "index.html");
     assert!(home.contains("<link rel=\"canonical\" href=\"https://example.com/sub/path/\">"));
-    assert!(text(&files, "sitemap.xml").contains("<loc>https://example.com/sub/path/use-cases/coding/</loc>"));
+    assert!(
+        text(&files, "sitemap.xml")
+            .contains("<loc>https://example.com/sub/path/use-cases/coding/</loc>")
+    );
 }
 
 /// The model ids of a leaderboard table, top to bottom.
@@ -135,7 +165,9 @@ fn table_order(html: &str, slug: &str) -> Vec<String> {
     doc.select(&sel("table.leaderboard tbody tr th a"))
         .map(|a| {
             let href = a.value().attr("href").unwrap();
-            href.trim_start_matches(&format!("/use-cases/{slug}/")).trim_end_matches('/').to_string()
+            href.trim_start_matches(&format!("/use-cases/{slug}/"))
+                .trim_end_matches('/')
+                .to_string()
         })
         .collect()
 }
@@ -155,11 +187,21 @@ fn leaderboard_order_equals_ranking_json() {
             .collect();
         let html = text(&files, &format!("use-cases/{}/index.html", u.slug));
         assert_eq!(table_order(&html, &u.slug), expected, "{}", u.slug);
-        let ranks: Vec<u64> = ranking["ranked"].as_array().unwrap().iter().map(|r| r["rank"].as_u64().unwrap()).collect();
+        let ranks: Vec<u64> = ranking["ranked"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["rank"].as_u64().unwrap())
+            .collect();
         assert_eq!(ranks, (1..=ranks.len() as u64).collect::<Vec<_>>());
         // The top pick is rank 1.
         let doc = Html::parse_document(&html);
-        let pick = doc.select(&sel(".top-pick h2 a")).next().unwrap().text().collect::<String>();
+        let pick = doc
+            .select(&sel(".top-pick h2 a"))
+            .next()
+            .unwrap()
+            .text()
+            .collect::<String>();
         assert_eq!(pick, ranking["ranked"][0]["name"].as_str().unwrap());
     }
 }
@@ -170,7 +212,11 @@ fn read_figure(text: &str) -> Option<f64> {
     if t == "not available" {
         return None;
     }
-    let t = t.trim_start_matches('$').trim_end_matches(" tok/s").trim_end_matches(" s").trim_end_matches('%');
+    let t = t
+        .trim_start_matches('$')
+        .trim_end_matches(" tok/s")
+        .trim_end_matches(" s")
+        .trim_end_matches('%');
     let (number, scale) = match t.strip_suffix('M') {
         Some(n) => (n, 1e6),
         None => match t.strip_suffix('K') {
@@ -178,7 +224,12 @@ fn read_figure(text: &str) -> Option<f64> {
             None => (t, 1.0),
         },
     };
-    Some(number.parse::<f64>().unwrap_or_else(|_| panic!("cannot read the figure {text:?}")) * scale)
+    Some(
+        number
+            .parse::<f64>()
+            .unwrap_or_else(|_| panic!("cannot read the figure {text:?}"))
+            * scale,
+    )
 }
 
 fn decimals(text: &str) -> i32 {
@@ -191,17 +242,33 @@ fn assert_figure(printed: &str, value: Option<f64>, what: &str) {
     match (read_figure(printed), value) {
         (None, None) => {}
         (Some(shown), Some(v)) => {
-            let scale = if printed.contains('M') { 1e6 } else if printed.contains('K') { 1e3 } else { 1.0 };
+            let scale = if printed.contains('M') {
+                1e6
+            } else if printed.contains('K') {
+                1e3
+            } else {
+                1.0
+            };
             let tolerance = 0.5 * 10f64.powi(-decimals(printed)) * scale + 1e-9;
-            assert!((shown - v).abs() <= tolerance, "{what}: the page shows {printed:?} but the data says {v}");
+            assert!(
+                (shown - v).abs() <= tolerance,
+                "{what}: the page shows {printed:?} but the data says {v}"
+            );
         }
-        (shown, v) => panic!("{what}: the page shows {printed:?} ({shown:?}) but the data says {v:?}"),
+        (shown, v) => {
+            panic!("{what}: the page shows {printed:?} ({shown:?}) but the data says {v:?}")
+        }
     }
 }
 
 fn data_value(files: &BTreeMap<String, Vec<u8>>, model: &str, metric: &str) -> Option<f64> {
     let models = json(files, "data/models.json");
-    let m = models["models"].as_array().unwrap().iter().find(|m| m["id"] == model).unwrap();
+    let m = models["models"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["id"] == model)
+        .unwrap();
     m["figures"][metric]["value"].as_f64()
 }
 
@@ -215,28 +282,71 @@ fn figures_shown_for_ranked_models_equal_the_data() {
         let mut metrics = vec![u.headline.clone()];
         metrics.extend(u.columns.iter().cloned());
         for row in doc.select(&sel("table.leaderboard tbody tr")) {
-            let href = row.select(&sel("th a")).next().unwrap().value().attr("href").unwrap();
+            let href = row
+                .select(&sel("th a"))
+                .next()
+                .unwrap()
+                .value()
+                .attr("href")
+                .unwrap();
             let model = href.trim_end_matches('/').rsplit('/').next().unwrap();
-            let cells: Vec<String> = row.select(&sel("td.num")).map(|c| c.text().collect::<String>()).collect();
+            let cells: Vec<String> = row
+                .select(&sel("td.num"))
+                .map(|c| c.text().collect::<String>())
+                .collect();
             for (metric, cell) in metrics.iter().zip(&cells) {
-                assert_figure(cell, data_value(&files, model, metric), &format!("{} {model} {metric}", u.slug));
+                assert_figure(
+                    cell,
+                    data_value(&files, model, metric),
+                    &format!("{} {model} {metric}", u.slug),
+                );
                 checked += 1;
             }
             let price = &cells[metrics.len()];
             let (input, output) = price.split_once(" / ").unwrap();
-            assert_figure(input, data_value(&files, model, "price_input"), "input price");
-            assert_figure(output, data_value(&files, model, "price_output"), "output price");
+            assert_figure(
+                input,
+                data_value(&files, model, "price_input"),
+                "input price",
+            );
+            assert_figure(
+                output,
+                data_value(&files, model, "price_output"),
+                "output price",
+            );
         }
     }
     // Every analysis page lists every figure of its model with the same values.
-    for (path, bytes) in files.iter().filter(|(p, _)| p.starts_with("models/") && p.ends_with(".html")) {
+    for (path, bytes) in files
+        .iter()
+        .filter(|(p, _)| p.starts_with("models/") && p.ends_with(".html"))
+    {
         let model = path.split('/').nth(1).unwrap();
         let doc = Html::parse_document(std::str::from_utf8(bytes).unwrap());
         for row in doc.select(&sel("table.figures tbody tr")) {
-            let label = row.select(&sel("th")).next().unwrap().text().collect::<String>();
-            let metric = site.catalog.metrics.values().find(|m| m.label == label).unwrap();
-            let cell = row.select(&sel("td")).next().unwrap().text().collect::<String>();
-            assert_figure(&cell, data_value(&files, model, &metric.key), &format!("{model} {label}"));
+            let label = row
+                .select(&sel("th"))
+                .next()
+                .unwrap()
+                .text()
+                .collect::<String>();
+            let metric = site
+                .catalog
+                .metrics
+                .values()
+                .find(|m| m.label == label)
+                .unwrap();
+            let cell = row
+                .select(&sel("td"))
+                .next()
+                .unwrap()
+                .text()
+                .collect::<String>();
+            assert_figure(
+                &cell,
+                data_value(&files, model, &metric.key),
+                &format!("{model} {label}"),
+            );
             checked += 1;
         }
     }
@@ -267,7 +377,11 @@ fn recompute(ranking: &Value) {
                 Some(_) if hi == lo => 1.0,
                 Some(v) => {
                     let v = if log { v.ln() } else { v };
-                    if c["better"] == "higher" { (v - lo) / (hi - lo) } else { (hi - v) / (hi - lo) }
+                    if c["better"] == "higher" {
+                        (v - lo) / (hi - lo)
+                    } else {
+                        (hi - v) / (hi - lo)
+                    }
                 }
             };
             assert!((part["normalized"].as_f64().unwrap() - n).abs() < 1e-9);
@@ -278,12 +392,20 @@ fn recompute(ranking: &Value) {
     let scores: Vec<f64> = ranked
         .iter()
         .map(|r| {
-            let sum: f64 = r["criteria"].as_array().unwrap().iter().map(|p| p["contribution"].as_f64().unwrap()).sum();
+            let sum: f64 = r["criteria"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| p["contribution"].as_f64().unwrap())
+                .sum();
             assert!((r["score"].as_f64().unwrap() - sum).abs() < 1e-9);
             sum
         })
         .collect();
-    assert!(scores.windows(2).all(|w| w[0] >= w[1] - 1e-9), "scores are not descending: {scores:?}");
+    assert!(
+        scores.windows(2).all(|w| w[0] >= w[1] - 1e-9),
+        "scores are not descending: {scores:?}"
+    );
 }
 
 #[test]
@@ -307,14 +429,21 @@ fn the_coding_ranking_matches_a_hand_computation() {
     let expected = [
         ("gpt-5.5", 90.0),
         ("gpt-5.4", 40.0 * 4.8 / 6.6 + 10.0 * 30.4 / 31.4 + 10.0),
-        ("claude-opus-4.7", 15.0 * 0.015 / 0.068 + 10.0 * 6.6 / 31.4 + 10.0),
+        (
+            "claude-opus-4.7",
+            15.0 * 0.015 / 0.068 + 10.0 * 6.6 / 31.4 + 10.0,
+        ),
         ("gpt-5.3-codex", 40.0 * 0.6 / 6.6 + 10.0),
     ];
     let ranked = ranking["ranked"].as_array().unwrap();
     assert_eq!(ranked.len(), expected.len());
     for (row, (id, score)) in ranked.iter().zip(expected) {
         assert_eq!(row["model"], id);
-        assert!((row["score"].as_f64().unwrap() - score).abs() < 1e-6, "{id}: {}", row["score"]);
+        assert!(
+            (row["score"].as_f64().unwrap() - score).abs() < 1e-6,
+            "{id}: {}",
+            row["score"]
+        );
     }
     let excluded: Vec<(&str, &str)> = ranking["excluded"]
         .as_array()
@@ -322,7 +451,10 @@ fn the_coding_ranking_matches_a_hand_computation() {
         .iter()
         .map(|e| (e["model"].as_str().unwrap(), e["reason"].as_str().unwrap()))
         .collect();
-    assert!(excluded.contains(&("gemini-3.1-pro-preview", "context_window is missing (filter >= 200000)")));
+    assert!(excluded.contains(&(
+        "gemini-3.1-pro-preview",
+        "context_window is missing (filter >= 200000)"
+    )));
     assert!(excluded.contains(&("gpt-5.4-pro", "status is superseded")));
 }
 
@@ -333,13 +465,29 @@ fn every_page_has_its_metadata() {
         let html = std::str::from_utf8(bytes).unwrap();
         let doc = Html::parse_document(html);
         assert!(html.starts_with("<!DOCTYPE html>"), "{path}");
-        assert!(doc.select(&sel("html[lang=en]")).next().is_some(), "{path}: lang");
-        for required in ["title", "meta[name=description]", "link[rel=canonical]", "meta[property='og:title']", "meta[property='og:url']", "main h1"] {
-            assert!(doc.select(&sel(required)).next().is_some(), "{path}: {required}");
+        assert!(
+            doc.select(&sel("html[lang=en]")).next().is_some(),
+            "{path}: lang"
+        );
+        for required in [
+            "title",
+            "meta[name=description]",
+            "link[rel=canonical]",
+            "meta[property='og:title']",
+            "meta[property='og:url']",
+            "main h1",
+        ] {
+            assert!(
+                doc.select(&sel(required)).next().is_some(),
+                "{path}: {required}"
+            );
         }
         assert!(html.contains("Last updated"), "{path}: no Last updated");
         if path != "index.html" && path != "404.html" {
-            assert!(doc.select(&sel("nav.breadcrumbs")).next().is_some(), "{path}: breadcrumbs");
+            assert!(
+                doc.select(&sel("nav.breadcrumbs")).next().is_some(),
+                "{path}: breadcrumbs"
+            );
         }
     }
 }
@@ -350,8 +498,16 @@ fn excluded_models_say_why() {
     for u in &site.content.use_cases {
         let html = text(&files, &format!("use-cases/{}/index.html", u.slug));
         let doc = Html::parse_document(&html);
-        let items: Vec<String> = doc.select(&sel("ul.excluded li")).map(|li| li.text().collect()).collect();
-        assert_eq!(items.len(), site.rankings[&u.slug].excluded.len(), "{}", u.slug);
+        let items: Vec<String> = doc
+            .select(&sel("ul.excluded li"))
+            .map(|li| li.text().collect())
+            .collect();
+        assert_eq!(
+            items.len(),
+            site.rankings[&u.slug].excluded.len(),
+            "{}",
+            u.slug
+        );
         assert!(items.iter().all(|t| t.contains(" is not ranked because ")));
     }
 }
@@ -368,19 +524,45 @@ fn the_guide_tables_come_from_the_data() {
     for table in tables {
         let models: Vec<String> = table
             .select(&sel("thead th a"))
-            .map(|a| a.value().attr("href").unwrap().trim_end_matches('/').rsplit('/').next().unwrap().to_string())
+            .map(|a| {
+                a.value()
+                    .attr("href")
+                    .unwrap()
+                    .trim_end_matches('/')
+                    .rsplit('/')
+                    .next()
+                    .unwrap()
+                    .to_string()
+            })
             .collect();
         for row in table.select(&sel("tbody tr")) {
-            let label = row.select(&sel("th")).next().unwrap().text().collect::<String>();
-            let metric = site.catalog.metrics.values().find(|m| m.label == label).unwrap();
+            let label = row
+                .select(&sel("th"))
+                .next()
+                .unwrap()
+                .text()
+                .collect::<String>();
+            let metric = site
+                .catalog
+                .metrics
+                .values()
+                .find(|m| m.label == label)
+                .unwrap();
             for (model, cell) in models.iter().zip(row.select(&sel("td"))) {
                 let printed = cell.text().collect::<String>();
                 not_available += usize::from(printed == "not available");
-                assert_figure(&printed, data_value(&files, model, &metric.key), &format!("{model} {label}"));
+                assert_figure(
+                    &printed,
+                    data_value(&files, model, &metric.key),
+                    &format!("{model} {label}"),
+                );
             }
         }
     }
-    assert!(not_available > 0, "missing figures are shown as not available");
+    assert!(
+        not_available > 0,
+        "missing figures are shown as not available"
+    );
 }
 
 #[test]
@@ -394,12 +576,23 @@ fn two_builds_are_byte_identical() {
             .into_iter()
             .flatten()
             .filter(|e| e.file_type().is_file())
-            .map(|e| (e.path().strip_prefix(dir).unwrap().display().to_string(), std::fs::read(e.path()).unwrap()))
+            .map(|e| {
+                (
+                    e.path().strip_prefix(dir).unwrap().display().to_string(),
+                    std::fs::read(e.path()).unwrap(),
+                )
+            })
             .collect()
     };
-    let (first, second) = (read(&a.path().join("public")), read(&b.path().join("public")));
+    let (first, second) = (
+        read(&a.path().join("public")),
+        read(&b.path().join("public")),
+    );
     assert!(first.len() > 20);
-    assert_eq!(first.keys().collect::<Vec<_>>(), second.keys().collect::<Vec<_>>());
+    assert_eq!(
+        first.keys().collect::<Vec<_>>(),
+        second.keys().collect::<Vec<_>>()
+    );
     for (path, bytes) in &first {
         assert!(bytes == &second[path], "{path} differs between two builds");
     }

@@ -3,7 +3,10 @@
 use std::collections::BTreeMap;
 
 use proptest::prelude::*;
-use standings::rank::{self, Better, Contender, Criterion, Filter, FilterMissing, Method, Missing, Op, Scale, Spec, TieBreaker};
+use standings::rank::{
+    self, Better, Contender, Criterion, Filter, FilterMissing, Method, Missing, Op, Scale, Spec,
+    TieBreaker,
+};
 
 const METRICS: usize = 4;
 
@@ -27,25 +30,37 @@ fn directions() -> impl Strategy<Value = Vec<Better>> {
 
 fn criteria(dirs: Vec<Better>) -> impl Strategy<Value = Vec<Criterion>> {
     let pick = prop::sample::subsequence((0..METRICS).collect::<Vec<_>>(), 1..=3);
-    (pick, prop::collection::vec((1u32..100, any::<bool>(), any::<bool>()), 3)).prop_map(move |(metrics, knobs)| {
-        let total: u32 = knobs.iter().take(metrics.len()).map(|k| k.0).sum();
-        metrics
-            .iter()
-            .zip(&knobs)
-            .map(|(&m, &(w, log, exclude))| Criterion {
-                metric: metric(m),
-                better: dirs[m],
-                weight: 100.0 * f64::from(w) / f64::from(total),
-                scale: if log { Scale::Log } else { Scale::Linear },
-                missing: if exclude { Missing::Exclude } else { Missing::Zero },
-            })
-            .collect()
-    })
+    (
+        pick,
+        prop::collection::vec((1u32..100, any::<bool>(), any::<bool>()), 3),
+    )
+        .prop_map(move |(metrics, knobs)| {
+            let total: u32 = knobs.iter().take(metrics.len()).map(|k| k.0).sum();
+            metrics
+                .iter()
+                .zip(&knobs)
+                .map(|(&m, &(w, log, exclude))| Criterion {
+                    metric: metric(m),
+                    better: dirs[m],
+                    weight: 100.0 * f64::from(w) / f64::from(total),
+                    scale: if log { Scale::Log } else { Scale::Linear },
+                    missing: if exclude {
+                        Missing::Exclude
+                    } else {
+                        Missing::Zero
+                    },
+                })
+                .collect()
+        })
 }
 
 /// One-sided filters in the metric's better direction, so improving a figure never fails one.
 fn filters(dirs: Vec<Better>) -> impl Strategy<Value = Vec<Filter>> {
-    prop::collection::vec((0..METRICS, 1.0f64..60.0, any::<bool>(), any::<bool>()), 0..=1).prop_map(move |fs| {
+    prop::collection::vec(
+        (0..METRICS, 1.0f64..60.0, any::<bool>(), any::<bool>()),
+        0..=1,
+    )
+    .prop_map(move |fs| {
         fs.into_iter()
             .map(|(m, value, strict, pass)| Filter {
                 metric: metric(m),
@@ -56,14 +71,22 @@ fn filters(dirs: Vec<Better>) -> impl Strategy<Value = Vec<Filter>> {
                     (Better::Lower, false) => Op::Le,
                 },
                 value,
-                missing: if pass { FilterMissing::Pass } else { FilterMissing::Fail },
+                missing: if pass {
+                    FilterMissing::Pass
+                } else {
+                    FilterMissing::Fail
+                },
             })
             .collect()
     })
 }
 
 fn contenders() -> impl Strategy<Value = Vec<Contender>> {
-    prop::collection::vec(prop::collection::vec(prop::option::weighted(0.8, 0.5f64..100.0), METRICS), 2..9).prop_map(|rows| {
+    prop::collection::vec(
+        prop::collection::vec(prop::option::weighted(0.8, 0.5f64..100.0), METRICS),
+        2..9,
+    )
+    .prop_map(|rows| {
         rows.into_iter()
             .enumerate()
             .map(|(i, values)| Contender {
@@ -81,18 +104,29 @@ fn contenders() -> impl Strategy<Value = Vec<Contender>> {
 
 fn case() -> impl Strategy<Value = Case> {
     directions().prop_flat_map(|dirs| {
-        (criteria(dirs.clone()), filters(dirs.clone()), prop::option::of(0..METRICS), contenders(), Just(dirs)).prop_map(
-            |(criteria, filters, tie, field, dirs)| Case {
+        (
+            criteria(dirs.clone()),
+            filters(dirs.clone()),
+            prop::option::of(0..METRICS),
+            contenders(),
+            Just(dirs),
+        )
+            .prop_map(|(criteria, filters, tie, field, dirs)| Case {
                 spec: Spec {
                     method: Method::Weighted,
                     criteria,
                     filters,
-                    tie_breakers: tie.map(|m| TieBreaker { metric: metric(m), better: dirs[m] }).into_iter().collect(),
+                    tie_breakers: tie
+                        .map(|m| TieBreaker {
+                            metric: metric(m),
+                            better: dirs[m],
+                        })
+                        .into_iter()
+                        .collect(),
                     top: 5,
                 },
                 field,
-            },
-        )
+            })
     })
 }
 

@@ -1,8 +1,8 @@
 //! The site's data and housekeeping files: `ranking.json` (a public contract, SPEC §3),
 //! `ranking.csv`, `/data/models.json`, `sitemap.xml`, `robots.txt` and the stylesheets.
 
-use std::collections::BTreeMap;
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 use super::pages::Page;
 use crate::content::UseCase;
@@ -127,7 +127,12 @@ fn ranking_document<'a>(site: &'a Site, u: &'a UseCase, ranking: &'a Ranking) ->
                 },
             })
             .collect(),
-        tie_breakers: u.spec.tie_breakers.iter().map(|t| t.metric.as_str()).collect(),
+        tie_breakers: u
+            .spec
+            .tie_breakers
+            .iter()
+            .map(|t| t.metric.as_str())
+            .collect(),
         ranked: ranking
             .ranked
             .iter()
@@ -157,8 +162,16 @@ fn ranking_document<'a>(site: &'a Site, u: &'a UseCase, ranking: &'a Ranking) ->
         excluded: ranking
             .excluded
             .iter()
-            .filter(|e| site.catalog.models.get(&e.id).is_some_and(|m| m.status != crate::data::Status::Hidden))
-            .map(|e| ExcludedJson { model: &e.id, reason: e.reason(&u.spec) })
+            .filter(|e| {
+                site.catalog
+                    .models
+                    .get(&e.id)
+                    .is_some_and(|m| m.status != crate::data::Status::Hidden)
+            })
+            .map(|e| ExcludedJson {
+                model: &e.id,
+                reason: e.reason(&u.spec),
+            })
             .collect(),
     }
 }
@@ -180,7 +193,13 @@ pub fn ranking_csv(site: &Site, u: &UseCase) -> Option<Vec<u8>> {
     let ranking = site.rankings.get(&u.slug)?;
     let doc = ranking_document(site, u, ranking);
     let mut w = csv::Writer::from_writer(Vec::new());
-    let mut header = vec!["rank".to_string(), "model".into(), "name".into(), "provider".into(), "score".into()];
+    let mut header = vec![
+        "rank".to_string(),
+        "model".into(),
+        "name".into(),
+        "provider".into(),
+        "score".into(),
+    ];
     for c in &u.spec.criteria {
         for part in ["value", "normalized", "contribution"] {
             header.push(format!("{}_{part}", c.metric));
@@ -190,7 +209,13 @@ pub fn ranking_csv(site: &Site, u: &UseCase) -> Option<Vec<u8>> {
     w.write_record(&header).ok()?;
     let num = |v: Option<f64>| v.map_or_else(String::new, |v| v.to_string());
     for r in &doc.ranked {
-        let mut row = vec![r.rank.to_string(), r.model.into(), r.name.into(), r.provider.into(), num(r.score)];
+        let mut row = vec![
+            r.rank.to_string(),
+            r.model.into(),
+            r.name.into(),
+            r.provider.into(),
+            num(r.score),
+        ];
         for p in &r.criteria {
             row.extend([num(p.value), num(p.normalized), num(p.contribution)]);
         }
@@ -199,8 +224,17 @@ pub fn ranking_csv(site: &Site, u: &UseCase) -> Option<Vec<u8>> {
     }
     for e in &doc.excluded {
         let m = site.catalog.models.get(e.model)?;
-        let mut row = vec![String::new(), m.id.clone(), m.name.clone(), m.provider.clone(), String::new()];
-        row.extend(std::iter::repeat_n(String::new(), u.spec.criteria.len() * 3));
+        let mut row = vec![
+            String::new(),
+            m.id.clone(),
+            m.name.clone(),
+            m.provider.clone(),
+            String::new(),
+        ];
+        row.extend(std::iter::repeat_n(
+            String::new(),
+            u.spec.criteria.len() * 3,
+        ));
         row.push(e.reason.clone());
         w.write_record(&row).ok()?;
     }
@@ -259,11 +293,43 @@ pub fn models_json(site: &Site) -> Vec<u8> {
             .metrics
             .iter()
             .map(|(k, m)| {
-                (k.as_str(), MetricJson { label: &m.label, unit: &m.unit, better: better(m.better), source: m.source.as_deref() })
+                (
+                    k.as_str(),
+                    MetricJson {
+                        label: &m.label,
+                        unit: &m.unit,
+                        better: better(m.better),
+                        source: m.source.as_deref(),
+                    },
+                )
             })
             .collect(),
-        sources: c.sources.iter().map(|(k, s)| (k.as_str(), SourceJson { name: &s.name, url: s.url.as_deref() })).collect(),
-        providers: c.providers.iter().map(|(k, p)| (k.as_str(), SourceJson { name: &p.name, url: p.url.as_deref() })).collect(),
+        sources: c
+            .sources
+            .iter()
+            .map(|(k, s)| {
+                (
+                    k.as_str(),
+                    SourceJson {
+                        name: &s.name,
+                        url: s.url.as_deref(),
+                    },
+                )
+            })
+            .collect(),
+        providers: c
+            .providers
+            .iter()
+            .map(|(k, p)| {
+                (
+                    k.as_str(),
+                    SourceJson {
+                        name: &p.name,
+                        url: p.url.as_deref(),
+                    },
+                )
+            })
+            .collect(),
         models: site
             .visible_models()
             .map(|m| ModelJson {
@@ -298,9 +364,14 @@ pub fn models_json(site: &Site) -> Vec<u8> {
 }
 
 fn sitemap(site: &Site, pages: &[Page]) -> Vec<u8> {
-    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
     for page in pages.iter().filter(|p| p.listed()) {
-        xml.push_str(&format!("  <url><loc>{}</loc>", escape_html(&format!("{}{}", site.settings.base_url, page.path))));
+        xml.push_str(&format!(
+            "  <url><loc>{}</loc>",
+            escape_html(&format!("{}{}", site.settings.base_url, page.path))
+        ));
         if let Some(d) = page.updated {
             xml.push_str(&format!("<lastmod>{d}</lastmod>"));
         }
@@ -311,7 +382,11 @@ fn sitemap(site: &Site, pages: &[Page]) -> Vec<u8> {
 }
 
 fn robots(site: &Site) -> Vec<u8> {
-    format!("User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n", site.settings.base_url).into_bytes()
+    format!(
+        "User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n",
+        site.settings.base_url
+    )
+    .into_bytes()
 }
 
 /// Every file that is not a page, in a fixed order.
@@ -328,7 +403,10 @@ pub fn site_files(site: &Site, pages: &[Page]) -> Vec<(String, Vec<u8>)> {
     files.push(("data/models.json".into(), models_json(site)));
     files.push(("sitemap.xml".into(), sitemap(site, pages)));
     files.push(("robots.txt".into(), robots(site)));
-    files.push(("css/syntax.css".into(), highlight::stylesheet().into_bytes()));
+    files.push((
+        "css/syntax.css".into(),
+        highlight::stylesheet().into_bytes(),
+    ));
     if !site.root.join("static").join(THEME_CSS.0).is_file() {
         files.push((THEME_CSS.0.into(), THEME_CSS.1.as_bytes().to_vec()));
     }

@@ -23,16 +23,31 @@ pub use prose::{ProseRenderer, RenderedSite};
 const THEME: &[(&str, &str)] = &[
     ("base.html", include_str!("../../templates/base.html")),
     ("home.html", include_str!("../../templates/home.html")),
-    ("use_case.html", include_str!("../../templates/use_case.html")),
-    ("analysis.html", include_str!("../../templates/analysis.html")),
+    (
+        "use_case.html",
+        include_str!("../../templates/use_case.html"),
+    ),
+    (
+        "analysis.html",
+        include_str!("../../templates/analysis.html"),
+    ),
     ("prompts.html", include_str!("../../templates/prompts.html")),
     ("faq.html", include_str!("../../templates/faq.html")),
     ("model.html", include_str!("../../templates/model.html")),
     ("guide.html", include_str!("../../templates/guide.html")),
     ("404.html", include_str!("../../templates/404.html")),
-    ("partials/figure.html", include_str!("../../templates/partials/figure.html")),
-    ("partials/breadcrumbs.html", include_str!("../../templates/partials/breadcrumbs.html")),
-    ("partials/figures_table.html", include_str!("../../templates/partials/figures_table.html")),
+    (
+        "partials/figure.html",
+        include_str!("../../templates/partials/figure.html"),
+    ),
+    (
+        "partials/breadcrumbs.html",
+        include_str!("../../templates/partials/breadcrumbs.html"),
+    ),
+    (
+        "partials/figures_table.html",
+        include_str!("../../templates/partials/figures_table.html"),
+    ),
 ];
 
 /// The theme's stylesheet, written unless the site's `static/` has its own.
@@ -66,22 +81,38 @@ impl Templates {
     pub fn load(root: &Path, out: &mut Diagnostics) -> Option<Templates> {
         let mut sources: Vec<(String, String, PathBuf)> = THEME
             .iter()
-            .map(|(name, text)| (name.to_string(), text.to_string(), Path::new("templates").join(name)))
+            .map(|(name, text)| {
+                (
+                    name.to_string(),
+                    text.to_string(),
+                    Path::new("templates").join(name),
+                )
+            })
             .collect();
-        for rel in crate::content::files_in(root, Path::new("templates"), &["html", "xml", "txt"], out) {
-            let Some(file) = out.take(SourceFile::read(root, &rel)) else { continue };
+        for rel in
+            crate::content::files_in(root, Path::new("templates"), &["html", "xml", "txt"], out)
+        {
+            let Some(file) = out.take(SourceFile::read(root, &rel)) else {
+                continue;
+            };
             let name = rel.strip_prefix("templates").unwrap_or(&rel);
             let name = crate::error::display_path(name);
             sources.retain(|(n, _, _)| *n != name);
             sources.push((name, file.text, rel));
         }
-        let files = sources.iter().map(|(n, _, p)| (n.clone(), p.clone())).collect();
+        let files = sources
+            .iter()
+            .map(|(n, _, p)| (n.clone(), p.clone()))
+            .collect();
         let mut templates = Templates {
             tera: Tera::new(),
             files,
         };
         templates.tera.autoescape_on(vec![".html", ".xml"]);
-        match templates.tera.add_raw_templates(sources.iter().map(|(n, t, _)| (n.as_str(), t.as_str()))) {
+        match templates
+            .tera
+            .add_raw_templates(sources.iter().map(|(n, t, _)| (n.as_str(), t.as_str())))
+        {
             Ok(()) => Some(templates),
             Err(e) => {
                 out.push(templates.diagnostic(&e));
@@ -91,7 +122,9 @@ impl Templates {
     }
 
     pub fn render(&self, name: &str, context: &Context) -> Result<String, Diagnostic> {
-        self.tera.render(name, context).map_err(|e| self.diagnostic(&e))
+        self.tera
+            .render(name, context)
+            .map_err(|e| self.diagnostic(&e))
     }
 
     fn diagnostic(&self, e: &tera::Error) -> Diagnostic {
@@ -118,9 +151,12 @@ pub fn tera_diagnostic(e: &tera::Error, origin_of: impl Fn(&str) -> Option<Origi
         }
     };
     match e.kind() {
-        ErrorKind::SyntaxError(r) | ErrorKind::RenderingError(r) => {
-            located(r.filename(), r.span().start_line, r.span().start_col + 1, r.message())
-        }
+        ErrorKind::SyntaxError(r) | ErrorKind::RenderingError(r) => located(
+            r.filename(),
+            r.span().start_line,
+            r.span().start_col + 1,
+            r.message(),
+        ),
         ErrorKind::Msg(text) => match parse_report(text) {
             Some((name, line, column, message)) => located(&name, line, column, &message),
             None => Diagnostic::general(format!("template error: {text}")),
@@ -153,7 +189,10 @@ mod tests {
 
     #[test]
     fn escapes_markup_and_quotes() {
-        assert_eq!(escape_html("<a href=\"x\">'&'</a>"), "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
+        assert_eq!(
+            escape_html("<a href=\"x\">'&'</a>"),
+            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
+        );
     }
 
     #[test]

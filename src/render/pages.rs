@@ -3,9 +3,11 @@
 use serde::Serialize;
 use tera::Context;
 
-use super::prose::{AnalysisHtml, PromptHtml, QuestionHtml, QuickStartHtml, RenderedSite, UseCaseHtml};
-use super::view::{self, FigureView, Link, ModelRef, RowView};
 use super::Templates;
+use super::prose::{
+    AnalysisHtml, PromptHtml, QuestionHtml, QuickStartHtml, RenderedSite, UseCaseHtml,
+};
+use super::view::{self, FigureView, Link, ModelRef, RowView};
 use crate::content::{Guide, UseCase};
 use crate::data::Model;
 use crate::date::Date;
@@ -56,7 +58,12 @@ pub fn plan(site: &Site) -> Vec<Page> {
         .use_cases
         .iter()
         .filter_map(|u| site.use_case_updated(u))
-        .chain(site.content.guides.iter().filter_map(|g| guide_updated(site, g)))
+        .chain(
+            site.content
+                .guides
+                .iter()
+                .filter_map(|g| guide_updated(site, g)),
+        )
         .max();
     let mut pages = vec![Page {
         kind: PageKind::Home,
@@ -65,31 +72,61 @@ pub fn plan(site: &Site) -> Vec<Page> {
     }];
     for u in &site.content.use_cases {
         let updated = site.use_case_updated(u);
-        let uc = |kind: PageKind, path: String| Page { kind, path, updated };
-        pages.push(uc(PageKind::Leaderboard { use_case: u.slug.clone() }, format!("use-cases/{}/", u.slug)));
-        for r in site.rankings.get(&u.slug).map_or(&[][..], |r| &r.ranked[..]) {
+        let uc = |kind: PageKind, path: String| Page {
+            kind,
+            path,
+            updated,
+        };
+        pages.push(uc(
+            PageKind::Leaderboard {
+                use_case: u.slug.clone(),
+            },
+            format!("use-cases/{}/", u.slug),
+        ));
+        for r in site
+            .rankings
+            .get(&u.slug)
+            .map_or(&[][..], |r| &r.ranked[..])
+        {
             pages.push(uc(
-                PageKind::Analysis { use_case: u.slug.clone(), model: r.id.clone() },
+                PageKind::Analysis {
+                    use_case: u.slug.clone(),
+                    model: r.id.clone(),
+                },
                 format!("use-cases/{}/{}/", u.slug, r.id),
             ));
         }
         if u.prompts.is_some() {
-            pages.push(uc(PageKind::Prompts { use_case: u.slug.clone() }, format!("use-cases/{}/prompts/", u.slug)));
+            pages.push(uc(
+                PageKind::Prompts {
+                    use_case: u.slug.clone(),
+                },
+                format!("use-cases/{}/prompts/", u.slug),
+            ));
         }
         if u.faq.is_some() {
-            pages.push(uc(PageKind::Faq { use_case: u.slug.clone() }, format!("use-cases/{}/faq/", u.slug)));
+            pages.push(uc(
+                PageKind::Faq {
+                    use_case: u.slug.clone(),
+                },
+                format!("use-cases/{}/faq/", u.slug),
+            ));
         }
     }
     for m in site.visible_models() {
         pages.push(Page {
-            kind: PageKind::Profile { model: m.id.clone() },
+            kind: PageKind::Profile {
+                model: m.id.clone(),
+            },
             path: format!("models/{}/", m.id),
             updated: site.latest_figure(m, m.figures.keys().map(String::as_str)),
         });
     }
     for g in &site.content.guides {
         pages.push(Page {
-            kind: PageKind::Guide { slug: g.slug.clone() },
+            kind: PageKind::Guide {
+                slug: g.slug.clone(),
+            },
             path: format!("guides/{}/", g.slug),
             updated: guide_updated(site, g),
         });
@@ -163,13 +200,19 @@ fn site_view(site: &Site) -> SiteView<'_> {
             .content
             .use_cases
             .iter()
-            .map(|u| Link { name: u.short_title.clone(), url: site.url(&format!("use-cases/{}/", u.slug)) })
+            .map(|u| Link {
+                name: u.short_title.clone(),
+                url: site.url(&format!("use-cases/{}/", u.slug)),
+            })
             .collect(),
         guides: site
             .content
             .guides
             .iter()
-            .map(|g| Link { name: g.title.clone(), url: site.url(&format!("guides/{}/", g.slug)) })
+            .map(|g| Link {
+                name: g.title.clone(),
+                url: site.url(&format!("guides/{}/", g.slug)),
+            })
             .collect(),
         footer: s.footer.as_deref(),
         call_to_action: s.call_to_action.as_ref().map(|c| CallToActionView {
@@ -182,8 +225,18 @@ fn site_view(site: &Site) -> SiteView<'_> {
     }
 }
 
-fn meta(site: &Site, page: &Page, kind: &'static str, title: String, description: String, trail: Vec<Link>) -> PageMeta {
-    let mut breadcrumbs = vec![Link { name: "Home".into(), url: site.url("") }];
+fn meta(
+    site: &Site,
+    page: &Page,
+    kind: &'static str,
+    title: String,
+    description: String,
+    trail: Vec<Link>,
+) -> PageMeta {
+    let mut breadcrumbs = vec![Link {
+        name: "Home".into(),
+        url: site.url(""),
+    }];
     breadcrumbs.extend(trail);
     PageMeta {
         kind,
@@ -198,19 +251,33 @@ fn meta(site: &Site, page: &Page, kind: &'static str, title: String, description
 }
 
 /// Renders one page to HTML.
-pub fn render_page(site: &Site, html: &RenderedSite, templates: &Templates, page: &Page) -> Result<String, Diagnostic> {
+pub fn render_page(
+    site: &Site,
+    html: &RenderedSite,
+    templates: &Templates,
+    page: &Page,
+) -> Result<String, Diagnostic> {
     let mut ctx = Context::new();
     ctx.insert("site", &site_view(site));
     let template = match &page.kind {
         PageKind::Home => home(site, html, page, &mut ctx),
         PageKind::Leaderboard { use_case } => leaderboard(site, html, page, use_case, &mut ctx),
-        PageKind::Analysis { use_case, model } => analysis(site, html, page, use_case, model, &mut ctx),
+        PageKind::Analysis { use_case, model } => {
+            analysis(site, html, page, use_case, model, &mut ctx)
+        }
         PageKind::Prompts { use_case } => prompts(site, html, page, use_case, &mut ctx),
         PageKind::Faq { use_case } => faq(site, html, page, use_case, &mut ctx),
         PageKind::Profile { model } => profile(site, page, model, &mut ctx),
         PageKind::Guide { slug } => guide(site, html, page, slug, &mut ctx),
         PageKind::NotFound => {
-            let m = meta(site, page, "404", "Page not found".into(), "This page does not exist.".into(), vec![]);
+            let m = meta(
+                site,
+                page,
+                "404",
+                "Page not found".into(),
+                "This page does not exist.".into(),
+                vec![],
+            );
             ctx.insert("page", &m);
             "404.html"
         }
@@ -231,8 +298,20 @@ struct UseCaseCard {
 }
 
 fn home(site: &Site, html: &RenderedSite, page: &Page, ctx: &mut Context) -> &'static str {
-    let title = site.content.home.title.clone().unwrap_or_else(|| site.settings.title.clone());
-    let mut m = meta(site, page, "home", title, site.settings.description.clone(), vec![]);
+    let title = site
+        .content
+        .home
+        .title
+        .clone()
+        .unwrap_or_else(|| site.settings.title.clone());
+    let mut m = meta(
+        site,
+        page,
+        "home",
+        title,
+        site.settings.description.clone(),
+        vec![],
+    );
     m.breadcrumbs.clear();
     ctx.insert("page", &m);
     let cards: Vec<UseCaseCard> = site
@@ -244,12 +323,20 @@ fn home(site: &Site, html: &RenderedSite, page: &Page, ctx: &mut Context) -> &'s
             short_title: u.short_title.clone(),
             description: u.description.clone(),
             url: site.url(&format!("use-cases/{}/", u.slug)),
-            top_pick: site.top(&u.slug).first().and_then(|r| view::row_view(site, u, r)),
+            top_pick: site
+                .top(&u.slug)
+                .first()
+                .and_then(|r| view::row_view(site, u, r)),
             ranked: site.rankings.get(&u.slug).map_or(0, |r| r.ranked.len()),
         })
         .collect();
     ctx.insert("use_cases", &cards);
-    let guides: Vec<GuideCard> = site.content.guides.iter().map(|g| guide_card(site, g)).collect();
+    let guides: Vec<GuideCard> = site
+        .content
+        .guides
+        .iter()
+        .map(|g| guide_card(site, g))
+        .collect();
     ctx.insert("guides", &guides);
     ctx.insert("intro", &html.home_intro);
     "home.html"
@@ -290,6 +377,7 @@ struct UseCaseView {
     top: usize,
     ranked: usize,
     headline: String,
+    headline_short: String,
     columns: Vec<ColumnView>,
 }
 
@@ -316,7 +404,10 @@ fn use_case_view(site: &Site, u: &UseCase) -> UseCaseView {
         eyebrow: u.eyebrow.clone(),
         description: u.description.clone(),
         url: site.url(&base),
-        prompts_url: u.prompts.as_ref().map(|_| site.url(&format!("{base}prompts/"))),
+        prompts_url: u
+            .prompts
+            .as_ref()
+            .map(|_| site.url(&format!("{base}prompts/"))),
         faq_url: u.faq.as_ref().map(|_| site.url(&format!("{base}faq/"))),
         json_url: site.url(&format!("{base}ranking.json")),
         csv_url: site.url(&format!("{base}ranking.csv")),
@@ -329,23 +420,36 @@ fn use_case_view(site: &Site, u: &UseCase) -> UseCaseView {
         top: u.spec.top,
         ranked: site.rankings.get(&u.slug).map_or(0, |r| r.ranked.len()),
         headline: label(&u.headline).map_or_else(String::new, |m| m.label.clone()),
+        headline_short: label(&u.headline).map_or_else(String::new, |m| m.short_label.clone()),
         columns: u
             .columns
             .iter()
             .filter_map(|k| label(k))
-            .map(|m| ColumnView { label: m.label.clone(), short_label: m.short_label.clone(), unit: m.unit.clone() })
+            .map(|m| ColumnView {
+                label: m.label.clone(),
+                short_label: m.short_label.clone(),
+                unit: m.unit.clone(),
+            })
             .collect(),
     }
 }
 
 fn use_case_trail(site: &Site, u: &UseCase) -> Vec<Link> {
-    vec![Link { name: u.short_title.clone(), url: site.url(&format!("use-cases/{}/", u.slug)) }]
+    vec![Link {
+        name: u.short_title.clone(),
+        url: site.url(&format!("use-cases/{}/", u.slug)),
+    }]
 }
 
 fn rows(site: &Site, u: &UseCase) -> Vec<RowView> {
     site.rankings
         .get(&u.slug)
-        .map(|r| r.ranked.iter().filter_map(|row| view::row_view(site, u, row)).collect())
+        .map(|r| {
+            r.ranked
+                .iter()
+                .filter_map(|row| view::row_view(site, u, row))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -378,7 +482,10 @@ fn analysis_view(a: &AnalysisHtml) -> AnalysisView<'_> {
 /// "Verify on <source>": where the headline figure of the model comes from.
 fn verify_link(site: &Site, u: &UseCase, model: &Model) -> Option<Link> {
     let f = site.figure_by_key(model, &u.headline)?;
-    Some(Link { name: format!("Verify on {}", f.source?), url: f.source_url? })
+    Some(Link {
+        name: format!("Verify on {}", f.source?),
+        url: f.source_url?,
+    })
 }
 
 #[derive(Serialize)]
@@ -408,21 +515,39 @@ fn insert_editorial(ctx: &mut Context, h: &UseCaseHtml) {
     ctx.insert("prompts", &prompts);
     ctx.insert("prompts_intro", &h.prompts_intro);
     ctx.insert("quick_start", &h.quick_start.as_ref().map(quick_start_view));
-    let questions: Vec<QuestionView> = h.faq.iter().enumerate().map(|(i, q)| question_view(i, q)).collect();
+    let questions: Vec<QuestionView> = h
+        .faq
+        .iter()
+        .enumerate()
+        .map(|(i, q)| question_view(i, q))
+        .collect();
     ctx.insert("faq", &questions);
     ctx.insert("faq_intro", &h.faq_intro);
 }
 
 fn prompt_view(p: &PromptHtml) -> PromptView<'_> {
-    PromptView { title: &p.title, language: &p.language, code: &p.code, expected: &p.expected }
+    PromptView {
+        title: &p.title,
+        language: &p.language,
+        code: &p.code,
+        expected: &p.expected,
+    }
 }
 
 fn quick_start_view(q: &QuickStartHtml) -> QuickStartView<'_> {
-    QuickStartView { language: &q.language, code: &q.code, note: q.note.as_deref() }
+    QuickStartView {
+        language: &q.language,
+        code: &q.code,
+        note: q.note.as_deref(),
+    }
 }
 
 fn question_view(i: usize, q: &QuestionHtml) -> QuestionView<'_> {
-    QuestionView { question: &q.question, answer: &q.answer, id: format!("q{}", i + 1) }
+    QuestionView {
+        question: &q.question,
+        answer: &q.answer,
+        id: format!("q{}", i + 1),
+    }
 }
 
 fn price_note(site: &Site) -> String {
@@ -437,20 +562,44 @@ fn price_note(site: &Site) -> String {
     format!("Prices are US dollars per 1M tokens, input / output.{source}")
 }
 
-fn leaderboard(site: &Site, html: &RenderedSite, page: &Page, slug: &str, ctx: &mut Context) -> &'static str {
-    let Some(u) = site.use_case(slug) else { return "404.html" };
+fn leaderboard(
+    site: &Site,
+    html: &RenderedSite,
+    page: &Page,
+    slug: &str,
+    ctx: &mut Context,
+) -> &'static str {
+    let Some(u) = site.use_case(slug) else {
+        return "404.html";
+    };
     let h = html.use_cases.get(slug).cloned().unwrap_or_default();
-    ctx.insert("page", &meta(site, page, "leaderboard", u.title.clone(), u.description.clone(), use_case_trail(site, u)));
+    ctx.insert(
+        "page",
+        &meta(
+            site,
+            page,
+            "leaderboard",
+            u.title.clone(),
+            u.description.clone(),
+            use_case_trail(site, u),
+        ),
+    );
     ctx.insert("use_case", &use_case_view(site, u));
     ctx.insert("summary", &h.summary);
     ctx.insert("criteria_intro", &h.criteria_intro);
-    ctx.insert("criteria", &view::criterion_views(site, u, &h.criterion_notes));
+    ctx.insert(
+        "criteria",
+        &view::criterion_views(site, u, &h.criterion_notes),
+    );
     let filters: Vec<FilterView> = u
         .spec
         .filters
         .iter()
         .enumerate()
-        .map(|(i, f)| FilterView { sentence: view::filter_sentence(site, f), why: h.filter_notes.get(i).cloned().flatten() })
+        .map(|(i, f)| FilterView {
+            sentence: view::filter_sentence(site, f),
+            why: h.filter_notes.get(i).cloned().flatten(),
+        })
         .collect();
     ctx.insert("filters", &filters);
     let all = rows(site, u);
@@ -476,9 +625,23 @@ fn leaderboard(site: &Site, html: &RenderedSite, page: &Page, slug: &str, ctx: &
     "use_case.html"
 }
 
-fn analysis(site: &Site, html: &RenderedSite, page: &Page, slug: &str, id: &str, ctx: &mut Context) -> &'static str {
-    let (Some(u), Some(model)) = (site.use_case(slug), site.catalog.models.get(id)) else { return "404.html" };
-    let Some(row) = site.rankings.get(slug).and_then(|r| r.position(id)).and_then(|r| view::row_view(site, u, r)) else {
+fn analysis(
+    site: &Site,
+    html: &RenderedSite,
+    page: &Page,
+    slug: &str,
+    id: &str,
+    ctx: &mut Context,
+) -> &'static str {
+    let (Some(u), Some(model)) = (site.use_case(slug), site.catalog.models.get(id)) else {
+        return "404.html";
+    };
+    let Some(row) = site
+        .rankings
+        .get(slug)
+        .and_then(|r| r.position(id))
+        .and_then(|r| view::row_view(site, u, r))
+    else {
         return "404.html";
     };
     let title = format!("{} for {}", model.name, u.short_title);
@@ -490,11 +653,20 @@ fn analysis(site: &Site, html: &RenderedSite, page: &Page, slug: &str, id: &str,
         u.short_title
     );
     let mut trail = use_case_trail(site, u);
-    trail.push(Link { name: model.name.clone(), url: site.url(&page.path) });
-    ctx.insert("page", &meta(site, page, "analysis", title, description, trail));
+    trail.push(Link {
+        name: model.name.clone(),
+        url: site.url(&page.path),
+    });
+    ctx.insert(
+        "page",
+        &meta(site, page, "analysis", title, description, trail),
+    );
     ctx.insert("use_case", &use_case_view(site, u));
     let h = html.use_cases.get(slug);
-    ctx.insert("analysis", &h.and_then(|h| h.analyses.get(id)).map(analysis_view));
+    ctx.insert(
+        "analysis",
+        &h.and_then(|h| h.analyses.get(id)).map(analysis_view),
+    );
     ctx.insert("criteria", &bounds_views(site, u));
     ctx.insert("figures", &all_figures(site, model));
     ctx.insert("verify", &verify_link(site, u, model));
@@ -514,14 +686,24 @@ struct BoundsView {
 
 /// Each criterion with the range it was normalised over, written in the metric's format.
 fn bounds_views(site: &Site, u: &UseCase) -> Vec<BoundsView> {
-    let bounds = site.rankings.get(&u.slug).map(|r| r.bounds.clone()).unwrap_or_default();
+    let bounds = site
+        .rankings
+        .get(&u.slug)
+        .map(|r| r.bounds.clone())
+        .unwrap_or_default();
     view::criterion_views(site, u, &[])
         .into_iter()
         .zip(u.spec.criteria.iter())
         .enumerate()
         .map(|(i, (c, k))| {
             let metric = site.catalog.metrics.get(&k.metric);
-            let raw = |v: f64| if k.scale == crate::rank::Scale::Log { v.exp() } else { v };
+            let raw = |v: f64| {
+                if k.scale == crate::rank::Scale::Log {
+                    v.exp()
+                } else {
+                    v
+                }
+            };
             let text = |v: f64| metric.map_or_else(|| v.to_string(), |m| m.format.value(raw(v)));
             let b = bounds.get(i).copied().flatten();
             BoundsView {
@@ -537,27 +719,62 @@ fn bounds_views(site: &Site, u: &UseCase) -> Vec<BoundsView> {
 }
 
 fn all_figures(site: &Site, model: &Model) -> Vec<FigureView> {
-    site.catalog.metrics.values().map(|m| site.figure_view(model, m)).collect()
+    site.catalog
+        .metrics
+        .values()
+        .map(|m| site.figure_view(model, m))
+        .collect()
 }
 
-fn prompts(site: &Site, html: &RenderedSite, page: &Page, slug: &str, ctx: &mut Context) -> &'static str {
-    let Some(u) = site.use_case(slug) else { return "404.html" };
+fn prompts(
+    site: &Site,
+    html: &RenderedSite,
+    page: &Page,
+    slug: &str,
+    ctx: &mut Context,
+) -> &'static str {
+    let Some(u) = site.use_case(slug) else {
+        return "404.html";
+    };
     let mut trail = use_case_trail(site, u);
-    trail.push(Link { name: "Prompts".into(), url: site.url(&page.path) });
+    trail.push(Link {
+        name: "Prompts".into(),
+        url: site.url(&page.path),
+    });
     let title = format!("Example prompts: {}", u.short_title);
-    let description = format!("Prompts to try with the models ranked for {}, and what good output looks like.", u.short_title);
-    ctx.insert("page", &meta(site, page, "prompts", title, description, trail));
+    let description = format!(
+        "Prompts to try with the models ranked for {}, and what good output looks like.",
+        u.short_title
+    );
+    ctx.insert(
+        "page",
+        &meta(site, page, "prompts", title, description, trail),
+    );
     ctx.insert("use_case", &use_case_view(site, u));
     insert_editorial(ctx, &html.use_cases.get(slug).cloned().unwrap_or_default());
     "prompts.html"
 }
 
-fn faq(site: &Site, html: &RenderedSite, page: &Page, slug: &str, ctx: &mut Context) -> &'static str {
-    let Some(u) = site.use_case(slug) else { return "404.html" };
+fn faq(
+    site: &Site,
+    html: &RenderedSite,
+    page: &Page,
+    slug: &str,
+    ctx: &mut Context,
+) -> &'static str {
+    let Some(u) = site.use_case(slug) else {
+        return "404.html";
+    };
     let mut trail = use_case_trail(site, u);
-    trail.push(Link { name: "FAQ".into(), url: site.url(&page.path) });
+    trail.push(Link {
+        name: "FAQ".into(),
+        url: site.url(&page.path),
+    });
     let title = format!("FAQ: {}", u.short_title);
-    let description = format!("Questions and answers about the models ranked for {}.", u.short_title);
+    let description = format!(
+        "Questions and answers about the models ranked for {}.",
+        u.short_title
+    );
     ctx.insert("page", &meta(site, page, "faq", title, description, trail));
     ctx.insert("use_case", &use_case_view(site, u));
     insert_editorial(ctx, &html.use_cases.get(slug).cloned().unwrap_or_default());
@@ -588,14 +805,22 @@ struct ProfileView {
 }
 
 fn profile(site: &Site, page: &Page, id: &str, ctx: &mut Context) -> &'static str {
-    let Some(model) = site.catalog.models.get(id) else { return "404.html" };
-    let trail = vec![Link { name: model.name.clone(), url: site.url(&page.path) }];
+    let Some(model) = site.catalog.models.get(id) else {
+        return "404.html";
+    };
+    let trail = vec![Link {
+        name: model.name.clone(),
+        url: site.url(&page.path),
+    }];
     let provider = site.model_ref(model).provider;
     let description = format!(
         "{} by {}: its rank in every use case and every figure with its source and date.",
         model.name, provider
     );
-    ctx.insert("page", &meta(site, page, "model", model.name.clone(), description, trail));
+    ctx.insert(
+        "page",
+        &meta(site, page, "model", model.name.clone(), description, trail),
+    );
     ctx.insert(
         "profile",
         &ProfileView {
@@ -626,7 +851,10 @@ fn placements(site: &Site, model: &Model) -> Vec<Placement> {
         .iter()
         .filter_map(|u| {
             let ranking = site.rankings.get(&u.slug)?;
-            let link = Link { name: u.short_title.clone(), url: site.url(&format!("use-cases/{}/", u.slug)) };
+            let link = Link {
+                name: u.short_title.clone(),
+                url: site.url(&format!("use-cases/{}/", u.slug)),
+            };
             let of = ranking.ranked.len();
             if let Some(r) = ranking.position(&model.id) {
                 return Some(Placement {
@@ -665,31 +893,67 @@ struct GuideView<'a> {
     use_case: Option<Link>,
 }
 
-fn guide(site: &Site, html: &RenderedSite, page: &Page, slug: &str, ctx: &mut Context) -> &'static str {
-    let (Some(g), Some(h)) = (site.content.guides.iter().find(|g| g.slug == slug), html.guides.get(slug)) else {
+fn guide(
+    site: &Site,
+    html: &RenderedSite,
+    page: &Page,
+    slug: &str,
+    ctx: &mut Context,
+) -> &'static str {
+    let (Some(g), Some(h)) = (
+        site.content.guides.iter().find(|g| g.slug == slug),
+        html.guides.get(slug),
+    ) else {
         return "404.html";
     };
     let trail = vec![
-        Link { name: "Guides".into(), url: site.url("") },
-        Link { name: g.title.clone(), url: site.url(&page.path) },
+        Link {
+            name: "Guides".into(),
+            url: site.url(""),
+        },
+        Link {
+            name: g.title.clone(),
+            url: site.url(&page.path),
+        },
     ];
-    ctx.insert("page", &meta(site, page, "guide", g.title.clone(), g.description.clone(), trail));
+    ctx.insert(
+        "page",
+        &meta(
+            site,
+            page,
+            "guide",
+            g.title.clone(),
+            g.description.clone(),
+            trail,
+        ),
+    );
     let toc = h
         .headings
         .iter()
         .filter(|x| x.level == 2)
-        .map(|x| Link { name: x.text.clone(), url: format!("#{}", x.id) })
+        .map(|x| Link {
+            name: x.text.clone(),
+            url: format!("#{}", x.id),
+        })
         .collect();
     let view = GuideView {
         title: &g.title,
         description: &g.description,
         body: &h.html,
         toc,
-        models: g.models.iter().filter_map(|id| site.model_ref_by_id(id)).collect(),
-        use_case: g.use_case.as_ref().and_then(|s| site.use_case(s)).map(|u| Link {
-            name: u.short_title.clone(),
-            url: site.url(&format!("use-cases/{}/", u.slug)),
-        }),
+        models: g
+            .models
+            .iter()
+            .filter_map(|id| site.model_ref_by_id(id))
+            .collect(),
+        use_case: g
+            .use_case
+            .as_ref()
+            .and_then(|s| site.use_case(s))
+            .map(|u| Link {
+                name: u.short_title.clone(),
+                url: site.url(&format!("use-cases/{}/", u.slug)),
+            }),
     };
     ctx.insert("guide", &view);
     "guide.html"
@@ -701,9 +965,16 @@ mod tests {
 
     #[test]
     fn pages_map_to_index_files() {
-        let page = |path: &str| Page { kind: PageKind::Home, path: path.into(), updated: None };
+        let page = |path: &str| Page {
+            kind: PageKind::Home,
+            path: path.into(),
+            updated: None,
+        };
         assert_eq!(page("").file(), "index.html");
-        assert_eq!(page("use-cases/coding/").file(), "use-cases/coding/index.html");
+        assert_eq!(
+            page("use-cases/coding/").file(),
+            "use-cases/coding/index.html"
+        );
         assert_eq!(page("404.html").file(), "404.html");
     }
 }

@@ -80,7 +80,11 @@ impl ProseRenderer {
     }
 
     /// Runs the bindings of a text; returns the Markdown and the blocks it refers to.
-    fn bind(&self, prose: &Prose, use_case: Option<&str>) -> Result<(String, Vec<String>), Diagnostic> {
+    fn bind(
+        &self,
+        prose: &Prose,
+        use_case: Option<&str>,
+    ) -> Result<(String, Vec<String>), Diagnostic> {
         let text = &prose.text;
         if !(text.contains("{{") || text.contains("{%") || text.contains("{#")) {
             return Ok((text.clone(), Vec::new()));
@@ -155,22 +159,36 @@ fn metric<'a>(site: &'a Site, key: &str) -> tera::TeraResult<&'a Metric> {
 fn use_case<'a>(site: &'a Site, kwargs: &Kwargs, state: &State) -> tera::TeraResult<&'a UseCase> {
     let slug = match kwargs.get::<String>("use_case")? {
         Some(s) => s,
-        None => state
-            .get::<String>("use_case")?
-            .ok_or_else(|| fail("this binding needs `use_case=\"…\"` outside a use case's pages"))?,
+        None => state.get::<String>("use_case")?.ok_or_else(|| {
+            fail("this binding needs `use_case=\"…\"` outside a use case's pages")
+        })?,
     };
     site.use_case(&slug).ok_or_else(|| {
-        let hint = crate::error::did_you_mean(&slug, site.content.use_cases.iter().map(|u| u.slug.as_str()))
-            .map_or_else(String::new, |h| format!("; {h}"));
+        let hint = crate::error::did_you_mean(
+            &slug,
+            site.content.use_cases.iter().map(|u| u.slug.as_str()),
+        )
+        .map_or_else(String::new, |h| format!("; {h}"));
         fail(format!("unknown use case `{slug}`{hint}"))
     })
 }
 
 /// The models a comparison runs over, with words for messages ("the top 5 of coding").
-fn field<'a>(site: &'a Site, kwargs: &Kwargs, state: &State) -> tera::TeraResult<(Vec<&'a Model>, String)> {
+fn field<'a>(
+    site: &'a Site,
+    kwargs: &Kwargs,
+    state: &State,
+) -> tera::TeraResult<(Vec<&'a Model>, String)> {
     let among = kwargs.get::<String>("among")?;
-    let wants_use_case = kwargs.get::<String>("use_case")?.is_some() || state.get::<String>("use_case")?.is_some();
-    let among = among.unwrap_or_else(|| if wants_use_case { "top".into() } else { "all".into() });
+    let wants_use_case =
+        kwargs.get::<String>("use_case")?.is_some() || state.get::<String>("use_case")?.is_some();
+    let among = among.unwrap_or_else(|| {
+        if wants_use_case {
+            "top".into()
+        } else {
+            "all".into()
+        }
+    });
     match among.as_str() {
         "all" => Ok((site.visible_models().collect(), "all models".into())),
         "top" | "ranked" => {
@@ -178,21 +196,30 @@ fn field<'a>(site: &'a Site, kwargs: &Kwargs, state: &State) -> tera::TeraResult
             let rows = if among == "top" {
                 site.top(&u.slug)
             } else {
-                site.rankings.get(&u.slug).map_or(&[][..], |r| &r.ranked[..])
+                site.rankings
+                    .get(&u.slug)
+                    .map_or(&[][..], |r| &r.ranked[..])
             };
             let words = if among == "top" {
                 format!("the top {} of `{}`", u.spec.top, u.slug)
             } else {
                 format!("the ranked models of `{}`", u.slug)
             };
-            Ok((ids_to_models(site, rows.iter().map(|r| r.id.as_str()).collect()), words))
+            Ok((
+                ids_to_models(site, rows.iter().map(|r| r.id.as_str()).collect()),
+                words,
+            ))
         }
-        other => Err(fail(format!("`among` is `top`, `ranked` or `all`, not `{other}`"))),
+        other => Err(fail(format!(
+            "`among` is `top`, `ranked` or `all`, not `{other}`"
+        ))),
     }
 }
 
 fn ids_to_models<'a>(site: &'a Site, ids: Vec<&str>) -> Vec<&'a Model> {
-    ids.into_iter().filter_map(|id| site.catalog.models.get(id)).collect()
+    ids.into_iter()
+        .filter_map(|id| site.catalog.models.get(id))
+        .collect()
 }
 
 /// The best model on a metric in a field: ties go to the lower id.
@@ -201,7 +228,10 @@ fn best<'a>(field: &[&'a Model], m: &Metric) -> Option<&'a Model> {
         .iter()
         .filter(|x| x.value(&m.key).is_some())
         .min_by(|a, b| {
-            let (va, vb) = (a.value(&m.key).unwrap_or(0.0), b.value(&m.key).unwrap_or(0.0));
+            let (va, vb) = (
+                a.value(&m.key).unwrap_or(0.0),
+                b.value(&m.key).unwrap_or(0.0),
+            );
             let order = match m.better {
                 crate::rank::Better::Higher => vb.total_cmp(&va),
                 crate::rank::Better::Lower => va.total_cmp(&vb),
@@ -226,12 +256,17 @@ fn price(site: &Site, kwargs: Kwargs) -> Bound {
 
 fn name(site: &Site, kwargs: Kwargs) -> Bound {
     only(&kwargs, "name", &["model"])?;
-    Ok(Value::from(model(site, kwargs.must_get::<&str>("model")?)?.name.clone()))
+    Ok(Value::from(
+        model(site, kwargs.must_get::<&str>("model")?)?.name.clone(),
+    ))
 }
 
 fn provider(site: &Site, kwargs: Kwargs) -> Bound {
     only(&kwargs, "provider", &["model"])?;
-    Ok(Value::from(site.model_ref(model(site, kwargs.must_get::<&str>("model")?)?).provider))
+    Ok(Value::from(
+        site.model_ref(model(site, kwargs.must_get::<&str>("model")?)?)
+            .provider,
+    ))
 }
 
 fn link(site: &Site, kwargs: Kwargs, state: &State) -> Bound {
@@ -240,14 +275,25 @@ fn link(site: &Site, kwargs: Kwargs, state: &State) -> Bound {
     let target = match kwargs.get::<String>("use_case")? {
         Some(_) => {
             let u = use_case(site, &kwargs, state)?;
-            if site.rankings.get(&u.slug).and_then(|r| r.position(&m.id)).is_none() {
-                return Err(fail(format!("`{}` is not ranked in `{}`, so it has no page there", m.id, u.slug)));
+            if site
+                .rankings
+                .get(&u.slug)
+                .and_then(|r| r.position(&m.id))
+                .is_none()
+            {
+                return Err(fail(format!(
+                    "`{}` is not ranked in `{}`, so it has no page there",
+                    m.id, u.slug
+                )));
             }
             format!("/use-cases/{}/{}/", u.slug, m.id)
         }
         None => format!("/models/{}/", m.id),
     };
-    Ok(Value::safe_string(&format!("[{}]({target})", markdown_text(&m.name))))
+    Ok(Value::safe_string(&format!(
+        "[{}]({target})",
+        markdown_text(&m.name)
+    )))
 }
 
 fn diff(site: &Site, kwargs: Kwargs) -> Bound {
@@ -256,12 +302,21 @@ fn diff(site: &Site, kwargs: Kwargs) -> Bound {
     let b = model(site, kwargs.must_get::<&str>("b")?)?;
     let m = metric(site, kwargs.must_get::<&str>("metric")?)?;
     let value = |x: &Model| {
-        x.value(&m.key)
-            .ok_or_else(|| fail(format!("`{}` has no figure for `{}`, so there is no difference to state", x.id, m.key)))
+        x.value(&m.key).ok_or_else(|| {
+            fail(format!(
+                "`{}` has no figure for `{}`, so there is no difference to state",
+                x.id, m.key
+            ))
+        })
     };
     let (va, vb) = (value(a)?, value(b)?);
     let text = if kwargs.get::<bool>("relative")?.unwrap_or(false) {
-        format::relative(va, vb).ok_or_else(|| fail(format!("a relative difference needs a non-zero `{}` for `{}`", m.key, b.id)))?
+        format::relative(va, vb).ok_or_else(|| {
+            fail(format!(
+                "a relative difference needs a non-zero `{}` for `{}`",
+                m.key, b.id
+            ))
+        })?
     } else {
         m.format.difference(va - vb)
     };
@@ -272,7 +327,12 @@ fn leader(site: &Site, kwargs: Kwargs, state: &State) -> Bound {
     only(&kwargs, "leader", &["metric", "among", "use_case"])?;
     let m = metric(site, kwargs.must_get::<&str>("metric")?)?;
     let (models, words) = field(site, &kwargs, state)?;
-    let top = best(&models, m).ok_or_else(|| fail(format!("no model among {words} has a figure for `{}`", m.key)))?;
+    let top = best(&models, m).ok_or_else(|| {
+        fail(format!(
+            "no model among {words} has a figure for `{}`",
+            m.key
+        ))
+    })?;
     Ok(Value::from(top.name.clone()))
 }
 
@@ -285,7 +345,10 @@ fn rank(site: &Site, kwargs: Kwargs, state: &State) -> Bound {
         return position_on(m, metric, &models, &words).map(Value::from);
     }
     let u = use_case(site, &kwargs, state)?;
-    let ranking = site.rankings.get(&u.slug).ok_or_else(|| fail(format!("`{}` has no ranking", u.slug)))?;
+    let ranking = site
+        .rankings
+        .get(&u.slug)
+        .ok_or_else(|| fail(format!("`{}` has no ranking", u.slug)))?;
     match ranking.position(&m.id) {
         Some(r) => Ok(Value::from(r.rank as u64)),
         None => Err(fail(format!("`{}` is not ranked in `{}`", m.id, u.slug))),
@@ -320,7 +383,9 @@ fn score(site: &Site, kwargs: Kwargs, state: &State) -> Bound {
         .get(&u.slug)
         .and_then(|r| r.position(&m.id))
         .ok_or_else(|| fail(format!("`{}` is not ranked in `{}`", m.id, u.slug)))?;
-    let s = row.score.ok_or_else(|| fail(format!("`{}` is ranked by order, not by score", u.slug)))?;
+    let s = row
+        .score
+        .ok_or_else(|| fail(format!("`{}` is ranked by order, not by score", u.slug)))?;
     Ok(Value::from(super::view::score_text(s)))
 }
 
@@ -333,12 +398,17 @@ fn top(site: &Site, kwargs: Kwargs, state: &State) -> Bound {
 /// A statement about the data that must hold; returns the model's name so the sentence can
 /// use it. `best=` claims the model leads a metric in the field; `rank=` claims its rank.
 fn claim(site: &Site, kwargs: Kwargs, state: &State) -> Bound {
-    only(&kwargs, "claim", &["model", "best", "rank", "among", "use_case"])?;
+    only(
+        &kwargs,
+        "claim",
+        &["model", "best", "rank", "among", "use_case"],
+    )?;
     let m = model(site, kwargs.must_get::<&str>("model")?)?;
     if let Some(key) = kwargs.get::<String>("best")? {
         let metric = metric(site, &key)?;
         let (models, words) = field(site, &kwargs, state)?;
-        let place = position_on(m, metric, &models, &words).map_err(|e| fail(format!("claim failed: {e}")))?;
+        let place = position_on(m, metric, &models, &words)
+            .map_err(|e| fail(format!("claim failed: {e}")))?;
         if place != 1 {
             let leader = best(&models, metric).map_or_else(String::new, |b| {
                 format!(
@@ -355,9 +425,14 @@ fn claim(site: &Site, kwargs: Kwargs, state: &State) -> Bound {
         }
     } else if let Some(expected) = kwargs.get::<u64>("rank")? {
         let u = use_case(site, &kwargs, state)?;
-        let actual = site.rankings.get(&u.slug).and_then(|r| r.position(&m.id)).map(|r| r.rank as u64);
+        let actual = site
+            .rankings
+            .get(&u.slug)
+            .and_then(|r| r.position(&m.id))
+            .map(|r| r.rank as u64);
         if actual != Some(expected) {
-            let actual = actual.map_or_else(|| "not ranked".to_string(), |r| format!("ranked #{r}"));
+            let actual =
+                actual.map_or_else(|| "not ranked".to_string(), |r| format!("ranked #{r}"));
             return Err(fail(format!(
                 "claim failed: {} is {actual} in `{}`, not #{expected}",
                 m.name, u.slug
@@ -392,8 +467,14 @@ fn table(site: &Site, kwargs: Kwargs) -> Bound {
     Ok(Value::safe_string(&markdown::placeholder(index)))
 }
 
-fn comparison_table(site: &Site, models: &[&Model], metrics: &[&Metric], caption: Option<&str>) -> String {
-    let mut html = String::from("<div class=\"table-scroll\" tabindex=\"0\"><table class=\"compare\">");
+fn comparison_table(
+    site: &Site,
+    models: &[&Model],
+    metrics: &[&Metric],
+    caption: Option<&str>,
+) -> String {
+    let mut html =
+        String::from("<div class=\"table-scroll\" tabindex=\"0\"><table class=\"compare\">");
     if let Some(caption) = caption {
         html.push_str(&format!("<caption>{}</caption>", escape_html(caption)));
     }
@@ -409,7 +490,10 @@ fn comparison_table(site: &Site, models: &[&Model], metrics: &[&Metric], caption
     let mut claimed = false;
     let mut dates = std::collections::BTreeSet::new();
     for metric in metrics {
-        html.push_str(&format!("<tr><th scope=\"row\">{}</th>", escape_html(&metric.label)));
+        html.push_str(&format!(
+            "<tr><th scope=\"row\">{}</th>",
+            escape_html(&metric.label)
+        ));
         for m in models {
             let f = site.figure_view(m, metric);
             let class = if f.available { "figure" } else { "figure na" };
@@ -423,7 +507,11 @@ fn comparison_table(site: &Site, models: &[&Model], metrics: &[&Metric], caption
                 dates.insert(d.clone());
             }
             let text = match &f.source_url {
-                Some(url) if f.available => format!("<a href=\"{}\">{}</a>", escape_html(url), escape_html(&f.text)),
+                Some(url) if f.available => format!(
+                    "<a href=\"{}\">{}</a>",
+                    escape_html(url),
+                    escape_html(&f.text)
+                ),
                 _ => escape_html(&f.text),
             };
             html.push_str(&format!("<td class=\"{class}\">{text}{mark}</td>"));
@@ -433,13 +521,19 @@ fn comparison_table(site: &Site, models: &[&Model], metrics: &[&Metric], caption
     html.push_str("</tbody></table></div>");
     let mut notes = Vec::new();
     if !dates.is_empty() {
-        notes.push(format!("Figures as of {}.", dates.into_iter().collect::<Vec<_>>().join(", ")));
+        notes.push(format!(
+            "Figures as of {}.",
+            dates.into_iter().collect::<Vec<_>>().join(", ")
+        ));
     }
     if claimed {
         notes.push("† Reported by the vendor, not independently verified.".to_string());
     }
     if !notes.is_empty() {
-        html.push_str(&format!("<p class=\"table-note\">{}</p>", escape_html(&notes.join(" "))));
+        html.push_str(&format!(
+            "<p class=\"table-note\">{}</p>",
+            escape_html(&notes.join(" "))
+        ));
     }
     html
 }
@@ -454,7 +548,9 @@ fn register(tera: &mut Tera, site: &Arc<Site>) {
     macro_rules! scoped {
         ($name:literal, $f:ident) => {{
             let site = Arc::clone(site);
-            tera.register_function($name, move |kwargs: Kwargs, state: &State| $f(&site, kwargs, state));
+            tera.register_function($name, move |kwargs: Kwargs, state: &State| {
+                $f(&site, kwargs, state)
+            });
         }};
     }
     plain!("figure", figure);
@@ -582,12 +678,21 @@ fn keep<T: Default>(result: Result<T, Diagnostic>, errors: &mut Vec<Diagnostic>)
     })
 }
 
-fn use_case_html(site: &Site, prose: &ProseRenderer, u: &UseCase, errors: &mut Vec<Diagnostic>) -> UseCaseHtml {
+fn use_case_html(
+    site: &Site,
+    prose: &ProseRenderer,
+    u: &UseCase,
+    errors: &mut Vec<Diagnostic>,
+) -> UseCaseHtml {
     let scope = Some(u.slug.as_str());
-    let block = |p: &Prose, errors: &mut Vec<Diagnostic>| keep(prose.block(p, scope).map(|h| h.html), errors);
+    let block = |p: &Prose, errors: &mut Vec<Diagnostic>| {
+        keep(prose.block(p, scope).map(|h| h.html), errors)
+    };
     let inline = |p: &Prose, errors: &mut Vec<Diagnostic>| keep(prose.inline(p, scope), errors);
     let notes = |ps: &[Option<Prose>], errors: &mut Vec<Diagnostic>| {
-        ps.iter().map(|p| p.as_ref().map(|p| inline(p, errors))).collect()
+        ps.iter()
+            .map(|p| p.as_ref().map(|p| inline(p, errors)))
+            .collect()
     };
     let mut html = UseCaseHtml {
         summary: block(&u.summary, errors),
@@ -597,7 +702,8 @@ fn use_case_html(site: &Site, prose: &ProseRenderer, u: &UseCase, errors: &mut V
         ..UseCaseHtml::default()
     };
     for (id, a) in &u.analyses {
-        html.analyses.insert(id.clone(), analysis_html(a, &block, &inline, errors));
+        html.analyses
+            .insert(id.clone(), analysis_html(a, &block, &inline, errors));
     }
     if let Some(p) = &u.prompts {
         prompts_html(site, prose, u, p, &mut html, errors);
@@ -612,11 +718,20 @@ fn use_case_html(site: &Site, prose: &ProseRenderer, u: &UseCase, errors: &mut V
 
 type Renders<'a> = dyn Fn(&Prose, &mut Vec<Diagnostic>) -> String + 'a;
 
-fn analysis_html(a: &Analysis, block: &Renders, inline: &Renders, errors: &mut Vec<Diagnostic>) -> AnalysisHtml {
+fn analysis_html(
+    a: &Analysis,
+    block: &Renders,
+    inline: &Renders,
+    errors: &mut Vec<Diagnostic>,
+) -> AnalysisHtml {
     let body = block(&a.body, errors);
     let lead = body
         .find("<p>")
-        .and_then(|start| body[start..].find("</p>").map(|end| body[start..start + end + 4].to_string()))
+        .and_then(|start| {
+            body[start..]
+                .find("</p>")
+                .map(|end| body[start..start + end + 4].to_string())
+        })
         .unwrap_or_default();
     AnalysisHtml {
         best_for: a.best_for.as_ref().map(|p| inline(p, errors)),
@@ -627,7 +742,14 @@ fn analysis_html(a: &Analysis, block: &Renders, inline: &Renders, errors: &mut V
     }
 }
 
-fn prompts_html(site: &Site, prose: &ProseRenderer, u: &UseCase, p: &Prompts, html: &mut UseCaseHtml, errors: &mut Vec<Diagnostic>) {
+fn prompts_html(
+    site: &Site,
+    prose: &ProseRenderer,
+    u: &UseCase,
+    p: &Prompts,
+    html: &mut UseCaseHtml,
+    errors: &mut Vec<Diagnostic>,
+) {
     let scope = Some(u.slug.as_str());
     html.prompts_intro = Some(keep(prose.block(&p.intro, scope).map(|h| h.html), errors));
     html.prompts = p
@@ -644,11 +766,19 @@ fn prompts_html(site: &Site, prose: &ProseRenderer, u: &UseCase, p: &Prompts, ht
 }
 
 /// The quick-start snippet with the top pick's gateway slug in place of `{{ model }}`.
-fn quick_start_html(site: &Site, prose: &ProseRenderer, u: &UseCase, own: Option<&QuickStart>) -> Option<QuickStartHtml> {
+fn quick_start_html(
+    site: &Site,
+    prose: &ProseRenderer,
+    u: &UseCase,
+    own: Option<&QuickStart>,
+) -> Option<QuickStartHtml> {
     let qs = own.or(site.settings.quick_start.as_ref())?;
     let top = site.top(&u.slug).first()?;
     let slug = site.catalog.models.get(&top.id)?.gateway_slug.clone()?;
-    let code = qs.code.replace("{{ model }}", &slug).replace("{{model}}", &slug);
+    let code = qs
+        .code
+        .replace("{{ model }}", &slug)
+        .replace("{{model}}", &slug);
     Some(QuickStartHtml {
         language: qs.language.clone(),
         code: prose.code(&code, &qs.language),
@@ -656,7 +786,13 @@ fn quick_start_html(site: &Site, prose: &ProseRenderer, u: &UseCase, own: Option
     })
 }
 
-fn faq_html(f: &Faq, html: &mut UseCaseHtml, block: &Renders, inline: &Renders, errors: &mut Vec<Diagnostic>) {
+fn faq_html(
+    f: &Faq,
+    html: &mut UseCaseHtml,
+    block: &Renders,
+    inline: &Renders,
+    errors: &mut Vec<Diagnostic>,
+) {
     html.faq_intro = Some(block(&f.intro, errors));
     html.faq = f
         .items
@@ -674,7 +810,10 @@ mod tests {
 
     #[test]
     fn markdown_escaping_neutralises_syntax() {
-        assert_eq!(markdown_text("[x](javascript:1) *b* <i>"), "\\[x\\]\\(javascript\\:1\\) \\*b\\* \\<i\\>");
+        assert_eq!(
+            markdown_text("[x](javascript:1) *b* <i>"),
+            "\\[x\\]\\(javascript\\:1\\) \\*b\\* \\<i\\>"
+        );
         assert_eq!(markdown_text("$5 / $30"), "\\$5 \\/ \\$30");
     }
 }

@@ -18,6 +18,16 @@ pub struct Link {
     pub url: String,
 }
 
+/// A link to try a model at the gateway.
+#[derive(Debug, Clone, Serialize)]
+pub struct GatewayLink {
+    /// "Open in <gateway>".
+    pub name: String,
+    /// The gateway's own name.
+    pub site: String,
+    pub url: String,
+}
+
 /// A model as a reference in lists and tables.
 #[derive(Debug, Clone, Serialize)]
 pub struct ModelRef {
@@ -28,7 +38,7 @@ pub struct ModelRef {
     /// Profile page.
     pub url: String,
     /// "Open in <gateway>", when the model has a gateway slug.
-    pub gateway: Option<Link>,
+    pub gateway: Option<GatewayLink>,
     pub gateway_slug: Option<String>,
 }
 
@@ -75,8 +85,9 @@ impl Site {
             .get(&model.provider)
             .map_or_else(|| model.provider.clone(), |p| p.name.clone());
         let gateway = match (&self.settings.gateway, &model.gateway_slug) {
-            (Some(g), Some(slug)) => Some(Link {
+            (Some(g), Some(slug)) => Some(GatewayLink {
                 name: format!("Open in {}", g.name),
+                site: g.name.clone(),
                 url: g.link(slug),
             }),
             _ => None,
@@ -125,7 +136,10 @@ impl Site {
     }
 
     pub fn figure_by_key(&self, model: &Model, key: &str) -> Option<FigureView> {
-        self.catalog.metrics.get(key).map(|m| self.figure_view(model, m))
+        self.catalog
+            .metrics
+            .get(key)
+            .map(|m| self.figure_view(model, m))
     }
 
     /// "$5 / $30", or "not available" when either price is missing.
@@ -146,11 +160,17 @@ impl Site {
     }
 
     fn metric_label(&self, key: &str) -> String {
-        self.catalog.metrics.get(key).map_or_else(|| key.to_string(), |m| m.label.clone())
+        self.catalog
+            .metrics
+            .get(key)
+            .map_or_else(|| key.to_string(), |m| m.label.clone())
     }
 
     fn metric_value(&self, key: &str, v: f64) -> String {
-        self.catalog.metrics.get(key).map_or_else(|| v.to_string(), |m| m.format.value(v))
+        self.catalog
+            .metrics
+            .get(key)
+            .map_or_else(|| v.to_string(), |m| m.format.value(v))
     }
 }
 
@@ -188,7 +208,13 @@ pub fn method_sentence(site: &Site, u: &UseCase) -> String {
             let parts: Vec<String> = spec
                 .criteria
                 .iter()
-                .map(|c| format!("{} ({})", site.metric_label(&c.metric), weight_text(c.weight)))
+                .map(|c| {
+                    format!(
+                        "{} ({})",
+                        site.metric_label(&c.metric),
+                        weight_text(c.weight)
+                    )
+                })
                 .collect();
             let mut s = format!(
                 "Models are ordered by a weighted score out of 100 built from {}. Each figure is scaled from 0 (the lowest among the ranked models) to 1 (the highest)",
@@ -201,7 +227,10 @@ pub fn method_sentence(site: &Site, u: &UseCase) -> String {
                 .map(|c| site.metric_label(&c.metric))
                 .collect();
             if !logs.is_empty() {
-                s.push_str(&format!(", on a logarithmic scale for {}", join_words(&logs)));
+                s.push_str(&format!(
+                    ", on a logarithmic scale for {}",
+                    join_words(&logs)
+                ));
             }
             s.push_str(", with lower-is-better figures reversed.");
             if spec.criteria.iter().any(|c| c.missing == Missing::Zero) {
@@ -227,7 +256,11 @@ pub fn method_sentence(site: &Site, u: &UseCase) -> String {
 }
 
 pub fn tie_break_sentence(site: &Site, u: &UseCase) -> String {
-    let what = if u.spec.method == Method::Weighted { "Equal scores" } else { "Remaining ties" };
+    let what = if u.spec.method == Method::Weighted {
+        "Equal scores"
+    } else {
+        "Remaining ties"
+    };
     let breakers: Vec<String> = u
         .spec
         .tie_breakers
@@ -237,7 +270,10 @@ pub fn tie_break_sentence(site: &Site, u: &UseCase) -> String {
     if breakers.is_empty() {
         format!("{what} are ordered by model id.")
     } else {
-        format!("{what} are ordered by {}, then by model id.", join_words_then(&breakers))
+        format!(
+            "{what} are ordered by {}, then by model id.",
+            join_words_then(&breakers)
+        )
     }
 }
 

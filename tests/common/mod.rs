@@ -16,10 +16,12 @@ pub fn example_root() -> PathBuf {
 
 /// Builds a site into memory: every output file by path.
 pub fn build_in_memory(root: &Path, options: &LoadOptions) -> (Site, BTreeMap<String, Vec<u8>>) {
-    let (site, _) = Site::load(root, options).unwrap_or_else(|e| panic!("{root:?} does not load: {e}\n{:#?}", e.diagnostics()));
+    let (site, _) = Site::load(root, options)
+        .unwrap_or_else(|e| panic!("{root:?} does not load: {e}\n{:#?}", e.diagnostics()));
     let site = Arc::new(site);
     let out = MemoryOutput::new();
-    standings::build(Arc::clone(&site), &out).unwrap_or_else(|e| panic!("build failed: {e}\n{:#?}", e.diagnostics()));
+    standings::build(Arc::clone(&site), &out)
+        .unwrap_or_else(|e| panic!("build failed: {e}\n{:#?}", e.diagnostics()));
     let site = Arc::try_unwrap(site).unwrap_or_else(|_| panic!("site still shared"));
     (site, out.into_files())
 }
@@ -36,8 +38,14 @@ pub fn copy_tree(from: &Path, to: &Path) {
     for entry in walkdir::WalkDir::new(from) {
         let entry = entry.unwrap();
         let rel = entry.path().strip_prefix(from).unwrap();
-        let first = rel.components().next().map(|c| c.as_os_str().to_string_lossy().into_owned());
-        if matches!(first.as_deref(), Some("target" | "public" | ".git" | "tests" | "src")) {
+        let first = rel
+            .components()
+            .next()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned());
+        if matches!(
+            first.as_deref(),
+            Some("target" | "public" | ".git" | "tests" | "src")
+        ) {
             continue;
         }
         let dest = to.join(rel);
@@ -57,5 +65,11 @@ pub fn scratch_site() -> tempfile::TempDir {
 }
 
 pub fn text(files: &BTreeMap<String, Vec<u8>>, path: &str) -> String {
-    String::from_utf8(files.get(path).unwrap_or_else(|| panic!("{path} was not written")).clone()).unwrap()
+    String::from_utf8(
+        files
+            .get(path)
+            .unwrap_or_else(|| panic!("{path} was not written"))
+            .clone(),
+    )
+    .unwrap()
 }
