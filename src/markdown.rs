@@ -40,6 +40,9 @@ pub struct Heading {
 pub struct Html {
     pub html: String,
     pub headings: Vec<Heading>,
+    /// Links to pages of the site as the editor wrote them (`/guides/x/#part`, `#part`),
+    /// for checking that they resolve.
+    pub links: Vec<String>,
 }
 
 fn parser_options() -> Options {
@@ -54,14 +57,7 @@ fn parser_options() -> Options {
 /// Renders a Markdown document; `blocks` are the HTML blocks its placeholders stand for.
 pub fn render(markdown: &str, options: MarkdownOptions, blocks: &[String]) -> Html {
     let mut out = Html::default();
-    let mut ids = BTreeSet::new();
-    let events = transform(
-        Parser::new_ext(markdown, parser_options()),
-        options,
-        blocks,
-        &mut ids,
-        &mut out.headings,
-    );
+    let events = transform(Parser::new_ext(markdown, parser_options()), options, blocks, &mut out);
     html::push_html(&mut out.html, events.into_iter());
     out
 }
@@ -83,9 +79,9 @@ fn transform<'a>(
     parser: Parser<'a>,
     options: MarkdownOptions,
     blocks: &[String],
-    ids: &mut BTreeSet<String>,
-    headings: &mut Vec<Heading>,
+    out: &mut Html,
 ) -> Vec<Event<'a>> {
+    let mut ids = BTreeSet::new();
     let mut events = Vec::new();
     let mut code: Option<(String, String)> = None;
     let mut heading: Option<(usize, HeadingLevel)> = None;
@@ -118,7 +114,7 @@ fn transform<'a>(
             }
             Event::End(TagEnd::Heading(_)) => {
                 if let Some((start, level)) = heading.take() {
-                    name_heading(&mut events, start, level, ids, headings);
+                    name_heading(&mut events, start, level, &mut ids, &mut out.headings);
                 }
                 events.push(event);
             }
@@ -131,6 +127,15 @@ fn transform<'a>(
                 title,
                 id,
             }) => match safe_url(&dest_url, options.base_path) {
+                Some(url) if dest_url.starts_with(['/', '#']) && !dest_url.starts_with("//") => {
+                    out.links.push(dest_url.to_string());
+                    events.push(Event::Start(Tag::Link {
+                        link_type,
+                        dest_url: url.into(),
+                        title,
+                        id,
+                    }));
+                }
                 Some(url) => events.push(Event::Start(Tag::Link {
                     link_type,
                     dest_url: url.into(),
@@ -329,6 +334,12 @@ mod tests {
             out.html
         );
         assert!(out.html.contains("href=\"https://e.test/\""));
+    }
+
+    #[test]
+    fn internal_links_are_collected_as_written() {
+        let out = render("[a](/guides/x/#part) [b](#top) [c](https://e.test/)\n", OPTS, &[]);
+        assert_eq!(out.links, ["/guides/x/#part", "#top"]);
     }
 
     #[test]

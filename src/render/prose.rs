@@ -17,7 +17,7 @@ use tera::{Context, Kwargs, State, Tera, Value};
 
 use crate::content::{Analysis, Faq, Prompts, Prose, QuickStart, UseCase};
 use crate::data::{Metric, Model};
-use crate::error::{Diagnostic, Diagnostics};
+use crate::error::{Diagnostic, Diagnostics, Location};
 use crate::format;
 use crate::highlight;
 use crate::markdown::{self, Html, MarkdownOptions};
@@ -614,171 +614,206 @@ pub struct UseCaseHtml {
     pub faq: Vec<QuestionHtml>,
 }
 
+/// A link to a page of the site, written in some prose, with where it was written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceLink {
+    pub location: Location,
+    /// As written: `/guides/x/#part` or `#part`.
+    pub target: String,
+    /// The site path of the page the prose is published on, for `#part` links.
+    pub page: String,
+}
+
 /// All prose of the site as HTML, rendered once and shared by the pages that show it.
 #[derive(Debug, Clone, Default)]
 pub struct RenderedSite {
     pub home_intro: Option<String>,
     pub use_cases: BTreeMap<String, UseCaseHtml>,
     pub guides: BTreeMap<String, Html>,
+    pub links: Vec<SourceLink>,
+}
+
+/// Renders the texts of one page (or one use case), collecting errors and links, so that one
+/// pass reports every broken text.
+struct Pass<'a> {
+    prose: &'a ProseRenderer,
+    use_case: Option<&'a str>,
+    page: String,
+    errors: Vec<Diagnostic>,
+    links: Vec<SourceLink>,
+}
+
+impl<'a> Pass<'a> {
+    fn new(prose: &'a ProseRenderer, use_case: Option<&'a str>, page: String) -> Self {
+        Pass {
+            prose,
+            use_case,
+            page,
+            errors: Vec::new(),
+            links: Vec::new(),
+        }
+    }
+
+    fn html(&mut self, p: &Prose) -> Html {
+        match self.prose.block(p, self.use_case) {
+            Ok(html) => {
+                self.record_links(p, &html.links);
+                html
+            }
+            Err(e) => {
+                self.errors.push(e);
+                Html::default()
+            }
+        }
+    }
+
+    fn block(&mut self, p: &Prose) -> String {
+        self.html(p).html
+    }
+
+    fn inline(&mut self, p: &Prose) -> String {
+        match self.prose.inline(p, self.use_case) {
+            Ok(html) => html,
+            Err(e) => {
+                self.errors.push(e);
+                String::new()
+            }
+        }
+    }
+
+    fn record_links(&mut self, p: &Prose, targets: &[String]) {
+        for target in targets {
+            self.links.push(SourceLink {
+                location: locate(p, target),
+                target: target.clone(),
+                page: self.page.clone(),
+            });
+        }
+    }
+
+    fn finish(self, errors: &mut Vec<Diagnostic>, links: &mut Vec<SourceLink>) {
+        errors.extend(self.errors);
+        links.extend(self.links);
+    }
+}
+
+/// Where a text mentions `needle` (its first mention), or where the text starts.
+pub fn locate(p: &Prose, needle: &str) -> Location {
+    match p.text.find(needle) {
+        Some(at) => {
+            let before = &p.text[..at];
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            p.origin.at(line, column)
+        }
+        None => p.origin.at(1, 1),
+    }
 }
 
 impl RenderedSite {
     pub fn render(site: &Site, prose: &ProseRenderer, out: &mut Diagnostics) -> RenderedSite {
+        let mut rendered = RenderedSite::default();
         let mut errors = Vec::new();
-        let home_intro = site
-            .content
-            .home
-            .intro
-            .as_ref()
-            .and_then(|p| prose.block(p, None).map_err(|e| errors.push(e)).ok())
-            .map(|h| h.html);
-        let use_cases: Vec<(String, UseCaseHtml, Vec<Diagnostic>)> = site
+        if let Some(intro) = &site.content.home.intro {
+            let mut pass = Pass::new(prose, None, String::new());
+            rendered.home_intro = Some(pass.block(intro));
+            pass.finish(&mut errors, &mut rendered.links);
+        }
+        let use_cases: Vec<(String, UseCaseHtml, Pass)> = site
             .content
             .use_cases
             .par_iter()
             .map(|u| {
-                let mut errs = Vec::new();
-                let html = use_case_html(site, prose, u, &mut errs);
-                (u.slug.clone(), html, errs)
+                let mut pass = Pass::new(prose, Some(&u.slug), format!("use-cases/{}/", u.slug));
+                let html = use_case_html(site, u, &mut pass);
+                (u.slug.clone(), html, pass)
             })
             .collect();
-        let guides: Vec<(String, Result<Html, Diagnostic>)> = site
+        for (slug, html, pass) in use_cases {
+            pass.finish(&mut errors, &mut rendered.links);
+            rendered.use_cases.insert(slug, html);
+        }
+        let guides: Vec<(String, Html, Pass)> = site
             .content
             .guides
             .par_iter()
-            .map(|g| (g.slug.clone(), prose.block(&g.body, g.use_case.as_deref())))
+            .map(|g| {
+                let mut pass = Pass::new(prose, g.use_case.as_deref(), format!("guides/{}/", g.slug));
+                let html = pass.html(&g.body);
+                (g.slug.clone(), html, pass)
+            })
             .collect();
-        let mut rendered = RenderedSite {
-            home_intro,
-            ..RenderedSite::default()
-        };
-        for (slug, html, errs) in use_cases {
-            errors.extend(errs);
-            rendered.use_cases.insert(slug, html);
-        }
-        for (slug, html) in guides {
-            match html {
-                Ok(h) => {
-                    rendered.guides.insert(slug, h);
-                }
-                Err(e) => errors.push(e),
-            }
+        for (slug, html, pass) in guides {
+            pass.finish(&mut errors, &mut rendered.links);
+            rendered.guides.insert(slug, html);
         }
         out.extend(errors);
         rendered
     }
 }
 
-/// Collects the error of a fallible render and yields a default in its place, so that one
-/// pass reports every broken text.
-fn keep<T: Default>(result: Result<T, Diagnostic>, errors: &mut Vec<Diagnostic>) -> T {
-    result.unwrap_or_else(|e| {
-        errors.push(e);
-        T::default()
-    })
-}
-
-fn use_case_html(
-    site: &Site,
-    prose: &ProseRenderer,
-    u: &UseCase,
-    errors: &mut Vec<Diagnostic>,
-) -> UseCaseHtml {
-    let scope = Some(u.slug.as_str());
-    let block = |p: &Prose, errors: &mut Vec<Diagnostic>| {
-        keep(prose.block(p, scope).map(|h| h.html), errors)
-    };
-    let inline = |p: &Prose, errors: &mut Vec<Diagnostic>| keep(prose.inline(p, scope), errors);
-    let notes = |ps: &[Option<Prose>], errors: &mut Vec<Diagnostic>| {
-        ps.iter()
-            .map(|p| p.as_ref().map(|p| inline(p, errors)))
-            .collect()
-    };
+fn use_case_html(site: &Site, u: &UseCase, pass: &mut Pass) -> UseCaseHtml {
     let mut html = UseCaseHtml {
-        summary: block(&u.summary, errors),
-        criteria_intro: u.criteria_intro.as_ref().map(|p| block(p, errors)),
-        criterion_notes: notes(&u.criterion_notes, errors),
-        filter_notes: notes(&u.filter_notes, errors),
+        summary: pass.block(&u.summary),
+        criteria_intro: u.criteria_intro.as_ref().map(|p| pass.block(p)),
+        criterion_notes: u.criterion_notes.iter().map(|p| p.as_ref().map(|p| pass.inline(p))).collect(),
+        filter_notes: u.filter_notes.iter().map(|p| p.as_ref().map(|p| pass.inline(p))).collect(),
         ..UseCaseHtml::default()
     };
+    let base = pass.page.clone();
     for (id, a) in &u.analyses {
-        html.analyses
-            .insert(id.clone(), analysis_html(a, &block, &inline, errors));
+        pass.page = format!("{base}{id}/");
+        html.analyses.insert(id.clone(), analysis_html(a, pass));
     }
+    pass.page = format!("{base}prompts/");
+    let own_quick_start = u.prompts.as_ref().and_then(|p| p.quick_start.as_ref());
     if let Some(p) = &u.prompts {
-        prompts_html(site, prose, u, p, &mut html, errors);
-    } else {
-        html.quick_start = quick_start_html(site, prose, u, None);
+        prompts_html(pass, p, &mut html);
     }
+    html.quick_start = quick_start_html(site, pass.prose, u, own_quick_start);
+    pass.page = format!("{base}faq/");
     if let Some(f) = &u.faq {
-        faq_html(f, &mut html, &block, &inline, errors);
+        faq_html(f, &mut html, pass);
     }
+    pass.page = base;
     html
 }
 
-type Renders<'a> = dyn Fn(&Prose, &mut Vec<Diagnostic>) -> String + 'a;
-
-fn analysis_html(
-    a: &Analysis,
-    block: &Renders,
-    inline: &Renders,
-    errors: &mut Vec<Diagnostic>,
-) -> AnalysisHtml {
-    let body = block(&a.body, errors);
+fn analysis_html(a: &Analysis, pass: &mut Pass) -> AnalysisHtml {
+    let body = pass.block(&a.body);
     let lead = body
         .find("<p>")
-        .and_then(|start| {
-            body[start..]
-                .find("</p>")
-                .map(|end| body[start..start + end + 4].to_string())
-        })
+        .and_then(|start| body[start..].find("</p>").map(|end| body[start..start + end + 4].to_string()))
         .unwrap_or_default();
     AnalysisHtml {
-        best_for: a.best_for.as_ref().map(|p| inline(p, errors)),
-        strengths: a.strengths.iter().map(|p| inline(p, errors)).collect(),
-        weaknesses: a.weaknesses.iter().map(|p| inline(p, errors)).collect(),
+        best_for: a.best_for.as_ref().map(|p| pass.inline(p)),
+        strengths: a.strengths.iter().map(|p| pass.inline(p)).collect(),
+        weaknesses: a.weaknesses.iter().map(|p| pass.inline(p)).collect(),
         body,
         lead,
     }
 }
 
-fn prompts_html(
-    site: &Site,
-    prose: &ProseRenderer,
-    u: &UseCase,
-    p: &Prompts,
-    html: &mut UseCaseHtml,
-    errors: &mut Vec<Diagnostic>,
-) {
-    let scope = Some(u.slug.as_str());
-    html.prompts_intro = Some(keep(prose.block(&p.intro, scope).map(|h| h.html), errors));
+fn prompts_html(pass: &mut Pass, p: &Prompts, html: &mut UseCaseHtml) {
+    html.prompts_intro = Some(pass.block(&p.intro));
     html.prompts = p
         .items
         .iter()
         .map(|item| PromptHtml {
             title: item.title.clone(),
             language: item.language.clone(),
-            code: prose.code(&item.text, &item.language),
-            expected: keep(prose.block(&item.expected, scope).map(|h| h.html), errors),
+            code: pass.prose.code(&item.text, &item.language),
+            expected: pass.block(&item.expected),
         })
         .collect();
-    html.quick_start = quick_start_html(site, prose, u, p.quick_start.as_ref());
 }
 
 /// The quick-start snippet with the top pick's gateway slug in place of `{{ model }}`.
-fn quick_start_html(
-    site: &Site,
-    prose: &ProseRenderer,
-    u: &UseCase,
-    own: Option<&QuickStart>,
-) -> Option<QuickStartHtml> {
+fn quick_start_html(site: &Site, prose: &ProseRenderer, u: &UseCase, own: Option<&QuickStart>) -> Option<QuickStartHtml> {
     let qs = own.or(site.settings.quick_start.as_ref())?;
     let top = site.top(&u.slug).first()?;
     let slug = site.catalog.models.get(&top.id)?.gateway_slug.clone()?;
-    let code = qs
-        .code
-        .replace("{{ model }}", &slug)
-        .replace("{{model}}", &slug);
+    let code = qs.code.replace("{{ model }}", &slug).replace("{{model}}", &slug);
     Some(QuickStartHtml {
         language: qs.language.clone(),
         code: prose.code(&code, &qs.language),
@@ -786,20 +821,14 @@ fn quick_start_html(
     })
 }
 
-fn faq_html(
-    f: &Faq,
-    html: &mut UseCaseHtml,
-    block: &Renders,
-    inline: &Renders,
-    errors: &mut Vec<Diagnostic>,
-) {
-    html.faq_intro = Some(block(&f.intro, errors));
+fn faq_html(f: &Faq, html: &mut UseCaseHtml, pass: &mut Pass) {
+    html.faq_intro = Some(pass.block(&f.intro));
     html.faq = f
         .items
         .iter()
         .map(|q| QuestionHtml {
-            question: inline(&q.question, errors),
-            answer: block(&q.answer, errors),
+            question: pass.inline(&q.question),
+            answer: pass.block(&q.answer),
         })
         .collect();
 }
