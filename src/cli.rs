@@ -10,6 +10,8 @@ use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
 
+use crate::check::CheckOptions;
+use crate::date::Date;
 use crate::error::{Diagnostic, Error};
 use crate::output;
 use crate::report;
@@ -49,6 +51,20 @@ pub enum Command {
         #[arg(long)]
         base_url: Option<String>,
     },
+    /// Check the whole site without writing anything; report every problem at once.
+    Check {
+        /// Count the age of figures up to this date (YYYY-MM-DD) instead of today.
+        #[arg(long, value_parser = parse_date)]
+        today: Option<Date>,
+        /// Check the site as published under this URL.
+        #[arg(long)]
+        base_url: Option<String>,
+    },
+}
+
+fn parse_date(text: &str) -> Result<Date, String> {
+    text.parse()
+        .map_err(|e: crate::date::BadDate| e.to_string())
 }
 
 /// Whether to colour output: only on a terminal, and never under `NO_COLOR`.
@@ -111,7 +127,7 @@ pub fn main() -> ExitCode {
             eprintln!("error: {e}");
             ExitCode::from(match e {
                 Error::Usage(_) | Error::UnsafeOutput { .. } => 2,
-                Error::Content(_) | Error::Io { .. } => 1,
+                Error::Content(_) | Error::Io { .. } | Error::Checked(_) => 1,
             })
         }
     }
@@ -119,9 +135,45 @@ pub fn main() -> ExitCode {
 
 fn run(cli: &Cli, printer: &Printer) -> Result<(), Error> {
     match &cli.command {
+        Command::Check { today, base_url } => check(cli, printer, *today, base_url.clone()),
         Command::Build { output, base_url } => {
             build(cli, printer, output.clone(), base_url.clone())
         }
+    }
+}
+
+fn check(
+    cli: &Cli,
+    printer: &Printer,
+    today: Option<Date>,
+    base_url: Option<String>,
+) -> Result<(), Error> {
+    let options = CheckOptions {
+        load: LoadOptions { base_url },
+        today,
+    };
+    let findings = crate::check::run(&cli.root, &options)?;
+    printer.diagnostics(&cli.root, &findings.diagnostics);
+    let summary = format!(
+        "checked {} pages: {} {}, {} {}",
+        findings.pages,
+        findings.errors(),
+        plural(findings.errors(), "error"),
+        findings.warnings(),
+        plural(findings.warnings(), "warning")
+    );
+    if findings.errors() > 0 {
+        return Err(Error::Checked(summary));
+    }
+    printer.info(&summary);
+    Ok(())
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        word.to_string()
+    } else {
+        format!("{word}s")
     }
 }
 

@@ -26,6 +26,7 @@ pub struct Settings {
     pub footer: Option<String>,
     /// Whether editors may write raw HTML in Markdown.
     pub allow_html: bool,
+    pub check: CheckSettings,
 }
 
 impl Settings {
@@ -89,6 +90,51 @@ impl Default for Prices {
     }
 }
 
+/// How seriously `standings check` takes each kind of problem.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Error,
+    Warning,
+    Off,
+}
+
+/// The `check:` section of `site.yaml`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CheckSettings {
+    /// Figures older than this many days are stale.
+    pub stale_after_days: u32,
+    /// Links and anchors inside the site that lead nowhere.
+    pub broken_links: Level,
+    /// Numbers in prose that look like figures but do not come from a binding.
+    pub hand_typed_figures: Level,
+    pub stale_figures: Level,
+    /// Vendor-reported figures used by a ranking criterion that does not accept them.
+    pub claimed_criteria: Level,
+    /// Ranked models without an analysis.
+    pub missing_analyses: Level,
+    /// Analyses of models that are not ranked in their use case.
+    pub orphan_analyses: Level,
+    /// Metric definitions that no ranking, setting or binding uses.
+    pub unused_metrics: Level,
+}
+
+impl Default for CheckSettings {
+    fn default() -> Self {
+        CheckSettings {
+            stale_after_days: 365,
+            broken_links: Level::Error,
+            hand_typed_figures: Level::Warning,
+            stale_figures: Level::Warning,
+            claimed_criteria: Level::Warning,
+            missing_analyses: Level::Warning,
+            orphan_analyses: Level::Warning,
+            unused_metrics: Level::Warning,
+        }
+    }
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct SettingsFile {
@@ -110,6 +156,8 @@ struct SettingsFile {
     footer: Option<String>,
     #[serde(default)]
     allow_html: bool,
+    #[serde(default)]
+    check: CheckSettings,
 }
 
 /// A link inside the site, written from its root: `/guides/x/`.
@@ -181,6 +229,7 @@ pub fn load(root: &Path, out: &mut Diagnostics) -> Option<Settings> {
         prices: s.prices,
         footer: s.footer,
         allow_html: s.allow_html,
+        check: s.check,
     })
 }
 
@@ -200,6 +249,7 @@ mod tests {
             prices: Prices::default(),
             footer: None,
             allow_html: false,
+            check: CheckSettings::default(),
         }
     }
 

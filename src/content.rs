@@ -52,8 +52,9 @@ pub struct UseCase {
     /// Metric columns of the leaderboard table, after rank, model and provider.
     pub columns: Vec<String>,
     pub spec: rank::Spec,
-    /// Why each criterion matters, in the order of `spec.criteria`.
-    pub criterion_notes: Vec<Option<Prose>>,
+    /// What the ranking engine does not need to know about each criterion, in the order of
+    /// `spec.criteria`.
+    pub criteria_info: Vec<CriterionInfo>,
     /// Why each filter exists, in the order of `spec.filters`.
     pub filter_notes: Vec<Option<Prose>>,
     pub criteria_intro: Option<Prose>,
@@ -63,6 +64,15 @@ pub struct UseCase {
     pub prompts: Option<Prompts>,
     pub faq: Option<Faq>,
     pub file: PathBuf,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CriterionInfo {
+    /// Why the criterion matters.
+    pub why: Option<Prose>,
+    pub location: Location,
+    /// The editor accepts vendor-reported (`claimed`) figures for this criterion.
+    pub allow_claimed: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -191,6 +201,8 @@ struct CriterionFront {
     scale: Scale,
     #[serde(default)]
     missing: Missing,
+    #[serde(default)]
+    allow_claimed: bool,
     #[serde(default)]
     why: Option<Spanned<String>>,
 }
@@ -481,8 +493,7 @@ fn load_use_case(
         return None;
     }
     let (front, summary, origin) = read_required::<UseCaseFront>(root, &index, out)?;
-    let (spec, criterion_notes, filter_notes) =
-        resolve_ranking(front.ranking, &origin, catalog, out);
+    let (spec, criteria_info, filter_notes) = resolve_ranking(front.ranking, &origin, catalog, out);
     let headline = metric_ref(front.headline, &origin, catalog, out);
     let columns = front
         .columns
@@ -501,7 +512,7 @@ fn load_use_case(
         headline,
         columns,
         spec,
-        criterion_notes,
+        criteria_info,
         filter_notes,
         criteria_intro: front
             .criteria_intro
@@ -554,7 +565,7 @@ fn metric_ref(
     s.value
 }
 
-type Resolved = (rank::Spec, Vec<Option<Prose>>, Vec<Option<Prose>>);
+type Resolved = (rank::Spec, Vec<CriterionInfo>, Vec<Option<Prose>>);
 
 fn resolve_ranking(
     front: Spanned<RankingFront>,
@@ -571,7 +582,7 @@ fn resolve_ranking(
             .map_or(rank::Better::Higher, |d| d.better)
     };
     let mut criteria = Vec::new();
-    let mut criterion_notes = Vec::new();
+    let mut criteria_info = Vec::new();
     for c in r.criteria {
         let metric = metric_ref(c.metric.clone(), origin, catalog, out);
         let weight = match (&c.weight, r.method) {
@@ -603,7 +614,11 @@ fn resolve_ranking(
             scale: c.scale,
             missing: c.missing,
         });
-        criterion_notes.push(c.why.map(|w| Prose::from_spanned(w, origin)));
+        criteria_info.push(CriterionInfo {
+            location: origin.of(&c.metric),
+            why: c.why.map(|w| Prose::from_spanned(w, origin)),
+            allow_claimed: c.allow_claimed,
+        });
     }
     let mut filters = Vec::new();
     let mut filter_notes = Vec::new();
@@ -644,7 +659,7 @@ fn resolve_ranking(
             "the weights of a weighted ranking are percentages and must add up to exactly 100",
         ));
     }
-    (spec, criterion_notes, filter_notes)
+    (spec, criteria_info, filter_notes)
 }
 
 fn load_analyses(

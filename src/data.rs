@@ -64,6 +64,8 @@ pub struct Metric {
     /// Default source id for figures of this metric.
     pub source: Option<String>,
     pub description: Option<String>,
+    /// Where the metric is defined, for messages about it.
+    pub location: Location,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -425,6 +427,7 @@ fn load_metrics(root: &Path, catalog: &Catalog, out: &mut Diagnostics) -> BTreeM
             out.push(catalog.unknown("source", &source.value, origin.of(source)));
         }
         let label = m.label.value;
+        let location = origin.of(&key);
         metrics.insert(
             key.value.clone(),
             Metric {
@@ -436,6 +439,7 @@ fn load_metrics(root: &Path, catalog: &Catalog, out: &mut Diagnostics) -> BTreeM
                 format: m.format,
                 source: m.source.map(|s| s.value),
                 description: m.description,
+                location,
             },
         );
     }

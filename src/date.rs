@@ -59,6 +59,36 @@ impl Date {
     }
 }
 
+impl Date {
+    /// The date `days` after 1970-01-01 (the inverse of [`Date::days`]).
+    pub fn from_days(days: i64) -> Option<Date> {
+        // Howard Hinnant's civil-from-days algorithm.
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = doy - (153 * mp + 2) / 5 + 1;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 };
+        let year = yoe + era * 400 + i64::from(month <= 2);
+        Date::new(
+            u16::try_from(year).ok()?,
+            u8::try_from(month).ok()?,
+            u8::try_from(day).ok()?,
+        )
+    }
+
+    /// Today in UTC, from the system clock. Only `check` asks: pages never depend on it.
+    pub fn today() -> Option<Date> {
+        let secs = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .ok()?
+            .as_secs();
+        Date::from_days(i64::try_from(secs / 86_400).ok()?)
+    }
+}
+
 fn days_in_month(year: u16, month: u8) -> u8 {
     match month {
         2 if year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400)) => {
@@ -139,5 +169,13 @@ mod tests {
         let a = Date::new(2026, 5, 15).unwrap();
         let b = Date::new(2026, 11, 21).unwrap();
         assert_eq!(b.days() - a.days(), 190);
+        for d in [
+            a,
+            b,
+            Date::new(2024, 2, 29).unwrap(),
+            Date::new(1999, 12, 31).unwrap(),
+        ] {
+            assert_eq!(Date::from_days(d.days()), Some(d));
+        }
     }
 }

@@ -196,6 +196,10 @@ pub enum Error {
     /// The command line asked for something that cannot be done.
     #[error("{0}")]
     Usage(String),
+
+    /// `check` found errors (already printed); the text sums them up.
+    #[error("{0}")]
+    Checked(String),
 }
 
 impl Error {
@@ -224,8 +228,8 @@ fn content_summary(items: &[Diagnostic]) -> String {
     }
 }
 
-/// Suggests the closest known name for a misspelt one, as "did you mean …".
-pub fn did_you_mean<'a>(unknown: &str, known: impl IntoIterator<Item = &'a str>) -> Option<String> {
+/// The known name closest to a misspelt one, if any is close enough.
+pub fn closest<'a>(unknown: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     known
         .into_iter()
         .map(|candidate| {
@@ -236,7 +240,12 @@ pub fn did_you_mean<'a>(unknown: &str, known: impl IntoIterator<Item = &'a str>)
         })
         .filter(|(score, _)| *score >= 0.6)
         .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
-        .map(|(_, candidate)| format!("did you mean `{candidate}`?"))
+        .map(|(_, candidate)| candidate)
+}
+
+/// Suggests the closest known name for a misspelt one, as "did you mean …".
+pub fn did_you_mean<'a>(unknown: &str, known: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    closest(unknown, known).map(|candidate| format!("did you mean `{candidate}`?"))
 }
 
 #[cfg(test)]

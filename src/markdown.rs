@@ -57,7 +57,12 @@ fn parser_options() -> Options {
 /// Renders a Markdown document; `blocks` are the HTML blocks its placeholders stand for.
 pub fn render(markdown: &str, options: MarkdownOptions, blocks: &[String]) -> Html {
     let mut out = Html::default();
-    let events = transform(Parser::new_ext(markdown, parser_options()), options, blocks, &mut out);
+    let events = transform(
+        Parser::new_ext(markdown, parser_options()),
+        options,
+        blocks,
+        &mut out,
+    );
     html::push_html(&mut out.html, events.into_iter());
     out
 }
@@ -338,7 +343,11 @@ mod tests {
 
     #[test]
     fn internal_links_are_collected_as_written() {
-        let out = render("[a](/guides/x/#part) [b](#top) [c](https://e.test/)\n", OPTS, &[]);
+        let out = render(
+            "[a](/guides/x/#part) [b](#top) [c](https://e.test/)\n",
+            OPTS,
+            &[],
+        );
         assert_eq!(out.links, ["/guides/x/#part", "#top"]);
     }
 

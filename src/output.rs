@@ -70,21 +70,28 @@ impl Output for MemoryOutput {
     }
 }
 
-/// Copies `static/` as it is. Returns the number of files and bytes.
-pub fn copy_static(root: &Path, output: &dyn Output) -> Result<(usize, u64), Error> {
-    let mut problems = Diagnostics::new();
-    let files = files_in(root, Path::new("static"), &[], &mut problems);
-    problems.into_result()?;
+/// The files of `static/`, relative to the site root.
+pub fn static_files(root: &Path, out: &mut Diagnostics) -> Vec<PathBuf> {
+    files_in(root, Path::new("static"), &[], out)
+}
+
+/// The site path a static file is published at.
+pub fn static_target(rel: &Path) -> String {
+    crate::error::display_path(rel.strip_prefix("static").unwrap_or(rel))
+}
+
+/// Copies the static files as they are. Returns the number of bytes.
+pub fn copy_static(root: &Path, files: &[PathBuf], output: &dyn Output) -> Result<u64, Error> {
     let mut bytes = 0;
-    for rel in &files {
+    for rel in files {
         let data = fs::read(root.join(rel)).map_err(|e| Error::io("read", rel, e))?;
-        let target = crate::error::display_path(rel.strip_prefix("static").unwrap_or(rel));
+        let target = static_target(rel);
         output
             .write(&target, &data)
             .map_err(|e| Error::io("write", &target, e))?;
         bytes += data.len() as u64;
     }
-    Ok((files.len(), bytes))
+    Ok(bytes)
 }
 
 /// Refuses an output folder that would overwrite or delete the site's sources.

@@ -193,19 +193,38 @@ pub struct Summary {
     pub millis: u128,
 }
 
+/// A finished build: its summary, and what checks of the built site need.
+#[derive(Debug)]
+pub struct Built {
+    pub summary: Summary,
+    pub pages: Vec<render::Page>,
+    pub rendered: RenderedSite,
+    /// Problems found while building that did not stop it.
+    pub warnings: Vec<Diagnostic>,
+}
+
 /// Renders every page and file of the site into `output`.
 pub fn build(site: Arc<Site>, output: &dyn Output) -> Result<Summary, Error> {
+    build_site(site, output).map(|b| b.summary)
+}
+
+/// Like [`build`], keeping what `check` reads afterwards.
+pub fn build_site(site: Arc<Site>, output: &dyn Output) -> Result<Built, Error> {
     let started = Instant::now();
     let mut out = Diagnostics::new();
     let templates = Templates::load(&site.root, &mut out);
     let prose = ProseRenderer::new(Arc::clone(&site));
     let rendered = RenderedSite::render(&site, &prose, &mut out);
+    let pages = render::plan(&site);
+    let files = render::site_files(&site, &pages);
+    let statics = crate::output::static_files(&site.root, &mut out);
+    let known = crate::check::site_paths(&pages, &files, &statics);
+    out.extend(crate::check::prose_paths(&site, &rendered, &known));
     let Some(templates) = templates else {
         return Err(Error::Content(out.into_sorted()));
     };
-    out.into_result()?;
+    let warnings = out.into_result()?;
 
-    let pages = render::plan(&site);
     let results: Vec<Result<u64, Diagnostic>> = pages
         .par_iter()
         .map(|page| {
@@ -224,18 +243,23 @@ pub fn build(site: Arc<Site>, output: &dyn Output) -> Result<Summary, Error> {
         }
     }
     errors.into_result()?;
-    let files = render::site_files(&site, &pages);
     for (path, data) in &files {
         output
             .write(path, data)
             .map_err(|e| Error::io("write", path, e))?;
         bytes += data.len() as u64;
     }
-    let (statics, static_bytes) = crate::output::copy_static(&site.root, output)?;
-    Ok(Summary {
+    let static_bytes = crate::output::copy_static(&site.root, &statics, output)?;
+    let summary = Summary {
         pages: pages.len(),
-        files: pages.len() + files.len() + statics,
+        files: pages.len() + files.len() + statics.len(),
         bytes: bytes + static_bytes,
         millis: started.elapsed().as_millis(),
+    };
+    Ok(Built {
+        summary,
+        pages,
+        rendered,
+        warnings,
     })
 }

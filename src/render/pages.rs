@@ -26,6 +26,22 @@ pub enum PageKind {
     NotFound,
 }
 
+impl PageKind {
+    /// The template that renders this kind of page.
+    pub fn template(&self) -> &'static str {
+        match self {
+            PageKind::Home => "home.html",
+            PageKind::Leaderboard { .. } => "use_case.html",
+            PageKind::Analysis { .. } => "analysis.html",
+            PageKind::Prompts { .. } => "prompts.html",
+            PageKind::Faq { .. } => "faq.html",
+            PageKind::Profile { .. } => "model.html",
+            PageKind::Guide { .. } => "guide.html",
+            PageKind::NotFound => "404.html",
+        }
+    }
+}
+
 /// A page to write: what it shows and where it goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Page {
@@ -259,7 +275,7 @@ pub fn render_page(
 ) -> Result<String, Diagnostic> {
     let mut ctx = Context::new();
     ctx.insert("site", &site_view(site));
-    let template = match &page.kind {
+    let found = match &page.kind {
         PageKind::Home => home(site, html, page, &mut ctx),
         PageKind::Leaderboard { use_case } => leaderboard(site, html, page, use_case, &mut ctx),
         PageKind::Analysis { use_case, model } => {
@@ -279,10 +295,16 @@ pub fn render_page(
                 vec![],
             );
             ctx.insert("page", &m);
-            "404.html"
+            Some(())
         }
     };
-    templates.render(template, &ctx)
+    if found.is_none() {
+        return Err(Diagnostic::general(format!(
+            "the page /{} refers to something the site does not have",
+            page.path
+        )));
+    }
+    templates.render(page.kind.template(), &ctx)
 }
 
 // ----- home -----------------------------------------------------------------------------------
@@ -297,7 +319,7 @@ struct UseCaseCard {
     ranked: usize,
 }
 
-fn home(site: &Site, html: &RenderedSite, page: &Page, ctx: &mut Context) -> &'static str {
+fn home(site: &Site, html: &RenderedSite, page: &Page, ctx: &mut Context) -> Option<()> {
     let title = site
         .content
         .home
@@ -339,7 +361,7 @@ fn home(site: &Site, html: &RenderedSite, page: &Page, ctx: &mut Context) -> &'s
         .collect();
     ctx.insert("guides", &guides);
     ctx.insert("intro", &html.home_intro);
-    "home.html"
+    Some(())
 }
 
 #[derive(Serialize)]
@@ -568,10 +590,8 @@ fn leaderboard(
     page: &Page,
     slug: &str,
     ctx: &mut Context,
-) -> &'static str {
-    let Some(u) = site.use_case(slug) else {
-        return "404.html";
-    };
+) -> Option<()> {
+    let u = site.use_case(slug)?;
     let h = html.use_cases.get(slug).cloned().unwrap_or_default();
     ctx.insert(
         "page",
@@ -606,6 +626,10 @@ fn leaderboard(
     let top = u.spec.top.min(all.len());
     ctx.insert("top_pick", &all.first());
     ctx.insert("rows", &all[..top]);
+    let claimed = all[..top]
+        .iter()
+        .any(|r| r.headline.claimed || r.cells.iter().any(|c| c.claimed));
+    ctx.insert("has_claimed", &claimed);
     ctx.insert("others", &all[top..]);
     ctx.insert("excluded", &view::excluded_views(site, u));
     let cards: Vec<AnalysisCard> = all[..top]
@@ -622,7 +646,7 @@ fn leaderboard(
     ctx.insert("analyses", &cards);
     ctx.insert("price_note", &price_note(site));
     insert_editorial(ctx, &h);
-    "use_case.html"
+    Some(())
 }
 
 fn analysis(
@@ -632,18 +656,15 @@ fn analysis(
     slug: &str,
     id: &str,
     ctx: &mut Context,
-) -> &'static str {
+) -> Option<()> {
     let (Some(u), Some(model)) = (site.use_case(slug), site.catalog.models.get(id)) else {
-        return "404.html";
+        return None;
     };
-    let Some(row) = site
+    let row = site
         .rankings
         .get(slug)
         .and_then(|r| r.position(id))
-        .and_then(|r| view::row_view(site, u, r))
-    else {
-        return "404.html";
-    };
+        .and_then(|r| view::row_view(site, u, r))?;
     let title = format!("{} for {}", model.name, u.short_title);
     let description = format!(
         "Why {} ranks #{} of {} for {}: score breakdown, strengths, weaknesses and every figure with its source.",
@@ -671,7 +692,7 @@ fn analysis(
     ctx.insert("figures", &all_figures(site, model));
     ctx.insert("verify", &verify_link(site, u, model));
     ctx.insert("row", &row);
-    "analysis.html"
+    Some(())
 }
 
 #[derive(Serialize)]
@@ -732,10 +753,8 @@ fn prompts(
     page: &Page,
     slug: &str,
     ctx: &mut Context,
-) -> &'static str {
-    let Some(u) = site.use_case(slug) else {
-        return "404.html";
-    };
+) -> Option<()> {
+    let u = site.use_case(slug)?;
     let mut trail = use_case_trail(site, u);
     trail.push(Link {
         name: "Prompts".into(),
@@ -752,19 +771,11 @@ fn prompts(
     );
     ctx.insert("use_case", &use_case_view(site, u));
     insert_editorial(ctx, &html.use_cases.get(slug).cloned().unwrap_or_default());
-    "prompts.html"
+    Some(())
 }
 
-fn faq(
-    site: &Site,
-    html: &RenderedSite,
-    page: &Page,
-    slug: &str,
-    ctx: &mut Context,
-) -> &'static str {
-    let Some(u) = site.use_case(slug) else {
-        return "404.html";
-    };
+fn faq(site: &Site, html: &RenderedSite, page: &Page, slug: &str, ctx: &mut Context) -> Option<()> {
+    let u = site.use_case(slug)?;
     let mut trail = use_case_trail(site, u);
     trail.push(Link {
         name: "FAQ".into(),
@@ -778,7 +789,7 @@ fn faq(
     ctx.insert("page", &meta(site, page, "faq", title, description, trail));
     ctx.insert("use_case", &use_case_view(site, u));
     insert_editorial(ctx, &html.use_cases.get(slug).cloned().unwrap_or_default());
-    "faq.html"
+    Some(())
 }
 
 // ----- model profile --------------------------------------------------------------------------
@@ -804,10 +815,8 @@ struct ProfileView {
     price: String,
 }
 
-fn profile(site: &Site, page: &Page, id: &str, ctx: &mut Context) -> &'static str {
-    let Some(model) = site.catalog.models.get(id) else {
-        return "404.html";
-    };
+fn profile(site: &Site, page: &Page, id: &str, ctx: &mut Context) -> Option<()> {
+    let model = site.catalog.models.get(id)?;
     let trail = vec![Link {
         name: model.name.clone(),
         url: site.url(&page.path),
@@ -842,7 +851,7 @@ fn profile(site: &Site, page: &Page, id: &str, ctx: &mut Context) -> &'static st
         .map(|g| guide_card(site, g))
         .collect();
     ctx.insert("guides", &guides);
-    "model.html"
+    Some(())
 }
 
 fn placements(site: &Site, model: &Model) -> Vec<Placement> {
@@ -899,12 +908,12 @@ fn guide(
     page: &Page,
     slug: &str,
     ctx: &mut Context,
-) -> &'static str {
+) -> Option<()> {
     let (Some(g), Some(h)) = (
         site.content.guides.iter().find(|g| g.slug == slug),
         html.guides.get(slug),
     ) else {
-        return "404.html";
+        return None;
     };
     let trail = vec![
         Link {
@@ -956,7 +965,7 @@ fn guide(
             }),
     };
     ctx.insert("guide", &view);
-    "guide.html"
+    Some(())
 }
 
 #[cfg(test)]

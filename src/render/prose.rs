@@ -8,9 +8,10 @@
 //! [`markdown::placeholder`]).
 
 use std::cell::RefCell;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::sync::Arc;
+use std::sync::Mutex;
 
 use rayon::prelude::*;
 use tera::{Context, Kwargs, State, Tera, Value};
@@ -29,6 +30,8 @@ thread_local! {
     /// Blocks produced by the prose being rendered on this thread: Tera calls the binding
     /// functions synchronously, so the text and its blocks never cross threads.
     static BLOCKS: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+    /// Metrics the bindings of the text being rendered named, for `check`'s unused metrics.
+    static NAMED: RefCell<BTreeSet<String>> = const { RefCell::new(BTreeSet::new()) };
 }
 
 /// Escapes text for Markdown: every ASCII punctuation character is backslash-escaped, so a
@@ -58,6 +61,7 @@ pub struct ProseRenderer {
     tera: Tera,
     base_path: String,
     allow_html: bool,
+    named_metrics: Mutex<BTreeSet<String>>,
 }
 
 impl ProseRenderer {
@@ -69,6 +73,7 @@ impl ProseRenderer {
             tera,
             base_path: site.base_path().to_string(),
             allow_html: site.settings.allow_html,
+            named_metrics: Mutex::new(BTreeSet::new()),
         }
     }
 
@@ -96,6 +101,13 @@ impl ProseRenderer {
         BLOCKS.with(|b| b.borrow_mut().clear());
         let rendered = self.tera.render_str(text, &context, true);
         let blocks = BLOCKS.with(|b| std::mem::take(&mut *b.borrow_mut()));
+        let named = NAMED.with(|n| std::mem::take(&mut *n.borrow_mut()));
+        if !named.is_empty() {
+            self.named_metrics
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .extend(named);
+        }
         let markdown = rendered.map_err(|e| tera_diagnostic(&e, |_| Some(prose.origin.clone())))?;
         Ok((markdown, blocks))
     }
@@ -108,6 +120,14 @@ impl ProseRenderer {
     pub fn inline(&self, prose: &Prose, use_case: Option<&str>) -> Result<String, Diagnostic> {
         let (text, _) = self.bind(prose, use_case)?;
         Ok(markdown::render_inline(&text, self.options()))
+    }
+
+    /// Every metric a binding has named so far.
+    pub fn named_metrics(&self) -> BTreeSet<String> {
+        self.named_metrics
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 
     pub fn code(&self, code: &str, language: &str) -> String {
@@ -148,6 +168,7 @@ fn model<'a>(site: &'a Site, id: &str) -> tera::TeraResult<&'a Model> {
 }
 
 fn metric<'a>(site: &'a Site, key: &str) -> tera::TeraResult<&'a Metric> {
+    NAMED.with(|n| n.borrow_mut().insert(key.to_string()));
     site.catalog.metrics.get(key).ok_or_else(|| {
         let hint = crate::error::did_you_mean(key, site.catalog.metrics.keys().map(String::as_str))
             .map_or_else(String::new, |h| format!("; {h}"));
@@ -222,23 +243,24 @@ fn ids_to_models<'a>(site: &'a Site, ids: Vec<&str>) -> Vec<&'a Model> {
         .collect()
 }
 
-/// The best model on a metric in a field: ties go to the lower id.
-fn best<'a>(field: &[&'a Model], m: &Metric) -> Option<&'a Model> {
+/// The best (or worst) model on a metric in a field; ties go to the lower id.
+fn extreme<'a>(field: &[&'a Model], m: &Metric, worst: bool) -> Option<&'a Model> {
     field
         .iter()
-        .filter(|x| x.value(&m.key).is_some())
-        .min_by(|a, b| {
-            let (va, vb) = (
-                a.value(&m.key).unwrap_or(0.0),
-                b.value(&m.key).unwrap_or(0.0),
-            );
-            let order = match m.better {
-                crate::rank::Better::Higher => vb.total_cmp(&va),
-                crate::rank::Better::Lower => va.total_cmp(&vb),
+        .filter_map(|x| Some((x, x.value(&m.key)?)))
+        .min_by(|(a, va), (b, vb)| {
+            let better_first = match m.better {
+                crate::rank::Better::Higher => vb.total_cmp(va),
+                crate::rank::Better::Lower => va.total_cmp(vb),
+            };
+            let order = if worst {
+                better_first.reverse()
+            } else {
+                better_first
             };
             order.then_with(|| a.id.cmp(&b.id))
         })
-        .copied()
+        .map(|(x, _)| *x)
 }
 
 fn figure(site: &Site, kwargs: Kwargs) -> Bound {
@@ -327,7 +349,7 @@ fn leader(site: &Site, kwargs: Kwargs, state: &State) -> Bound {
     only(&kwargs, "leader", &["metric", "among", "use_case"])?;
     let m = metric(site, kwargs.must_get::<&str>("metric")?)?;
     let (models, words) = field(site, &kwargs, state)?;
-    let top = best(&models, m).ok_or_else(|| {
+    let top = extreme(&models, m, false).ok_or_else(|| {
         fail(format!(
             "no model among {words} has a figure for `{}`",
             m.key
@@ -342,7 +364,7 @@ fn rank(site: &Site, kwargs: Kwargs, state: &State) -> Bound {
     if let Some(key) = kwargs.get::<String>("metric")? {
         let metric = metric(site, &key)?;
         let (models, words) = field(site, &kwargs, state)?;
-        return position_on(m, metric, &models, &words).map(Value::from);
+        return position_on(m, metric, &models, &words, false).map(Value::from);
     }
     let u = use_case(site, &kwargs, state)?;
     let ranking = site
@@ -355,23 +377,34 @@ fn rank(site: &Site, kwargs: Kwargs, state: &State) -> Bound {
     }
 }
 
-/// 1 + the number of models in the field strictly better on the metric.
-fn position_on(m: &Model, metric: &Metric, field: &[&Model], words: &str) -> tera::TeraResult<u64> {
+/// 1 + the number of models in the field strictly better on the metric (or strictly worse,
+/// counting from the bottom, when `from_bottom`).
+fn position_on(
+    m: &Model,
+    metric: &Metric,
+    field: &[&Model],
+    words: &str,
+    from_bottom: bool,
+) -> tera::TeraResult<u64> {
     if !field.iter().any(|x| x.id == m.id) {
         return Err(fail(format!("`{}` is not among {words}", m.id)));
     }
     let v = m
         .value(&metric.key)
         .ok_or_else(|| fail(format!("`{}` has no figure for `{}`", m.id, metric.key)))?;
-    let better = field
+    let ahead = field
         .iter()
         .filter_map(|x| x.value(&metric.key))
-        .filter(|&x| match metric.better {
-            crate::rank::Better::Higher => x > v,
-            crate::rank::Better::Lower => x < v,
+        .filter(|&x| {
+            let better = match metric.better {
+                crate::rank::Better::Higher => x > v,
+                crate::rank::Better::Lower => x < v,
+            };
+            let worse = x != v && !better;
+            if from_bottom { worse } else { better }
         })
         .count();
-    Ok(better as u64 + 1)
+    Ok(ahead as u64 + 1)
 }
 
 fn score(site: &Site, kwargs: Kwargs, state: &State) -> Bound {
@@ -396,33 +429,19 @@ fn top(site: &Site, kwargs: Kwargs, state: &State) -> Bound {
 }
 
 /// A statement about the data that must hold; returns the model's name so the sentence can
-/// use it. `best=` claims the model leads a metric in the field; `rank=` claims its rank.
+/// use it. `best=`/`worst=` claim the model leads or trails a metric in the field; `rank=`
+/// claims its overall rank.
 fn claim(site: &Site, kwargs: Kwargs, state: &State) -> Bound {
     only(
         &kwargs,
         "claim",
-        &["model", "best", "rank", "among", "use_case"],
+        &["model", "best", "worst", "rank", "among", "use_case"],
     )?;
     let m = model(site, kwargs.must_get::<&str>("model")?)?;
     if let Some(key) = kwargs.get::<String>("best")? {
-        let metric = metric(site, &key)?;
-        let (models, words) = field(site, &kwargs, state)?;
-        let place = position_on(m, metric, &models, &words)
-            .map_err(|e| fail(format!("claim failed: {e}")))?;
-        if place != 1 {
-            let leader = best(&models, metric).map_or_else(String::new, |b| {
-                format!(
-                    ": {} has {} against {}",
-                    b.name,
-                    metric.format.figure(b.value(&metric.key)),
-                    metric.format.figure(m.value(&metric.key))
-                )
-            });
-            return Err(fail(format!(
-                "claim failed: {} is not the best on {} among {words}{leader}",
-                m.name, metric.label
-            )));
-        }
+        claim_extreme(site, &kwargs, state, m, &key, false)?;
+    } else if let Some(key) = kwargs.get::<String>("worst")? {
+        claim_extreme(site, &kwargs, state, m, &key, true)?;
     } else if let Some(expected) = kwargs.get::<u64>("rank")? {
         let u = use_case(site, &kwargs, state)?;
         let actual = site
@@ -439,9 +458,45 @@ fn claim(site: &Site, kwargs: Kwargs, state: &State) -> Bound {
             )));
         }
     } else {
-        return Err(fail("`claim` needs `best=\"<metric>\"` or `rank=<n>`"));
+        return Err(fail(
+            "`claim` needs `best=\"<metric>\"`, `worst=\"<metric>\"` or `rank=<n>`",
+        ));
     }
     Ok(Value::from(m.name.clone()))
+}
+
+fn claim_extreme(
+    site: &Site,
+    kwargs: &Kwargs,
+    state: &State,
+    m: &Model,
+    key: &str,
+    worst: bool,
+) -> tera::TeraResult<()> {
+    let metric = metric(site, key)?;
+    let (models, words) = field(site, kwargs, state)?;
+    let place = position_on(m, metric, &models, &words, worst)
+        .map_err(|e| fail(format!("claim failed: {e}")))?;
+    if place == 1 {
+        return Ok(());
+    }
+    let (which, other) = if worst {
+        ("the worst", extreme(&models, metric, true))
+    } else {
+        ("the best", extreme(&models, metric, false))
+    };
+    let detail = other.map_or_else(String::new, |o| {
+        format!(
+            ": {} has {} against {}",
+            o.name,
+            metric.format.figure(o.value(&metric.key)),
+            metric.format.figure(m.value(&metric.key))
+        )
+    });
+    Err(fail(format!(
+        "claim failed: {} is not {which} on {} among {words}{detail}",
+        m.name, metric.label
+    )))
 }
 
 /// A comparison table of chosen models (columns) on chosen metrics (rows).
@@ -503,8 +558,8 @@ fn comparison_table(
             } else {
                 ""
             };
-            if let Some(d) = &f.as_of {
-                dates.insert(d.clone());
+            if let (Some(iso), Some(long)) = (&f.as_of, &f.as_of_long) {
+                dates.insert((iso.clone(), long.clone()));
             }
             let text = match &f.source_url {
                 Some(url) if f.available => format!(
@@ -523,7 +578,11 @@ fn comparison_table(
     if !dates.is_empty() {
         notes.push(format!(
             "Figures as of {}.",
-            dates.into_iter().collect::<Vec<_>>().join(", ")
+            dates
+                .into_iter()
+                .map(|(_, long)| long)
+                .collect::<Vec<_>>()
+                .join(", ")
         ));
     }
     if claimed {
@@ -631,6 +690,8 @@ pub struct RenderedSite {
     pub use_cases: BTreeMap<String, UseCaseHtml>,
     pub guides: BTreeMap<String, Html>,
     pub links: Vec<SourceLink>,
+    /// Metrics named by bindings.
+    pub named_metrics: BTreeSet<String>,
 }
 
 /// Renders the texts of one page (or one use case), collecting errors and links, so that one
@@ -738,7 +799,8 @@ impl RenderedSite {
             .guides
             .par_iter()
             .map(|g| {
-                let mut pass = Pass::new(prose, g.use_case.as_deref(), format!("guides/{}/", g.slug));
+                let mut pass =
+                    Pass::new(prose, g.use_case.as_deref(), format!("guides/{}/", g.slug));
                 let html = pass.html(&g.body);
                 (g.slug.clone(), html, pass)
             })
@@ -748,6 +810,7 @@ impl RenderedSite {
             rendered.guides.insert(slug, html);
         }
         out.extend(errors);
+        rendered.named_metrics = prose.named_metrics();
         rendered
     }
 }
@@ -756,8 +819,16 @@ fn use_case_html(site: &Site, u: &UseCase, pass: &mut Pass) -> UseCaseHtml {
     let mut html = UseCaseHtml {
         summary: pass.block(&u.summary),
         criteria_intro: u.criteria_intro.as_ref().map(|p| pass.block(p)),
-        criterion_notes: u.criterion_notes.iter().map(|p| p.as_ref().map(|p| pass.inline(p))).collect(),
-        filter_notes: u.filter_notes.iter().map(|p| p.as_ref().map(|p| pass.inline(p))).collect(),
+        criterion_notes: u
+            .criteria_info
+            .iter()
+            .map(|c| c.why.as_ref().map(|p| pass.inline(p)))
+            .collect(),
+        filter_notes: u
+            .filter_notes
+            .iter()
+            .map(|p| p.as_ref().map(|p| pass.inline(p)))
+            .collect(),
         ..UseCaseHtml::default()
     };
     let base = pass.page.clone();
@@ -783,7 +854,11 @@ fn analysis_html(a: &Analysis, pass: &mut Pass) -> AnalysisHtml {
     let body = pass.block(&a.body);
     let lead = body
         .find("<p>")
-        .and_then(|start| body[start..].find("</p>").map(|end| body[start..start + end + 4].to_string()))
+        .and_then(|start| {
+            body[start..]
+                .find("</p>")
+                .map(|end| body[start..start + end + 4].to_string())
+        })
         .unwrap_or_default();
     AnalysisHtml {
         best_for: a.best_for.as_ref().map(|p| pass.inline(p)),
@@ -809,11 +884,19 @@ fn prompts_html(pass: &mut Pass, p: &Prompts, html: &mut UseCaseHtml) {
 }
 
 /// The quick-start snippet with the top pick's gateway slug in place of `{{ model }}`.
-fn quick_start_html(site: &Site, prose: &ProseRenderer, u: &UseCase, own: Option<&QuickStart>) -> Option<QuickStartHtml> {
+fn quick_start_html(
+    site: &Site,
+    prose: &ProseRenderer,
+    u: &UseCase,
+    own: Option<&QuickStart>,
+) -> Option<QuickStartHtml> {
     let qs = own.or(site.settings.quick_start.as_ref())?;
     let top = site.top(&u.slug).first()?;
     let slug = site.catalog.models.get(&top.id)?.gateway_slug.clone()?;
-    let code = qs.code.replace("{{ model }}", &slug).replace("{{model}}", &slug);
+    let code = qs
+        .code
+        .replace("{{ model }}", &slug)
+        .replace("{{model}}", &slug);
     Some(QuickStartHtml {
         language: qs.language.clone(),
         code: prose.code(&code, &qs.language),

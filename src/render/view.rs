@@ -233,9 +233,7 @@ pub fn method_sentence(site: &Site, u: &UseCase) -> String {
                 ));
             }
             s.push_str(", with lower-is-better figures reversed.");
-            if spec.criteria.iter().any(|c| c.missing == Missing::Zero) {
-                s.push_str(" A model without a figure scores 0 on that criterion.");
-            }
+            s.push_str(&missing_sentence(site, spec));
             s
         }
         Method::Ordered => {
@@ -253,6 +251,34 @@ pub fn method_sentence(site: &Site, u: &UseCase) -> String {
     sentence.push(' ');
     sentence.push_str(&tie_break_sentence(site, u));
     sentence
+}
+
+/// What happens to a model without a figure, criterion by criterion.
+fn missing_sentence(site: &Site, spec: &crate::rank::Spec) -> String {
+    let labels = |missing: Missing| -> Vec<String> {
+        spec.criteria
+            .iter()
+            .filter(|c| c.missing == missing)
+            .map(|c| site.metric_label(&c.metric))
+            .collect()
+    };
+    let (zero, exclude) = (labels(Missing::Zero), labels(Missing::Exclude));
+    let mut s = String::new();
+    if !exclude.is_empty() {
+        s.push_str(&format!(
+            " A model without a figure for {} is not ranked.",
+            join_words(&exclude)
+        ));
+    }
+    match (zero.len(), exclude.is_empty()) {
+        (0, _) => {}
+        (_, true) => s.push_str(" A model without a figure scores 0 on that criterion."),
+        _ => s.push_str(&format!(
+            " A model without a figure for {} scores 0 on it.",
+            join_words(&zero)
+        )),
+    }
+    s
 }
 
 pub fn tie_break_sentence(site: &Site, u: &UseCase) -> String {
@@ -299,7 +325,7 @@ pub fn exclusion_text(site: &Site, u: &UseCase, e: &Excluded) -> String {
         Exclusion::FilterMissing(i) => {
             let f = &u.spec.filters[*i];
             format!(
-                "it has no published {} figure, and this ranking requires {} {}",
+                "it has no published figure for {}, and this ranking requires {} {}",
                 site.metric_label(&f.metric),
                 op_words(f.op),
                 site.metric_value(&f.metric, f.value)
@@ -318,7 +344,7 @@ pub fn exclusion_text(site: &Site, u: &UseCase, e: &Excluded) -> String {
         Exclusion::CriterionMissing(i) => {
             let c = &u.spec.criteria[*i];
             format!(
-                "it has no published {} figure, and this ranking leaves out models without one",
+                "it has no published figure for {}, and this ranking leaves out models without one",
                 site.metric_label(&c.metric)
             )
         }
