@@ -392,11 +392,14 @@ fn read_required<T: serde::de::DeserializeOwned>(
 
 /// Loads `content/` under `root`, checking every id against the catalog.
 pub fn load(root: &Path, catalog: &Catalog, out: &mut Diagnostics) -> Content {
-    let use_cases: Vec<UseCase> = use_case_dirs(root, out)
+    let dirs = use_case_dirs(root, out);
+    let slugs: Vec<String> = dirs.iter().map(|(slug, _)| slug.clone()).collect();
+    let use_cases: Vec<UseCase> = dirs
         .into_iter()
         .filter_map(|(slug, dir)| load_use_case(root, &slug, &dir, catalog, out))
         .collect();
-    let guides = load_guides(root, catalog, &use_cases, out);
+    // A guide naming a use case whose own files are broken gets no second message.
+    let guides = load_guides(root, catalog, &slugs, out);
     let home = load_home(root, out);
     let mut content = Content {
         home,
@@ -560,7 +563,7 @@ fn metric_ref(
     out: &mut Diagnostics,
 ) -> String {
     if !catalog.metrics.contains_key(&s.value) {
-        out.push(catalog.unknown("metric", &s.value, origin.of(&s)));
+        out.extend(catalog.unknown("metric", &s.value, origin.of(&s)));
     }
     s.value
 }
@@ -675,15 +678,15 @@ fn load_analyses(
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
         if !catalog.models.contains_key(&model) {
-            out.push(
+            out.extend(
                 catalog
                     .unknown("model", &model, Location::file(&rel))
-                    .with_help(
-                        did_you_mean(&model, catalog.models.keys().map(String::as_str)).map_or(
-                            "name analysis files after a model id from data/models/".to_string(),
-                            |h| h,
-                        ),
-                    ),
+                    .map(|d| {
+                        let help = d.help.clone().unwrap_or_else(|| {
+                            "name analysis files after a model id from data/models/".to_string()
+                        });
+                        d.with_help(help)
+                    }),
             );
             continue;
         }
@@ -800,7 +803,7 @@ pub fn split_questions(body: &Prose) -> (Prose, Vec<Question>) {
 fn load_guides(
     root: &Path,
     catalog: &Catalog,
-    use_cases: &[UseCase],
+    use_cases: &[String],
     out: &mut Diagnostics,
 ) -> Vec<Guide> {
     let mut guides = Vec::new();
@@ -825,17 +828,17 @@ fn load_guides(
             .filter_map(|m| {
                 let known = catalog.models.contains_key(&m.value);
                 if !known {
-                    out.push(catalog.unknown("model", &m.value, origin.of(&m)));
+                    out.extend(catalog.unknown("model", &m.value, origin.of(&m)));
                 }
                 known.then_some(m.value)
             })
             .collect();
         let use_case = front.use_case.and_then(|u| {
-            let known = use_cases.iter().any(|c| c.slug == u.value);
+            let known = use_cases.contains(&u.value);
             if !known {
                 let d = Diagnostic::error(origin.of(&u), format!("unknown use case `{}`", u.value));
                 out.push(
-                    match did_you_mean(&u.value, use_cases.iter().map(|c| c.slug.as_str())) {
+                    match did_you_mean(&u.value, use_cases.iter().map(String::as_str)) {
                         Some(help) => d.with_help(help),
                         None => d,
                     },

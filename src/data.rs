@@ -4,7 +4,7 @@
 //! A figure a source does not give is `None` here and "not available" on the page: it is never
 //! turned into 0, and never dropped.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -167,11 +167,18 @@ pub struct Catalog {
     pub sources: BTreeMap<String, Source>,
     pub providers: BTreeMap<String, Provider>,
     pub models: BTreeMap<String, Model>,
+    /// Kinds whose whole file could not be read ("metric", "source", "provider"), and models
+    /// whose file could not be read: references to them are not reported a second time.
+    pub unreadable: BTreeSet<String>,
 }
 
 impl Catalog {
-    /// "unknown metric `x`" with a suggestion, at `location`.
-    pub fn unknown(&self, kind: &str, id: &str, location: Location) -> Diagnostic {
+    /// "unknown metric `x`" with a suggestion, at `location`; nothing when the reference may
+    /// be fine and only its definition's file is broken (already reported).
+    pub fn unknown(&self, kind: &str, id: &str, location: Location) -> Option<Diagnostic> {
+        if self.unreadable.contains(kind) || self.unreadable.contains(&format!("{kind}:{id}")) {
+            return None;
+        }
         let known: Vec<&str> = match kind {
             "metric" => self.metrics.keys().map(String::as_str).collect(),
             "model" => self.models.keys().map(String::as_str).collect(),
@@ -179,10 +186,10 @@ impl Catalog {
             _ => self.sources.keys().map(String::as_str).collect(),
         };
         let d = Diagnostic::error(location, format!("unknown {kind} `{id}`"));
-        match did_you_mean(id, known) {
+        Some(match did_you_mean(id, known) {
             Some(help) => d.with_help(help),
             None => d,
-        }
+        })
     }
 
     /// The source a figure is credited to: its own, or its metric's.
@@ -370,29 +377,45 @@ fn url_checked(
 
 /// Loads `data/` under `root`.
 pub fn load(root: &Path, out: &mut Diagnostics) -> Catalog {
-    let mut catalog = Catalog {
-        sources: load_named(root, Path::new("data/sources.yaml"), out)
-            .into_iter()
-            .map(|(id, name, url)| (id.clone(), Source { id, name, url }))
-            .collect(),
-        providers: load_named(root, Path::new("data/providers.yaml"), out)
-            .into_iter()
-            .map(|(id, name, url)| (id.clone(), Provider { id, name, url }))
-            .collect(),
-        ..Catalog::default()
-    };
-    catalog.metrics = load_metrics(root, &catalog, out);
-    catalog.models = load_models(root, &catalog, out);
+    let mut catalog = Catalog::default();
+    match load_named(root, Path::new("data/sources.yaml"), out) {
+        Some(items) => {
+            catalog.sources = items
+                .into_iter()
+                .map(|(id, name, url)| (id.clone(), Source { id, name, url }))
+                .collect();
+        }
+        None => {
+            catalog.unreadable.insert("source".into());
+        }
+    }
+    match load_named(root, Path::new("data/providers.yaml"), out) {
+        Some(items) => {
+            catalog.providers = items
+                .into_iter()
+                .map(|(id, name, url)| (id.clone(), Provider { id, name, url }))
+                .collect();
+        }
+        None => {
+            catalog.unreadable.insert("provider".into());
+        }
+    }
+    match load_metrics(root, &catalog, out) {
+        Some(metrics) => catalog.metrics = metrics,
+        None => {
+            catalog.unreadable.insert("metric".into());
+        }
+    }
+    catalog.models = load_models(root, &mut catalog, out);
     catalog
 }
 
 type Named = (String, String, Option<String>);
 
-fn load_named(root: &Path, rel: &Path, out: &mut Diagnostics) -> Vec<Named> {
+/// `None` when the file cannot be read at all.
+fn load_named(root: &Path, rel: &Path, out: &mut Diagnostics) -> Option<Vec<Named>> {
     let origin = Origin::new(rel, 1);
-    let Some(entries) = read_yaml::<Entries<NamedFile>>(root, rel, out) else {
-        return Vec::new();
-    };
+    let entries = read_yaml::<Entries<NamedFile>>(root, rel, out)?;
     let mut items = Vec::new();
     for (key, item) in entries.0 {
         if !id_checked(&key, &origin, out) {
@@ -401,15 +424,18 @@ fn load_named(root: &Path, rel: &Path, out: &mut Diagnostics) -> Vec<Named> {
         let url = url_checked(item.url, &origin, out);
         items.push((key.value, item.name.value, url));
     }
-    items
+    Some(items)
 }
 
-fn load_metrics(root: &Path, catalog: &Catalog, out: &mut Diagnostics) -> BTreeMap<String, Metric> {
+/// `None` when the file cannot be read at all.
+fn load_metrics(
+    root: &Path,
+    catalog: &Catalog,
+    out: &mut Diagnostics,
+) -> Option<BTreeMap<String, Metric>> {
     let rel = Path::new("data/metrics.yaml");
     let origin = Origin::new(rel, 1);
-    let Some(entries) = read_yaml::<Entries<MetricFile>>(root, rel, out) else {
-        return BTreeMap::new();
-    };
+    let entries = read_yaml::<Entries<MetricFile>>(root, rel, out)?;
     let mut metrics = BTreeMap::new();
     for (key, m) in entries.0 {
         if !id_checked(&key, &origin, out) {
@@ -424,7 +450,7 @@ fn load_metrics(root: &Path, catalog: &Catalog, out: &mut Diagnostics) -> BTreeM
         if let Some(source) = &m.source
             && !catalog.sources.contains_key(&source.value)
         {
-            out.push(catalog.unknown("source", &source.value, origin.of(source)));
+            out.extend(catalog.unknown("source", &source.value, origin.of(source)));
         }
         let label = m.label.value;
         let location = origin.of(&key);
@@ -443,10 +469,14 @@ fn load_metrics(root: &Path, catalog: &Catalog, out: &mut Diagnostics) -> BTreeM
             },
         );
     }
-    metrics
+    Some(metrics)
 }
 
-fn load_models(root: &Path, catalog: &Catalog, out: &mut Diagnostics) -> BTreeMap<String, Model> {
+fn load_models(
+    root: &Path,
+    catalog: &mut Catalog,
+    out: &mut Diagnostics,
+) -> BTreeMap<String, Model> {
     let mut models = BTreeMap::new();
     for rel in crate::content::files_in(root, Path::new("data/models"), &["yaml", "yml"], out) {
         let stem = rel
@@ -476,9 +506,14 @@ fn load_models(root: &Path, catalog: &Catalog, out: &mut Diagnostics) -> BTreeMa
             ));
             continue;
         }
-        if let Some(file) = read_yaml::<ModelFile>(root, &rel, out) {
-            let model = model_from(stem.clone(), rel, file, catalog, out);
-            models.insert(stem, model);
+        match read_yaml::<ModelFile>(root, &rel, out) {
+            Some(file) => {
+                let model = model_from(stem.clone(), rel, file, catalog, out);
+                models.insert(stem, model);
+            }
+            None => {
+                catalog.unreadable.insert(format!("model:{stem}"));
+            }
         }
     }
     models
@@ -493,7 +528,7 @@ fn model_from(
 ) -> Model {
     let origin = Origin::new(&rel, 1);
     if !catalog.providers.contains_key(&file.provider.value) {
-        out.push(catalog.unknown("provider", &file.provider.value, origin.of(&file.provider)));
+        out.extend(catalog.unknown("provider", &file.provider.value, origin.of(&file.provider)));
     }
     if let Some(slug) = &file.gateway_slug {
         let ok = !slug.value.is_empty()
@@ -512,17 +547,18 @@ fn model_from(
         }
     }
     let mut figures = BTreeMap::new();
+    let mut undated = Vec::new();
     for (key, figure) in file.metrics.0 {
         let location = origin.of(&key);
         if !catalog.metrics.contains_key(&key.value) {
-            out.push(catalog.unknown("metric", &key.value, location));
+            out.extend(catalog.unknown("metric", &key.value, location));
             continue;
         }
         let input = figure.value;
         if let Some(source) = &input.source
             && !catalog.sources.contains_key(source)
         {
-            out.push(catalog.unknown("source", source, location.clone()));
+            out.extend(catalog.unknown("source", source, location.clone()));
         }
         if let Some(url) = &input.url
             && let Err(message) = check_url(url)
@@ -531,15 +567,7 @@ fn model_from(
         }
         let as_of = input.as_of.or(file.as_of);
         if input.value.is_some() && as_of.is_none() {
-            out.push(
-                Diagnostic::error(
-                    location.clone(),
-                    format!("the figure for `{}` has no as-of date", key.value),
-                )
-                .with_help(
-                    "add `as_of: YYYY-MM-DD` to the figure, or once at the top of the model file",
-                ),
-            );
+            undated.push((key.value.clone(), location.clone()));
         }
         figures.insert(
             key.value,
@@ -552,6 +580,19 @@ fn model_from(
                 note: input.note,
                 location,
             },
+        );
+    }
+    // One forgotten `as_of` leaves every figure undated: say so once.
+    if let Some((_, first)) = undated.first() {
+        let keys: Vec<&str> = undated.iter().map(|(k, _)| k.as_str()).collect();
+        out.push(
+            Diagnostic::error(
+                first.clone(),
+                format!("no as-of date for the figures of {}", keys.join(", ")),
+            )
+            .with_help(
+                "add `as_of: YYYY-MM-DD` once at the top of the model file, or to each figure",
+            ),
         );
     }
     Model {

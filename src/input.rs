@@ -179,12 +179,80 @@ fn yaml_options() -> Options {
     options
 }
 
+/// More nodes than any site file has; a document whose aliases expand beyond this is an alias
+/// bomb ("billion laughs").
+const MAX_EXPANDED_NODES: usize = 100_000;
+
+/// Counts the nodes a document would have with every alias expanded, stopping at the first
+/// alias that takes the count past the limit. Anchors are rare in site files, so documents
+/// without both `&` and `*` skip the scan.
+fn check_aliases(yaml: &str, origin: &Origin) -> Result<(), Diagnostic> {
+    use serde_saphyr::granit_parser::{Event, Parser};
+    if !(yaml.contains('&') && yaml.contains('*')) {
+        return Ok(());
+    }
+    let mut sizes: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
+    // Open collections: (anchor id, nodes so far).
+    let mut open: Vec<(usize, usize)> = Vec::new();
+    let mut total = 0usize;
+    for event in Parser::new_from_str(yaml) {
+        let Ok((event, span)) = event else {
+            return Ok(());
+        };
+        let finished = match event {
+            Event::SequenceStart(_, anchor, _) | Event::MappingStart(_, anchor, _) => {
+                open.push((anchor, 1));
+                None
+            }
+            Event::SequenceEnd | Event::MappingEnd => open.pop(),
+            Event::Scalar(_, _, anchor, _) => Some((anchor, 1)),
+            Event::Alias(id) => Some((0, sizes.get(&id).copied().unwrap_or(1))),
+            _ => None,
+        };
+        let Some((anchor, size)) = finished else {
+            continue;
+        };
+        if anchor != 0 {
+            sizes.insert(anchor, size);
+        }
+        match open.last_mut() {
+            Some((_, count)) => *count = count.saturating_add(size),
+            None => total = total.saturating_add(size),
+        }
+        let expanded = open
+            .iter()
+            .fold(total, |acc, (_, c)| acc.saturating_add(*c));
+        if expanded > MAX_EXPANDED_NODES {
+            return Err(origin
+                .error(span.start.line(), span.start.col() + 1, format!(
+                    "the YAML's aliases expand to more than {MAX_EXPANDED_NODES} values; this looks like an alias bomb and is not read"
+                ))
+                .with_help("write the values out instead of repeating anchors with `*`"));
+        }
+    }
+    Ok(())
+}
+
 /// Parses YAML into `T`, turning errors into diagnostics at the right place of the file.
 pub fn parse_yaml<T: DeserializeOwned>(yaml: &str, origin: &Origin) -> Result<T, Diagnostic> {
+    check_aliases(yaml, origin)?;
     // An empty document is an empty mapping: a file with no settings yet is not an error.
     let source = if yaml.trim().is_empty() { "{}" } else { yaml };
     serde_saphyr::from_str_with_options(source, yaml_options())
-        .map_err(|e| yaml_diagnostic(&e, origin))
+        .map_err(|e| syntax_error(source, origin).unwrap_or_else(|| yaml_diagnostic(&e, origin)))
+}
+
+/// The first YAML syntax error of a document, if it has one. Deserialisation stops at the
+/// first value of the wrong type, which can sit before a syntax error that is the real
+/// cause (an unclosed bracket further down), so a failed document is scanned whole.
+fn syntax_error(yaml: &str, origin: &Origin) -> Option<Diagnostic> {
+    let error = serde_saphyr::granit_parser::Parser::new_from_str(yaml).find_map(Result::err)?;
+    let mark = error.marker();
+    Some(origin.error(
+        mark.line(),
+        mark.col() + 1,
+        format!("the YAML is malformed: {}", error.info()),
+    ))
 }
 
 fn yaml_diagnostic(error: &serde_saphyr::Error, origin: &Origin) -> Diagnostic {
@@ -227,6 +295,12 @@ fn clean_message(message: &str) -> String {
             .next()
             .unwrap_or_default();
         return format!("the key `{key}` appears twice in this mapping");
+    }
+    if message == "invalid floating point" || message.starts_with("invalid floating point") {
+        return "expected a number here".to_string();
+    }
+    if message == "expected string scalar" {
+        return "expected a single text value here".to_string();
     }
     if message.contains("budget") || message.contains("Budget") {
         return format!(
@@ -327,6 +401,25 @@ mod tests {
         let e: Entries<u32> = parse_yaml("a: 1\nb: 2\n", &origin).unwrap();
         assert_eq!(e.0[1].0.value, "b");
         assert_eq!(origin.of(&e.0[1].0).line, 2);
+    }
+
+    #[test]
+    fn alias_bombs_are_refused_before_expansion() {
+        let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+        for (prev, name) in ["a", "b", "c", "d", "e", "f"]
+            .iter()
+            .zip(["b", "c", "d", "e", "f", "g"])
+        {
+            bomb.push_str(&format!(
+                "{name}: &{name} [{}]\n",
+                vec![format!("*{prev}"); 10].join(", ")
+            ));
+        }
+        let err = parse_yaml::<Entries<Vec<String>>>(&bomb, &Origin::new("x.yaml", 1)).unwrap_err();
+        assert!(err.message.contains("alias bomb"), "{}", err.message);
+        let ok = "a: &a [x, y]\nb: *a\n";
+        let parsed = parse_yaml::<Entries<Vec<String>>>(ok, &Origin::new("x.yaml", 1)).unwrap();
+        assert_eq!(parsed.0[1].1, ["x", "y"]);
     }
 
     #[test]

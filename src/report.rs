@@ -44,7 +44,12 @@ fn to_report(root: &Path, d: &Diagnostic) -> Report {
     let Some(location) = &d.location else {
         return Report::new(diagnostic);
     };
-    let Ok(text) = fs::read_to_string(root.join(&location.file)) else {
+    // Only files the site could have read are quoted: a message about a huge file must not
+    // load it, and one about a symbolic link must not show what it points to.
+    let path = root.join(&location.file);
+    let small = fs::symlink_metadata(&path)
+        .is_ok_and(|m| m.is_file() && m.len() <= crate::input::MAX_FILE_BYTES);
+    let Some(text) = small.then(|| fs::read_to_string(&path).ok()).flatten() else {
         return Report::new(diagnostic);
     };
     let Some((offset, len)) = span_at(&text, location.line, location.column) else {

@@ -130,7 +130,7 @@ impl Site {
 fn check_prices(settings: &Settings, catalog: &Catalog, out: &mut Diagnostics) {
     for metric in [&settings.prices.input, &settings.prices.output] {
         if !catalog.metrics.contains_key(metric) {
-            out.push(catalog.unknown("metric", metric, Location::file(config::SETTINGS_FILE)));
+            out.extend(catalog.unknown("metric", metric, Location::file(config::SETTINGS_FILE)));
         }
     }
 }

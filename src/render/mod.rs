@@ -151,7 +151,14 @@ pub fn tera_diagnostic(e: &tera::Error, origin_of: impl Fn(&str) -> Option<Origi
         }
     };
     match e.kind() {
-        ErrorKind::SyntaxError(r) | ErrorKind::RenderingError(r) => located(
+        ErrorKind::SyntaxError(r) => located(
+            r.filename(),
+            r.span().start_line,
+            r.span().start_col + 1,
+            r.message(),
+        )
+        .with_help("check that every `{% if %}`, `{% for %}` and `{% block %}` before this point is closed"),
+        ErrorKind::RenderingError(r) => located(
             r.filename(),
             r.span().start_line,
             r.span().start_col + 1,
