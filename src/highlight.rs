@@ -73,7 +73,13 @@ pub fn code_block(code: &str, language: &str) -> String {
 }
 
 /// The stylesheet for highlighted code: a light theme, and a dark one for dark-mode readers.
-pub fn stylesheet() -> String {
+/// Made once per process; `serve` rebuilds many times.
+pub fn stylesheet() -> &'static str {
+    static CSS: OnceLock<String> = OnceLock::new();
+    CSS.get_or_init(make_stylesheet)
+}
+
+fn make_stylesheet() -> String {
     let themes = ThemeSet::load_defaults();
     let css = |name: &str| {
         themes

@@ -405,7 +405,7 @@ pub fn site_files(site: &Site, pages: &[Page]) -> Vec<(String, Vec<u8>)> {
     files.push(("robots.txt".into(), robots(site)));
     files.push((
         "css/syntax.css".into(),
-        highlight::stylesheet().into_bytes(),
+        highlight::stylesheet().as_bytes().to_vec(),
     ));
     if !site.root.join("static").join(THEME_CSS.0).is_file() {
         files.push((THEME_CSS.0.into(), THEME_CSS.1.as_bytes().to_vec()));
