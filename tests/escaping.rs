@@ -24,9 +24,25 @@ fn yaml(text: &str) -> String {
 }
 
 fn hostile_site(root: &Path) {
-    write(root, "site.yaml", "title: Escaping\nbase_url: https://escaping.example/\n");
-    write(root, "data/sources.yaml", &format!("bench:\n  name: {}\n  url: {}\n", yaml("<b>Bench</b>"), yaml(URL)));
-    write(root, "data/providers.yaml", &format!("evilcorp:\n  name: {}\n", yaml(PROVIDER)));
+    write(
+        root,
+        "site.yaml",
+        "title: Escaping\nbase_url: https://escaping.example/\n",
+    );
+    write(
+        root,
+        "data/sources.yaml",
+        &format!(
+            "bench:\n  name: {}\n  url: {}\n",
+            yaml("<b>Bench</b>"),
+            yaml(URL)
+        ),
+    );
+    write(
+        root,
+        "data/providers.yaml",
+        &format!("evilcorp:\n  name: {}\n", yaml(PROVIDER)),
+    );
     write(
         root,
         "data/metrics.yaml",
@@ -72,22 +88,42 @@ fn hostile_data_is_escaped_everywhere() {
         for el in doc.select(&any) {
             let tag = el.value().name();
             assert!(
-                !["script", "iframe", "img"].contains(&tag) || tag == "script" && el.value().attr("type") == Some("application/ld+json"),
+                !["script", "iframe", "img"].contains(&tag)
+                    || tag == "script" && el.value().attr("type") == Some("application/ld+json"),
                 "{path}: a <{tag}> element came through"
             );
             for (attr, value) in el.value().attrs() {
-                assert!(!attr.starts_with("on"), "{path}: event handler {attr}={value}");
+                assert!(
+                    !attr.starts_with("on"),
+                    "{path}: event handler {attr}={value}"
+                );
                 let lower = value.trim().to_ascii_lowercase();
                 assert!(!lower.starts_with("javascript:"), "{path}: {attr}={value}");
             }
         }
-        names_seen += doc.root_element().text().collect::<String>().matches(NAME).count();
+        names_seen += doc
+            .root_element()
+            .text()
+            .collect::<String>()
+            .matches(NAME)
+            .count();
     }
     assert!(pages >= 5);
     assert!(names_seen > 3, "the name is shown as text, intact");
     let leaderboard = common::text(&files, "use-cases/general/index.html");
-    assert!(leaderboard.contains("&lt;script&gt;alert(4)&lt;/script&gt;"), "raw HTML in prose is shown as text");
-    assert!(!leaderboard.contains("alert(5)"), "the javascript: link is dropped");
+    assert!(
+        leaderboard.contains("&lt;script&gt;alert(4)&lt;/script&gt;"),
+        "raw HTML in prose is shown as text"
+    );
+    assert!(
+        !leaderboard.contains("alert(5)"),
+        "the javascript: link is dropped"
+    );
     let profile = common::text(&files, "models/evil/index.html");
-    assert!(profile.contains("href=\"https://evil.example/&quot;&gt;&lt;script&gt;alert(2)&lt;/script&gt;\""), "the URL stays inside its attribute");
+    assert!(
+        profile.contains(
+            "href=\"https://evil.example/&quot;&gt;&lt;script&gt;alert(2)&lt;/script&gt;\""
+        ),
+        "the URL stays inside its attribute"
+    );
 }
