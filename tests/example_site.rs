@@ -272,6 +272,21 @@ fn data_value(files: &BTreeMap<String, Vec<u8>>, model: &str, metric: &str) -> O
     m["figures"][metric]["value"].as_f64()
 }
 
+/// A table row's header, and the metric it names by its label.
+fn row_metric<'s>(
+    site: &'s standings::Site,
+    row: &scraper::ElementRef,
+) -> (String, &'s standings::data::Metric) {
+    let label: String = row.select(&sel("th")).next().unwrap().text().collect();
+    let metric = site
+        .catalog
+        .metrics
+        .values()
+        .find(|m| m.label == label)
+        .unwrap();
+    (label, metric)
+}
+
 #[test]
 fn figures_shown_for_ranked_models_equal_the_data() {
     let (site, files) = build_in_memory(&example_root(), &LoadOptions::default());
@@ -324,18 +339,7 @@ fn figures_shown_for_ranked_models_equal_the_data() {
         let model = path.split('/').nth(1).unwrap();
         let doc = Html::parse_document(std::str::from_utf8(bytes).unwrap());
         for row in doc.select(&sel("table.figures tbody tr")) {
-            let label = row
-                .select(&sel("th"))
-                .next()
-                .unwrap()
-                .text()
-                .collect::<String>();
-            let metric = site
-                .catalog
-                .metrics
-                .values()
-                .find(|m| m.label == label)
-                .unwrap();
+            let (label, metric) = row_metric(&site, &row);
             let cell = row
                 .select(&sel("td"))
                 .next()
@@ -536,18 +540,7 @@ fn the_guide_tables_come_from_the_data() {
             })
             .collect();
         for row in table.select(&sel("tbody tr")) {
-            let label = row
-                .select(&sel("th"))
-                .next()
-                .unwrap()
-                .text()
-                .collect::<String>();
-            let metric = site
-                .catalog
-                .metrics
-                .values()
-                .find(|m| m.label == label)
-                .unwrap();
+            let (label, metric) = row_metric(&site, &row);
             for (model, cell) in models.iter().zip(row.select(&sel("td"))) {
                 let printed = cell.text().collect::<String>();
                 not_available += usize::from(printed == "not available");
