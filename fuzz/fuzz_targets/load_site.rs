@@ -6,20 +6,20 @@ use std::fs;
 use std::path::Path;
 use std::sync::Arc;
 
-use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
 use standings::output::MemoryOutput;
 use standings::{LoadOptions, Site};
 
-#[derive(Arbitrary, Debug)]
-struct Files {
-    site: String,
-    metrics: String,
-    model: String,
-    use_case: String,
-    analysis: String,
-    guide: String,
-}
+/// The input is the files' texts separated by NUL bytes, so that seeds are real files and
+/// mutations stay close to what editors write.
+const PLACES: [&str; 6] = [
+    "site.yaml",
+    "data/metrics.yaml",
+    "data/models/alpha.yaml",
+    "content/use-cases/general/index.md",
+    "content/use-cases/general/analysis/alpha.md",
+    "content/guides/g.md",
+];
 
 const SITE: &str = "title: Fuzz\nbase_url: https://fuzz.example/\n";
 const METRICS: &str = "quality:\n  label: Quality\n  unit: points\n  better: higher\nprice_input:\n  label: In\n  unit: USD\n  better: lower\n  format: {style: usd}\nprice_output:\n  label: Out\n  unit: USD\n  better: lower\n  format: {style: usd}\n";
@@ -31,23 +31,19 @@ fn write(root: &Path, rel: &str, text: &str) {
     fs::write(path, text).unwrap();
 }
 
-/// Half of the inputs keep a valid file in each place, so that the other files are reached
-/// by the stages after loading.
-fn or_valid<'a>(fuzzed: &'a str, valid: &'a str) -> &'a str {
-    if fuzzed.len() % 2 == 0 { valid } else { fuzzed }
-}
-
-fuzz_target!(|files: Files| {
+fuzz_target!(|data: &[u8]| {
     let dir = tempfile::tempdir_in(std::env::temp_dir()).unwrap();
     let root = dir.path();
-    write(root, "site.yaml", or_valid(&files.site, SITE));
-    write(root, "data/metrics.yaml", or_valid(&files.metrics, METRICS));
+    // Settings and metrics missing from the input stay valid, so the later stages are reached.
+    write(root, "site.yaml", SITE);
+    write(root, "data/metrics.yaml", METRICS);
     write(root, "data/providers.yaml", PROVIDERS);
     write(root, "data/sources.yaml", "");
-    write(root, "data/models/alpha.yaml", &files.model);
-    write(root, "content/use-cases/general/index.md", &files.use_case);
-    write(root, "content/use-cases/general/analysis/alpha.md", &files.analysis);
-    write(root, "content/guides/g.md", &files.guide);
+    for (place, text) in PLACES.iter().zip(data.split(|&b| b == 0)) {
+        let path = root.join(place);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    }
     if let Ok((site, _)) = Site::load(root, &LoadOptions::default()) {
         let _ = standings::build(Arc::new(site), &MemoryOutput::new());
     }
