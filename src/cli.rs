@@ -50,6 +50,9 @@ pub enum Command {
         /// Publish under this URL instead of site.yaml's base_url (e.g. https://example.com/sub/).
         #[arg(long)]
         base_url: Option<String>,
+        /// Write minified HTML (smaller pages; the same content).
+        #[arg(long)]
+        minify: bool,
     },
     /// Check the whole site without writing anything; report every problem at once.
     Check {
@@ -136,8 +139,16 @@ pub fn main() -> ExitCode {
 fn run(cli: &Cli, printer: &Printer) -> Result<(), Error> {
     match &cli.command {
         Command::Check { today, base_url } => check(cli, printer, *today, base_url.clone()),
-        Command::Build { output, base_url } => {
-            build(cli, printer, output.clone(), base_url.clone())
+        Command::Build {
+            output,
+            base_url,
+            minify,
+        } => {
+            let options = LoadOptions {
+                base_url: base_url.clone(),
+                minify: *minify,
+            };
+            build(cli, printer, output.clone(), &options)
         }
     }
 }
@@ -149,7 +160,10 @@ fn check(
     base_url: Option<String>,
 ) -> Result<(), Error> {
     let options = CheckOptions {
-        load: LoadOptions { base_url },
+        load: LoadOptions {
+            base_url,
+            ..LoadOptions::default()
+        },
         today,
     };
     let findings = crate::check::run(&cli.root, &options)?;
@@ -181,11 +195,11 @@ fn build(
     cli: &Cli,
     printer: &Printer,
     output: Option<PathBuf>,
-    base_url: Option<String>,
+    options: &LoadOptions,
 ) -> Result<(), Error> {
     let output = output.unwrap_or_else(|| cli.root.join("public"));
     printer.detail(&format!("loading {}", cli.root.display()));
-    let (site, warnings) = Site::load(&cli.root, &LoadOptions { base_url })?;
+    let (site, warnings) = Site::load(&cli.root, options)?;
     printer.diagnostics(&cli.root, &warnings);
     let site = Arc::new(site);
     let summary = output::publish(&cli.root, &output, |out| {

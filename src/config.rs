@@ -27,6 +27,8 @@ pub struct Settings {
     /// Whether editors may write raw HTML in Markdown.
     pub allow_html: bool,
     pub check: CheckSettings,
+    /// Whether pages are written minified.
+    pub minify: bool,
 }
 
 impl Settings {
@@ -79,6 +81,10 @@ pub struct CallToAction {
 pub struct Prices {
     pub input: String,
     pub output: String,
+    /// A blended price per 1M tokens, when the data has one; charts set quality against it
+    /// instead of the output price.
+    #[serde(default)]
+    pub blended: Option<String>,
 }
 
 impl Default for Prices {
@@ -86,6 +92,7 @@ impl Default for Prices {
         Prices {
             input: "price_input".into(),
             output: "price_output".into(),
+            blended: None,
         }
     }
 }
@@ -158,6 +165,8 @@ struct SettingsFile {
     allow_html: bool,
     #[serde(default)]
     check: CheckSettings,
+    #[serde(default)]
+    minify: bool,
 }
 
 /// A link inside the site, written from its root: `/guides/x/`.
@@ -230,6 +239,7 @@ pub fn load(root: &Path, out: &mut Diagnostics) -> Option<Settings> {
         footer: s.footer,
         allow_html: s.allow_html,
         check: s.check,
+        minify: s.minify,
     })
 }
 
@@ -250,6 +260,7 @@ mod tests {
             footer: None,
             allow_html: false,
             check: CheckSettings::default(),
+            minify: false,
         }
     }
 

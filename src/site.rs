@@ -18,12 +18,14 @@ use crate::date::Date;
 use crate::error::{Diagnostic, Diagnostics, Error, Location};
 use crate::output::Output;
 use crate::rank::{self, Contender, RankError, Ranked, Ranking};
-use crate::render::{self, ProseRenderer, RenderedSite, Templates};
+use crate::render::{self, Assets, ProseRenderer, RenderedPage, RenderedSite, Templates};
 
 /// What can change how a site is loaded, from the command line.
 #[derive(Debug, Clone, Default)]
 pub struct LoadOptions {
     pub base_url: Option<String>,
+    /// Minify the pages, whatever `site.yaml` says.
+    pub minify: bool,
 }
 
 #[derive(Debug)]
@@ -51,6 +53,7 @@ impl Site {
                 .set_base_url(url)
                 .map_err(|m| Error::Usage(format!("--base-url: {m}")))?;
         }
+        settings.minify |= options.minify;
         check_prices(&settings, &catalog, &mut out);
         // A configuration already reported as broken would only repeat its error here.
         let rankings = if out.has_errors() {
@@ -128,7 +131,8 @@ impl Site {
 }
 
 fn check_prices(settings: &Settings, catalog: &Catalog, out: &mut Diagnostics) {
-    for metric in [&settings.prices.input, &settings.prices.output] {
+    let p = &settings.prices;
+    for metric in [&p.input, &p.output].into_iter().chain(&p.blended) {
         if !catalog.metrics.contains_key(metric) {
             out.extend(catalog.unknown("metric", metric, Location::file(config::SETTINGS_FILE)));
         }
@@ -215,34 +219,48 @@ pub fn build_site(site: Arc<Site>, output: &dyn Output) -> Result<Built, Error> 
     let templates = Templates::load(&site.root, &mut out);
     let prose = ProseRenderer::new(Arc::clone(&site));
     let rendered = RenderedSite::render(&site, &prose, &mut out);
+    let assets = Assets::collect(&site.root)?;
     let pages = render::plan(&site);
-    let files = render::site_files(&site, &pages);
-    let statics = crate::output::static_files(&site.root, &mut out);
-    let known = crate::check::site_paths(&pages, &files, &statics);
+    let mut files = out
+        .take(render::site_files(&site, &pages, &assets))
+        .unwrap_or_default();
+    let statics: Vec<PathBuf> = crate::output::static_files(&site.root, &mut out)
+        .into_iter()
+        .filter(|rel| {
+            !assets
+                .names()
+                .contains(&crate::output::static_target(rel).as_str())
+        })
+        .collect();
+    let mut known = crate::check::site_paths(&pages, &files, &statics);
+    known.insert(render::FEED_PATH.to_string());
     out.extend(crate::check::prose_paths(&site, &rendered, &known));
     let Some(templates) = templates else {
         return Err(Error::Content(out.into_sorted()));
     };
     let warnings = out.into_result()?;
 
-    let results: Vec<Result<u64, Diagnostic>> = pages
+    let results: Vec<Result<RenderedPage, Diagnostic>> = pages
         .par_iter()
         .map(|page| {
-            let html = render::render_page(&site, &rendered, &templates, page)?;
+            let r = render::render_page(&site, &rendered, &templates, &assets, page)?;
             output
-                .write(&page.file(), html.as_bytes())
+                .write(&page.file(), r.html.as_bytes())
                 .map_err(|e| Diagnostic::general(e.to_string()))?;
-            Ok(html.len() as u64)
+            Ok(r)
         })
         .collect();
     let mut errors = Diagnostics::new();
     let mut bytes = 0;
+    let mut written = Vec::with_capacity(results.len());
     for r in results {
-        if let Some(n) = errors.take(r) {
-            bytes += n;
+        if let Some(r) = errors.take(r) {
+            bytes += r.html.len() as u64;
+            written.push(r);
         }
     }
     errors.into_result()?;
+    files.push(render::feed(&site, &pages, &written));
     for (path, data) in &files {
         output
             .write(path, data)

@@ -28,8 +28,8 @@ fn every_page_of_the_spec_exists() {
         "sitemap.xml".into(),
         "robots.txt".into(),
         "data/models.json".into(),
-        "css/site.css".into(),
-        "css/syntax.css".into(),
+        "feed.xml".into(),
+        "social.png".into(),
     ];
     for u in &site.content.use_cases {
         let base = format!("use-cases/{}/", u.slug);
@@ -39,6 +39,7 @@ fn every_page_of_the_spec_exists() {
             format!("{base}faq/index.html"),
             format!("{base}ranking.json"),
             format!("{base}ranking.csv"),
+            format!("{base}social.png"),
         ]);
         for r in &site.rankings[&u.slug].ranked {
             expected.push(format!("{base}{}/index.html", r.id));
@@ -148,6 +149,7 @@ fn every_internal_link_resolves() {
 fn every_link_works_under_a_sub_path() {
     let options = LoadOptions {
         base_url: Some("https://example.com/sub/path/".into()),
+        ..LoadOptions::default()
     };
     let (_, files) = build_in_memory(&example_root(), &options);
     assert!(check_links(&files, "/sub/path/") > 200);

@@ -1,15 +1,22 @@
 //! The site's data and housekeeping files: `ranking.json` (a public contract, SPEC §3),
-//! `ranking.csv`, `/data/models.json`, `sitemap.xml`, `robots.txt` and the stylesheets.
+//! `ranking.csv`, `/data/models.json`, `sitemap.xml`, `robots.txt`, the Atom feed, the social
+//! images and the hashed stylesheets and script.
 
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-use super::pages::Page;
+use super::assets::Assets;
+use super::card;
+use super::pages::{Page, PageKind, RenderedPage};
+use super::view;
 use crate::content::UseCase;
-use crate::highlight;
+use crate::error::Diagnostic;
 use crate::rank::{Better, FilterMissing, Method, Missing, Ranking, Scale};
-use crate::render::{THEME_CSS, escape_html};
+use crate::render::escape_html;
 use crate::site::Site;
+
+/// Where the Atom feed is published.
+pub const FEED_PATH: &str = "feed.xml";
 
 fn better(b: Better) -> &'static str {
     match b {
@@ -389,8 +396,77 @@ fn robots(site: &Site) -> Vec<u8> {
     .into_bytes()
 }
 
+/// An Atom feed with one entry per dated page, newest first; dates come from the data, so
+/// the feed changes only when a figure or a page's `updated` date does. It reuses the titles
+/// and descriptions of the rendered pages.
+pub fn feed(site: &Site, pages: &[Page], rendered: &[RenderedPage]) -> (String, Vec<u8>) {
+    let base = &site.settings.base_url;
+    let mut entries: Vec<(&Page, &RenderedPage)> = pages
+        .iter()
+        .zip(rendered)
+        .filter(|(p, _)| p.listed() && p.kind != PageKind::Home && p.updated.is_some())
+        .collect();
+    entries.sort_by(|(a, _), (b, _)| b.updated.cmp(&a.updated).then(a.path.cmp(&b.path)));
+    let stamp = |d: crate::date::Date| format!("{d}T00:00:00Z");
+    let updated = entries
+        .iter()
+        .filter_map(|(p, _)| p.updated)
+        .max()
+        .map_or_else(|| "1970-01-01T00:00:00Z".to_string(), stamp);
+    let mut xml = format!(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{lang}\">\n\
+         <title>{title}</title>\n<subtitle>{subtitle}</subtitle>\n\
+         <link rel=\"self\" type=\"application/atom+xml\" href=\"{self_url}\"/>\n\
+         <link rel=\"alternate\" type=\"text/html\" href=\"{home}\"/>\n\
+         <id>{home}</id>\n<updated>{updated}</updated>\n<author><name>{title}</name></author>\n",
+        lang = escape_html(&site.settings.language),
+        title = escape_html(&site.settings.title),
+        subtitle = escape_html(&site.settings.description),
+        self_url = escape_html(&format!("{base}{FEED_PATH}")),
+        home = escape_html(base),
+    );
+    for (page, r) in entries {
+        let url = escape_html(&format!("{base}{}", page.path));
+        let date = page.updated.map(stamp).unwrap_or_default();
+        xml.push_str(&format!(
+            "<entry>\n  <title>{}</title>\n  <link rel=\"alternate\" type=\"text/html\" href=\"{url}\"/>\n  <id>{url}</id>\n  <updated>{date}</updated>\n  <summary>{}</summary>\n</entry>\n",
+            escape_html(&r.title),
+            escape_html(&r.description),
+        ));
+    }
+    xml.push_str("</feed>\n");
+    (FEED_PATH.into(), xml.into_bytes())
+}
+
+/// The social images: one per use case, one for the rest of the site.
+fn cards(site: &Site, pages: &[Page]) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
+    let mut files = Vec::new();
+    for u in &site.content.use_cases {
+        let top: Vec<_> = site
+            .top(&u.slug)
+            .iter()
+            .filter_map(|r| view::row_view(site, u, r))
+            .collect();
+        files.push((
+            card::use_case_path(&u.slug),
+            card::use_case_card(site, u, &top)?,
+        ));
+    }
+    let latest = pages
+        .iter()
+        .filter_map(|p| p.updated)
+        .max()
+        .map(|d| d.long());
+    files.push((card::SITE_PATH.into(), card::site_card(site, latest)?));
+    Ok(files)
+}
+
 /// Every file that is not a page, in a fixed order.
-pub fn site_files(site: &Site, pages: &[Page]) -> Vec<(String, Vec<u8>)> {
+pub fn site_files(
+    site: &Site,
+    pages: &[Page],
+    assets: &Assets,
+) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
     let mut files = Vec::new();
     for u in &site.content.use_cases {
         if let Some(json) = ranking_json(site, u) {
@@ -403,12 +479,7 @@ pub fn site_files(site: &Site, pages: &[Page]) -> Vec<(String, Vec<u8>)> {
     files.push(("data/models.json".into(), models_json(site)));
     files.push(("sitemap.xml".into(), sitemap(site, pages)));
     files.push(("robots.txt".into(), robots(site)));
-    files.push((
-        "css/syntax.css".into(),
-        highlight::stylesheet().as_bytes().to_vec(),
-    ));
-    if !site.root.join("static").join(THEME_CSS.0).is_file() {
-        files.push((THEME_CSS.0.into(), THEME_CSS.1.as_bytes().to_vec()));
-    }
-    files
+    files.extend(cards(site, pages)?);
+    files.extend(assets.iter().map(|a| (a.path.clone(), a.bytes.clone())));
+    Ok(files)
 }

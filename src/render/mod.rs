@@ -3,9 +3,13 @@
 //! The theme's templates are compiled into the binary so a site works without a `templates/`
 //! folder; a site's own `templates/<name>` replaces the theme's file of the same name.
 
+pub mod assets;
+pub mod card;
+pub mod chart;
 mod files;
 mod pages;
 mod prose;
+pub mod structured;
 mod view;
 
 use std::path::{Path, PathBuf};
@@ -15,8 +19,9 @@ use tera::{Context, Tera};
 use crate::error::{Diagnostic, Diagnostics};
 use crate::input::{Origin, SourceFile};
 
-pub use files::{models_json, ranking_csv, ranking_json, site_files};
-pub use pages::{Page, PageKind, plan, render_page};
+pub use assets::Assets;
+pub use files::{FEED_PATH, feed, models_json, ranking_csv, ranking_json, site_files};
+pub use pages::{Page, PageKind, RenderedPage, plan, render_page};
 pub use prose::{ProseRenderer, RenderedSite, SourceLink};
 
 /// The theme's templates, as shipped.
@@ -48,10 +53,24 @@ const THEME: &[(&str, &str)] = &[
         "partials/figures_table.html",
         include_str!("../../templates/partials/figures_table.html"),
     ),
+    (
+        "partials/chart.html",
+        include_str!("../../templates/partials/chart.html"),
+    ),
 ];
 
-/// The theme's stylesheet, written unless the site's `static/` has its own.
-pub const THEME_CSS: (&str, &str) = ("css/site.css", include_str!("../../static/css/site.css"));
+/// Minifies a page: collapses whitespace and drops comments and optional quotes, but keeps the
+/// doctype, the `<html>`/`<head>` tags and every closing tag, so the page stays valid HTML.
+pub fn minify(html: &str) -> String {
+    let cfg = minify_html::Cfg {
+        keep_closing_tags: true,
+        keep_html_and_head_opening_tags: true,
+        minify_css: true,
+        minify_js: true,
+        ..minify_html::Cfg::default()
+    };
+    String::from_utf8_lossy(&minify_html::minify(html.as_bytes(), &cfg)).into_owned()
+}
 
 /// HTML-escapes text for element content and attribute values.
 pub fn escape_html(text: &str) -> String {

@@ -3,11 +3,13 @@
 use serde::Serialize;
 use tera::Context;
 
-use super::Templates;
+use super::assets::Assets;
+use super::files::FEED_PATH;
 use super::prose::{
     AnalysisHtml, PromptHtml, QuestionHtml, QuickStartHtml, RenderedSite, UseCaseHtml,
 };
 use super::view::{self, FigureView, Link, ModelRef, RowView};
+use super::{Templates, card, chart, structured};
 use crate::content::{Guide, UseCase};
 use crate::data::Model;
 use crate::date::Date;
@@ -175,6 +177,9 @@ struct SiteView<'a> {
     base_path: &'a str,
     home: String,
     stylesheets: Vec<String>,
+    /// The script that sorts leaderboard columns.
+    sort_script: String,
+    feed: String,
     nav: Vec<Link>,
     guides: Vec<Link>,
     footer: Option<&'a str>,
@@ -190,19 +195,32 @@ struct CallToActionView<'a> {
     url: String,
 }
 
+/// What every page says about itself: the head's metadata and the breadcrumbs.
 #[derive(Serialize)]
-struct PageMeta {
-    kind: &'static str,
-    title: String,
-    description: String,
-    url: String,
-    canonical: String,
-    updated: Option<String>,
-    updated_long: Option<String>,
-    breadcrumbs: Vec<Link>,
+pub struct PageMeta {
+    pub kind: &'static str,
+    pub title: String,
+    pub description: String,
+    pub url: String,
+    pub canonical: String,
+    pub updated: Option<String>,
+    pub updated_long: Option<String>,
+    pub breadcrumbs: Vec<Link>,
+    /// The absolute URL of the page's social image, and its text alternative.
+    pub image: String,
+    pub image_alt: String,
+    /// The page's schema.org JSON-LD, safe to place inside `<script>`.
+    pub json_ld: String,
 }
 
-fn site_view(site: &Site) -> SiteView<'_> {
+/// A rendered page with the title and description its head carries (the feed reuses them).
+pub struct RenderedPage {
+    pub html: String,
+    pub title: String,
+    pub description: String,
+}
+
+fn site_view<'a>(site: &'a Site, assets: &Assets) -> SiteView<'a> {
     let s = &site.settings;
     SiteView {
         title: &s.title,
@@ -211,7 +229,12 @@ fn site_view(site: &Site) -> SiteView<'_> {
         base_url: &s.base_url,
         base_path: site.base_path(),
         home: site.url(""),
-        stylesheets: vec![site.url("css/site.css"), site.url("css/syntax.css")],
+        stylesheets: vec![
+            site.url(assets.path("css/site.css")),
+            site.url(assets.path("css/syntax.css")),
+        ],
+        sort_script: site.url(assets.path("js/sort.js")),
+        feed: site.url(FEED_PATH),
         nav: site
             .content
             .use_cases
@@ -254,6 +277,7 @@ fn meta(
         url: site.url(""),
     }];
     breadcrumbs.extend(trail);
+    let (image, image_alt) = social_image(site, page);
     PageMeta {
         kind,
         title,
@@ -263,7 +287,43 @@ fn meta(
         updated: page.updated.map(|d| d.to_string()),
         updated_long: page.updated.map(|d| d.long()),
         breadcrumbs,
+        image,
+        image_alt,
+        json_ld: String::new(),
     }
+}
+
+/// The use case's card on its own pages, the site's card everywhere else.
+fn social_image(site: &Site, page: &Page) -> (String, String) {
+    let slug = match &page.kind {
+        PageKind::Leaderboard { use_case }
+        | PageKind::Analysis { use_case, .. }
+        | PageKind::Prompts { use_case }
+        | PageKind::Faq { use_case } => Some(use_case),
+        _ => None,
+    };
+    let base = &site.settings.base_url;
+    match slug.and_then(|s| site.use_case(s)) {
+        Some(u) => (
+            format!("{base}{}", card::use_case_path(&u.slug)),
+            format!("The top three models for {}", u.short_title),
+        ),
+        None => (
+            format!("{base}{}", card::SITE_PATH),
+            site.settings.title.clone(),
+        ),
+    }
+}
+
+fn not_found(site: &Site, page: &Page) -> Option<PageMeta> {
+    Some(meta(
+        site,
+        page,
+        "404",
+        "Page not found".into(),
+        "This page does not exist.".into(),
+        vec![],
+    ))
 }
 
 /// Renders one page to HTML.
@@ -271,10 +331,11 @@ pub fn render_page(
     site: &Site,
     html: &RenderedSite,
     templates: &Templates,
+    assets: &Assets,
     page: &Page,
-) -> Result<String, Diagnostic> {
+) -> Result<RenderedPage, Diagnostic> {
     let mut ctx = Context::new();
-    ctx.insert("site", &site_view(site));
+    ctx.insert("site", &site_view(site, assets));
     let found = match &page.kind {
         PageKind::Home => home(site, html, page, &mut ctx),
         PageKind::Leaderboard { use_case } => leaderboard(site, html, page, use_case, &mut ctx),
@@ -285,26 +346,26 @@ pub fn render_page(
         PageKind::Faq { use_case } => faq(site, html, page, use_case, &mut ctx),
         PageKind::Profile { model } => profile(site, page, model, &mut ctx),
         PageKind::Guide { slug } => guide(site, html, page, slug, &mut ctx),
-        PageKind::NotFound => {
-            let m = meta(
-                site,
-                page,
-                "404",
-                "Page not found".into(),
-                "This page does not exist.".into(),
-                vec![],
-            );
-            ctx.insert("page", &m);
-            Some(())
-        }
+        PageKind::NotFound => not_found(site, page),
     };
-    if found.is_none() {
+    let Some(mut m) = found else {
         return Err(Diagnostic::general(format!(
             "the page /{} refers to something the site does not have",
             page.path
         )));
-    }
-    templates.render(page.kind.template(), &ctx)
+    };
+    m.json_ld = structured::json_ld(site, html, page, &m);
+    ctx.insert("page", &m);
+    let rendered = templates.render(page.kind.template(), &ctx)?;
+    Ok(RenderedPage {
+        html: if site.settings.minify {
+            super::minify(&rendered)
+        } else {
+            rendered
+        },
+        title: m.title,
+        description: m.description,
+    })
 }
 
 // ----- home -----------------------------------------------------------------------------------
@@ -319,7 +380,7 @@ struct UseCaseCard {
     ranked: usize,
 }
 
-fn home(site: &Site, html: &RenderedSite, page: &Page, ctx: &mut Context) -> Option<()> {
+fn home(site: &Site, html: &RenderedSite, page: &Page, ctx: &mut Context) -> Option<PageMeta> {
     let title = site
         .content
         .home
@@ -335,7 +396,6 @@ fn home(site: &Site, html: &RenderedSite, page: &Page, ctx: &mut Context) -> Opt
         vec![],
     );
     m.breadcrumbs.clear();
-    ctx.insert("page", &m);
     let cards: Vec<UseCaseCard> = site
         .content
         .use_cases
@@ -361,7 +421,7 @@ fn home(site: &Site, html: &RenderedSite, page: &Page, ctx: &mut Context) -> Opt
         .collect();
     ctx.insert("guides", &guides);
     ctx.insert("intro", &html.home_intro);
-    Some(())
+    Some(m)
 }
 
 #[derive(Serialize)]
@@ -400,6 +460,8 @@ struct UseCaseView {
     ranked: usize,
     headline: String,
     headline_short: String,
+    /// "higher" or "lower": which way a sortable column sorts first.
+    headline_better: &'static str,
     columns: Vec<ColumnView>,
 }
 
@@ -408,6 +470,14 @@ struct ColumnView {
     label: String,
     short_label: String,
     unit: String,
+    better: &'static str,
+}
+
+fn better_word(better: crate::rank::Better) -> &'static str {
+    match better {
+        crate::rank::Better::Higher => "higher",
+        crate::rank::Better::Lower => "lower",
+    }
 }
 
 #[derive(Serialize)]
@@ -443,6 +513,7 @@ fn use_case_view(site: &Site, u: &UseCase) -> UseCaseView {
         ranked: site.rankings.get(&u.slug).map_or(0, |r| r.ranked.len()),
         headline: label(&u.headline).map_or_else(String::new, |m| m.label.clone()),
         headline_short: label(&u.headline).map_or_else(String::new, |m| m.short_label.clone()),
+        headline_better: label(&u.headline).map_or("higher", |m| better_word(m.better)),
         columns: u
             .columns
             .iter()
@@ -451,6 +522,7 @@ fn use_case_view(site: &Site, u: &UseCase) -> UseCaseView {
                 label: m.label.clone(),
                 short_label: m.short_label.clone(),
                 unit: m.unit.clone(),
+                better: better_word(m.better),
             })
             .collect(),
     }
@@ -590,19 +662,16 @@ fn leaderboard(
     page: &Page,
     slug: &str,
     ctx: &mut Context,
-) -> Option<()> {
+) -> Option<PageMeta> {
     let u = site.use_case(slug)?;
     let h = html.use_cases.get(slug).cloned().unwrap_or_default();
-    ctx.insert(
-        "page",
-        &meta(
-            site,
-            page,
-            "leaderboard",
-            u.title.clone(),
-            u.description.clone(),
-            use_case_trail(site, u),
-        ),
+    let m = meta(
+        site,
+        page,
+        "leaderboard",
+        u.title.clone(),
+        u.description.clone(),
+        use_case_trail(site, u),
     );
     ctx.insert("use_case", &use_case_view(site, u));
     ctx.insert("summary", &h.summary);
@@ -645,8 +714,16 @@ fn leaderboard(
         .collect();
     ctx.insert("analyses", &cards);
     ctx.insert("price_note", &price_note(site));
+    let charts: Vec<chart::Chart> = [
+        chart::score_breakdown(u, &all),
+        chart::quality_price(site, u),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    ctx.insert("charts", &charts);
     insert_editorial(ctx, &h);
-    Some(())
+    Some(m)
 }
 
 fn analysis(
@@ -656,7 +733,7 @@ fn analysis(
     slug: &str,
     id: &str,
     ctx: &mut Context,
-) -> Option<()> {
+) -> Option<PageMeta> {
     let (Some(u), Some(model)) = (site.use_case(slug), site.catalog.models.get(id)) else {
         return None;
     };
@@ -678,10 +755,7 @@ fn analysis(
         name: model.name.clone(),
         url: site.url(&page.path),
     });
-    ctx.insert(
-        "page",
-        &meta(site, page, "analysis", title, description, trail),
-    );
+    let m = meta(site, page, "analysis", title, description, trail);
     ctx.insert("use_case", &use_case_view(site, u));
     let h = html.use_cases.get(slug);
     ctx.insert(
@@ -691,8 +765,9 @@ fn analysis(
     ctx.insert("criteria", &bounds_views(site, u));
     ctx.insert("figures", &all_figures(site, model));
     ctx.insert("verify", &verify_link(site, u, model));
+    ctx.insert("chart", &chart::field_range(site, u, model));
     ctx.insert("row", &row);
-    Some(())
+    Some(m)
 }
 
 #[derive(Serialize)]
@@ -753,7 +828,7 @@ fn prompts(
     page: &Page,
     slug: &str,
     ctx: &mut Context,
-) -> Option<()> {
+) -> Option<PageMeta> {
     let u = site.use_case(slug)?;
     let mut trail = use_case_trail(site, u);
     trail.push(Link {
@@ -765,16 +840,19 @@ fn prompts(
         "Prompts to try with the models ranked for {}, and what good output looks like.",
         u.short_title
     );
-    ctx.insert(
-        "page",
-        &meta(site, page, "prompts", title, description, trail),
-    );
+    let m = meta(site, page, "prompts", title, description, trail);
     ctx.insert("use_case", &use_case_view(site, u));
     insert_editorial(ctx, &html.use_cases.get(slug).cloned().unwrap_or_default());
-    Some(())
+    Some(m)
 }
 
-fn faq(site: &Site, html: &RenderedSite, page: &Page, slug: &str, ctx: &mut Context) -> Option<()> {
+fn faq(
+    site: &Site,
+    html: &RenderedSite,
+    page: &Page,
+    slug: &str,
+    ctx: &mut Context,
+) -> Option<PageMeta> {
     let u = site.use_case(slug)?;
     let mut trail = use_case_trail(site, u);
     trail.push(Link {
@@ -786,10 +864,10 @@ fn faq(site: &Site, html: &RenderedSite, page: &Page, slug: &str, ctx: &mut Cont
         "Questions and answers about the models ranked for {}.",
         u.short_title
     );
-    ctx.insert("page", &meta(site, page, "faq", title, description, trail));
+    let m = meta(site, page, "faq", title, description, trail);
     ctx.insert("use_case", &use_case_view(site, u));
     insert_editorial(ctx, &html.use_cases.get(slug).cloned().unwrap_or_default());
-    Some(())
+    Some(m)
 }
 
 // ----- model profile --------------------------------------------------------------------------
@@ -815,7 +893,7 @@ struct ProfileView {
     price: String,
 }
 
-fn profile(site: &Site, page: &Page, id: &str, ctx: &mut Context) -> Option<()> {
+fn profile(site: &Site, page: &Page, id: &str, ctx: &mut Context) -> Option<PageMeta> {
     let model = site.catalog.models.get(id)?;
     let trail = vec![Link {
         name: model.name.clone(),
@@ -826,10 +904,7 @@ fn profile(site: &Site, page: &Page, id: &str, ctx: &mut Context) -> Option<()> 
         "{} by {}: its rank in every use case and every figure with its source and date.",
         model.name, provider
     );
-    ctx.insert(
-        "page",
-        &meta(site, page, "model", model.name.clone(), description, trail),
-    );
+    let m = meta(site, page, "model", model.name.clone(), description, trail);
     ctx.insert(
         "profile",
         &ProfileView {
@@ -851,7 +926,7 @@ fn profile(site: &Site, page: &Page, id: &str, ctx: &mut Context) -> Option<()> 
         .map(|g| guide_card(site, g))
         .collect();
     ctx.insert("guides", &guides);
-    Some(())
+    Some(m)
 }
 
 fn placements(site: &Site, model: &Model) -> Vec<Placement> {
@@ -908,7 +983,7 @@ fn guide(
     page: &Page,
     slug: &str,
     ctx: &mut Context,
-) -> Option<()> {
+) -> Option<PageMeta> {
     let (Some(g), Some(h)) = (
         site.content.guides.iter().find(|g| g.slug == slug),
         html.guides.get(slug),
@@ -925,16 +1000,13 @@ fn guide(
             url: site.url(&page.path),
         },
     ];
-    ctx.insert(
-        "page",
-        &meta(
-            site,
-            page,
-            "guide",
-            g.title.clone(),
-            g.description.clone(),
-            trail,
-        ),
+    let m = meta(
+        site,
+        page,
+        "guide",
+        g.title.clone(),
+        g.description.clone(),
+        trail,
     );
     let toc = h
         .headings
@@ -965,7 +1037,7 @@ fn guide(
             }),
     };
     ctx.insert("guide", &view);
-    Some(())
+    Some(m)
 }
 
 #[cfg(test)]

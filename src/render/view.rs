@@ -403,6 +403,8 @@ pub struct RowView {
     pub headline: FigureView,
     pub cells: Vec<FigureView>,
     pub price: String,
+    /// Input and output price, for sorting the price column; absent when either is missing.
+    pub price_sort: Option<[f64; 2]>,
     pub analysis_url: String,
     pub parts: Vec<PartView>,
 }
@@ -484,6 +486,10 @@ pub fn row_view(site: &Site, u: &UseCase, r: &Ranked) -> Option<RowView> {
         headline,
         cells,
         price: site.price_pair(model),
+        price_sort: model
+            .value(&site.settings.prices.input)
+            .zip(model.value(&site.settings.prices.output))
+            .map(|(i, o)| [i, o]),
         analysis_url: site.url(&format!("use-cases/{}/{}/", u.slug, r.id)),
         parts,
     })

@@ -1,0 +1,325 @@
+//! Social images: a 1200×630 PNG card per use case with its top three, and one for the site.
+//!
+//! Link previews do not show SVG, so the card is drawn as SVG and rasterised with resvg. The
+//! font is compiled in (DejaVu Sans, `assets/fonts/`, under its own free licence) and no system
+//! font is ever consulted, so every machine writes the same bytes.
+
+use std::fmt::Write;
+use std::sync::OnceLock;
+
+use resvg::{tiny_skia, usvg};
+
+use super::escape_html;
+use super::view::RowView;
+use crate::content::UseCase;
+use crate::error::Diagnostic;
+use crate::site::Site;
+
+pub const WIDTH: u32 = 1200;
+pub const HEIGHT: u32 = 630;
+
+const FONT_REGULAR: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+const FONT_BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
+const FONT_FAMILY: &str = "DejaVu Sans";
+
+const BACKGROUND: &str = "#10141b";
+const PANEL: &str = "#171d27";
+const TEXT: &str = "#e6e9ef";
+const MUTED: &str = "#a3acbb";
+const ACCENT: &str = "#8fb0ff";
+const MARGIN: f64 = 72.0;
+
+/// Where a use case's card is published, relative to the output root.
+pub fn use_case_path(slug: &str) -> String {
+    format!("use-cases/{slug}/social.png")
+}
+
+/// Where the site's own card is published.
+pub const SITE_PATH: &str = "social.png";
+
+fn options() -> &'static usvg::Options<'static> {
+    static OPTIONS: OnceLock<usvg::Options<'static>> = OnceLock::new();
+    OPTIONS.get_or_init(|| {
+        let mut options = usvg::Options {
+            font_family: FONT_FAMILY.into(),
+            ..usvg::Options::default()
+        };
+        let fonts = options.fontdb_mut();
+        fonts.load_font_data(FONT_REGULAR.to_vec());
+        fonts.load_font_data(FONT_BOLD.to_vec());
+        options
+    })
+}
+
+/// Rasterises a card's SVG to PNG bytes.
+pub fn rasterise(svg: &str) -> Result<Vec<u8>, Diagnostic> {
+    let fail = |what: &str| Diagnostic::general(format!("social image: {what}"));
+    let tree = usvg::Tree::from_str(svg, options()).map_err(|e| fail(&e.to_string()))?;
+    let mut pixmap = tiny_skia::Pixmap::new(WIDTH, HEIGHT).ok_or_else(|| fail("no canvas"))?;
+    resvg::render(&tree, tiny_skia::Transform::default(), &mut pixmap.as_mut());
+    pixmap.encode_png().map_err(|e| fail(&e.to_string()))
+}
+
+/// An estimate of the width DejaVu Sans gives `text` at `size`, generous so that text cut
+/// to fit never runs off the card.
+fn width(text: &str, size: f64, bold: bool) -> f64 {
+    let per_char = if bold { 0.68 } else { 0.62 };
+    text.chars().count() as f64 * size * per_char
+}
+
+fn fit(text: &str, size: f64, bold: bool, room: f64) -> String {
+    if width(text, size, bold) <= room {
+        return text.to_string();
+    }
+    let mut cut: String = text.to_string();
+    while !cut.is_empty() && width(&cut, size, bold) + size > room {
+        cut.pop();
+    }
+    format!("{}…", cut.trim_end())
+}
+
+/// Breaks text into at most `lines` lines that fit `room`; the last one is cut if needed.
+fn wrap(text: &str, size: f64, room: f64, lines: usize) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut current = String::new();
+    for word in text.split_whitespace() {
+        let candidate = if current.is_empty() {
+            word.to_string()
+        } else {
+            format!("{current} {word}")
+        };
+        if width(&candidate, size, false) > room && !current.is_empty() {
+            out.push(std::mem::replace(&mut current, word.to_string()));
+        } else {
+            current = candidate;
+        }
+    }
+    if !current.is_empty() {
+        out.push(current);
+    }
+    if out.len() > lines {
+        let rest = out[lines - 1..].join(" ");
+        out.truncate(lines - 1);
+        out.push(fit(&rest, size, false, room));
+    }
+    out
+}
+
+fn text(
+    svg: &mut String,
+    (x, y): (f64, f64),
+    size: f64,
+    bold: bool,
+    fill: &str,
+    anchor: &str,
+    content: &str,
+) {
+    let _ = write!(
+        svg,
+        "<text x=\"{x:.0}\" y=\"{y:.0}\" font-size=\"{size:.0}\" font-weight=\"{}\" fill=\"{fill}\" text-anchor=\"{anchor}\">{}</text>",
+        if bold { "bold" } else { "normal" },
+        escape_html(content)
+    );
+}
+
+fn frame(site: &Site) -> String {
+    let mut svg = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{WIDTH}\" height=\"{HEIGHT}\" viewBox=\"0 0 {WIDTH} {HEIGHT}\" font-family=\"{FONT_FAMILY}\">\
+         <rect width=\"{WIDTH}\" height=\"{HEIGHT}\" fill=\"{BACKGROUND}\"/>\
+         <rect width=\"{WIDTH}\" height=\"10\" fill=\"{ACCENT}\"/>"
+    );
+    let room = f64::from(WIDTH) - 2.0 * MARGIN;
+    text(
+        &mut svg,
+        (MARGIN, 92.0),
+        30.0,
+        true,
+        TEXT,
+        "start",
+        &fit(&site.settings.title, 30.0, true, room),
+    );
+    svg
+}
+
+fn footer(svg: &mut String, site: &Site, updated: Option<String>) {
+    let y = f64::from(HEIGHT) - 48.0;
+    if let Some(date) = updated {
+        text(
+            svg,
+            (MARGIN, y),
+            24.0,
+            false,
+            MUTED,
+            "start",
+            &format!("Last updated {date}"),
+        );
+    }
+    let host = site
+        .settings
+        .base_url
+        .split_once("://")
+        .map_or(site.settings.base_url.as_str(), |(_, rest)| rest)
+        .trim_end_matches('/');
+    text(
+        svg,
+        (f64::from(WIDTH) - MARGIN, y),
+        24.0,
+        false,
+        MUTED,
+        "end",
+        host,
+    );
+}
+
+/// The card of a use case: its title and its top three with their scores or headline figure.
+pub fn use_case_card(site: &Site, u: &UseCase, top: &[RowView]) -> Result<Vec<u8>, Diagnostic> {
+    let mut svg = frame(site);
+    let room = f64::from(WIDTH) - 2.0 * MARGIN;
+    text(
+        &mut svg,
+        (MARGIN, 150.0),
+        24.0,
+        false,
+        ACCENT,
+        "start",
+        "BEST MODELS FOR",
+    );
+    text(
+        &mut svg,
+        (MARGIN, 214.0),
+        56.0,
+        true,
+        TEXT,
+        "start",
+        &fit(&u.short_title, 56.0, true, room),
+    );
+    for (i, row) in top.iter().take(3).enumerate() {
+        let y = 262.0 + 86.0 * i as f64;
+        let _ = write!(
+            svg,
+            "<rect x=\"{MARGIN:.0}\" y=\"{y:.0}\" width=\"{room:.0}\" height=\"72\" rx=\"12\" fill=\"{PANEL}\"/>"
+        );
+        let figure = match &row.score_text {
+            Some(score) => format!("score {score}"),
+            None => format!("{} {}", row.headline.short_label, row.headline.text),
+        };
+        let figure_room = width(&figure, 30.0, false) + 24.0;
+        text(
+            &mut svg,
+            (MARGIN + 24.0, y + 48.0),
+            32.0,
+            true,
+            ACCENT,
+            "start",
+            &format!("#{}", row.rank),
+        );
+        let name_room = room - 110.0 - figure_room;
+        text(
+            &mut svg,
+            (MARGIN + 100.0, y + 48.0),
+            32.0,
+            true,
+            TEXT,
+            "start",
+            &fit(&row.model.name, 32.0, true, name_room),
+        );
+        text(
+            &mut svg,
+            (MARGIN + room - 24.0, y + 47.0),
+            28.0,
+            false,
+            MUTED,
+            "end",
+            &figure,
+        );
+    }
+    if top.is_empty() {
+        text(
+            &mut svg,
+            (MARGIN, 320.0),
+            32.0,
+            false,
+            MUTED,
+            "start",
+            "No model meets this ranking's rules yet.",
+        );
+    }
+    footer(&mut svg, site, site.use_case_updated(u).map(|d| d.long()));
+    svg.push_str("</svg>");
+    rasterise(&svg)
+}
+
+/// The card of every other page: the site's title, description and rankings.
+pub fn site_card(site: &Site, updated: Option<String>) -> Result<Vec<u8>, Diagnostic> {
+    let mut svg = frame(site);
+    let room = f64::from(WIDTH) - 2.0 * MARGIN;
+    text(
+        &mut svg,
+        (MARGIN, 150.0),
+        24.0,
+        false,
+        ACCENT,
+        "start",
+        "USE-CASE RANKINGS OF AI MODELS",
+    );
+    for (i, line) in wrap(&site.settings.description, 40.0, room, 4)
+        .iter()
+        .enumerate()
+    {
+        text(
+            &mut svg,
+            (MARGIN, 222.0 + 56.0 * i as f64),
+            40.0,
+            false,
+            TEXT,
+            "start",
+            line,
+        );
+    }
+    let names: Vec<&str> = site
+        .content
+        .use_cases
+        .iter()
+        .map(|u| u.short_title.as_str())
+        .collect();
+    if !names.is_empty() {
+        let line = fit(&names.join(" · "), 28.0, true, room);
+        text(
+            &mut svg,
+            (MARGIN, 500.0),
+            28.0,
+            true,
+            ACCENT,
+            "start",
+            &line,
+        );
+    }
+    footer(&mut svg, site, updated);
+    svg.push_str("</svg>");
+    rasterise(&svg)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cards_are_png_at_the_size_previews_expect() {
+        let svg = format!(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{WIDTH}\" height=\"{HEIGHT}\"><text x=\"10\" y=\"50\" font-size=\"40\">Card &amp; text</text></svg>"
+        );
+        let png = rasterise(&svg).unwrap();
+        assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+        assert_eq!(&png[16..24], &[0, 0, 4, 176, 0, 0, 2, 118]);
+        assert_eq!(png, rasterise(&svg).unwrap());
+    }
+
+    #[test]
+    fn long_text_is_cut_or_wrapped_to_fit() {
+        let cut = fit(&"x".repeat(200), 30.0, true, 600.0);
+        assert!(cut.ends_with('…') && width(&cut, 30.0, true) <= 600.0 + 30.0);
+        let lines = wrap("one two three four five six seven eight", 40.0, 300.0, 2);
+        assert_eq!(lines.len(), 2);
+        assert!(lines[1].ends_with('…'));
+    }
+}

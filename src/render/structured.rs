@@ -1,0 +1,239 @@
+//! Structured data (schema.org as JSON-LD) for every page, built with serde_json.
+//!
+//! Every page gets a `BreadcrumbList` (the home page a `WebSite`); leaderboards an `ItemList`
+//! of the ranked models and a `Dataset` whose downloads are `ranking.json` and `ranking.csv`;
+//! FAQ pages a `FAQPage`; guides an `Article` with `dateModified`. A leaderboard repeats its
+//! use case's questions, but only the FAQ page marks them up: schema.org consumers expect one
+//! page per question.
+
+use serde_json::{Value, json};
+
+use super::pages::{Page, PageKind, PageMeta};
+use super::prose::RenderedSite;
+use crate::site::Site;
+
+/// The `<script type="application/ld+json">` body for a page.
+pub fn json_ld(site: &Site, html: &RenderedSite, page: &Page, meta: &PageMeta) -> String {
+    let mut graph = Vec::new();
+    if meta.breadcrumbs.len() > 1 {
+        graph.push(breadcrumbs(site, meta));
+    }
+    match &page.kind {
+        PageKind::Home => {
+            graph.push(website(site));
+            graph.push(models_dataset(site, page));
+        }
+        PageKind::Leaderboard { use_case } => {
+            graph.push(item_list(site, use_case, meta));
+            graph.push(ranking_dataset(site, use_case, page, meta));
+        }
+        PageKind::Faq { use_case } => {
+            if let Some(faq) = faq_page(html, use_case, meta) {
+                graph.push(faq);
+            }
+        }
+        PageKind::Guide { .. } => graph.push(article(site, page, meta)),
+        _ => {}
+    }
+    script_safe(&json!({ "@context": "https://schema.org", "@graph": graph }))
+}
+
+/// JSON that cannot end its `<script>` element: every `<` is written as `\u003c`, which
+/// covers `</script` and `<!--` and leaves the value the same.
+fn script_safe(value: &Value) -> String {
+    value.to_string().replace('<', "\\u003c")
+}
+
+/// A site link (`/sub/use-cases/x/`) as an absolute URL.
+fn absolute(site: &Site, link: &str) -> String {
+    let path = link.strip_prefix(site.base_path()).unwrap_or(link);
+    format!("{}{}", site.settings.base_url, path)
+}
+
+fn publisher(site: &Site) -> Value {
+    json!({
+        "@type": "Organization",
+        "name": site.settings.title,
+        "url": site.settings.base_url,
+    })
+}
+
+fn breadcrumbs(site: &Site, meta: &PageMeta) -> Value {
+    let items: Vec<Value> = meta
+        .breadcrumbs
+        .iter()
+        .enumerate()
+        .map(|(i, crumb)| {
+            json!({
+                "@type": "ListItem",
+                "position": i + 1,
+                "name": crumb.name,
+                "item": absolute(site, &crumb.url),
+            })
+        })
+        .collect();
+    json!({ "@type": "BreadcrumbList", "itemListElement": items })
+}
+
+fn website(site: &Site) -> Value {
+    json!({
+        "@type": "WebSite",
+        "name": site.settings.title,
+        "description": site.settings.description,
+        "url": site.settings.base_url,
+        "inLanguage": site.settings.language,
+    })
+}
+
+fn with_date(mut value: Value, page: &Page) -> Value {
+    if let Some(d) = page.updated {
+        value["dateModified"] = json!(d.to_string());
+    }
+    value
+}
+
+fn models_dataset(site: &Site, page: &Page) -> Value {
+    let url = format!("{}data/models.json", site.settings.base_url);
+    with_date(
+        json!({
+            "@type": "Dataset",
+            "name": format!("{}: every model and figure", site.settings.title),
+            "description": "Every published model with each benchmark, speed and price figure, its source, its date and whether the vendor claimed it.",
+            "url": site.settings.base_url,
+            "creator": publisher(site),
+            "distribution": [{
+                "@type": "DataDownload",
+                "encodingFormat": "application/json",
+                "contentUrl": url,
+            }],
+        }),
+        page,
+    )
+}
+
+fn item_list(site: &Site, slug: &str, meta: &PageMeta) -> Value {
+    let ranked = site.rankings.get(slug).map_or(&[][..], |r| &r.ranked[..]);
+    let items: Vec<Value> = ranked
+        .iter()
+        .filter_map(|r| {
+            let model = site.catalog.models.get(&r.id)?;
+            Some(json!({
+                "@type": "ListItem",
+                "position": r.rank,
+                "name": model.name,
+                "url": format!("{}use-cases/{slug}/{}/", site.settings.base_url, r.id),
+            }))
+        })
+        .collect();
+    json!({
+        "@type": "ItemList",
+        "name": meta.title,
+        "itemListOrder": "https://schema.org/ItemListOrderAscending",
+        "numberOfItems": items.len(),
+        "itemListElement": items,
+    })
+}
+
+fn ranking_dataset(site: &Site, slug: &str, page: &Page, meta: &PageMeta) -> Value {
+    let base = format!("{}use-cases/{slug}/", site.settings.base_url);
+    with_date(
+        json!({
+            "@type": "Dataset",
+            "name": format!("Ranking: {}", meta.title),
+            "description": format!("The computed ranking behind the page, with every criterion's value, scaled value and contribution for each model. {}", meta.description),
+            "url": meta.canonical,
+            "creator": publisher(site),
+            "isAccessibleForFree": true,
+            "distribution": [
+                { "@type": "DataDownload", "encodingFormat": "application/json", "contentUrl": format!("{base}ranking.json") },
+                { "@type": "DataDownload", "encodingFormat": "text/csv", "contentUrl": format!("{base}ranking.csv") },
+            ],
+        }),
+        page,
+    )
+}
+
+fn faq_page(html: &RenderedSite, slug: &str, meta: &PageMeta) -> Option<Value> {
+    let questions: Vec<Value> = html
+        .use_cases
+        .get(slug)?
+        .faq
+        .iter()
+        .map(|q| {
+            json!({
+                "@type": "Question",
+                "name": plain_text(&q.question),
+                "acceptedAnswer": { "@type": "Answer", "text": q.answer.trim() },
+            })
+        })
+        .collect();
+    if questions.is_empty() {
+        return None;
+    }
+    Some(json!({
+        "@type": "FAQPage",
+        "name": meta.title,
+        "url": meta.canonical,
+        "mainEntity": questions,
+    }))
+}
+
+fn article(site: &Site, page: &Page, meta: &PageMeta) -> Value {
+    with_date(
+        json!({
+            "@type": "Article",
+            "headline": meta.title,
+            "description": meta.description,
+            "url": meta.canonical,
+            "mainEntityOfPage": meta.canonical,
+            "image": meta.image,
+            "inLanguage": site.settings.language,
+            "author": publisher(site),
+            "publisher": publisher(site),
+        }),
+        page,
+    )
+}
+
+/// The text of a fragment of rendered HTML: tags dropped, the escapes HTML-escaping writes
+/// turned back into characters.
+pub fn plain_text(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+        .trim()
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nothing_can_close_the_script() {
+        let value = json!({ "text": "</script><!-- x" });
+        let safe = script_safe(&value);
+        assert!(!safe.contains('<'));
+        assert_eq!(serde_json::from_str::<Value>(&safe).unwrap(), value);
+    }
+
+    #[test]
+    fn markup_becomes_text() {
+        assert_eq!(
+            plain_text("Why is <strong>A &amp; B</strong> not &lt;ranked&gt;?"),
+            "Why is A & B not <ranked>?"
+        );
+    }
+}
