@@ -393,15 +393,27 @@ fn linear_ticks(lo: f64, hi: f64) -> Vec<f64> {
     (first..=last).map(|k| k as f64 * step).collect()
 }
 
-/// 1, 2 and 5 times each power of ten inside `lo..hi`.
+/// Round prices inside `lo..hi` for a logarithmic axis: 1, 2 and 5 times each power of ten,
+/// or finer steps when the range is too narrow to show three of those.
 fn log_ticks(lo: f64, hi: f64) -> Vec<f64> {
+    let steps: [&[f64]; 3] = [
+        &[1.0, 2.0, 5.0],
+        &[1.0, 1.5, 2.0, 3.0, 5.0, 7.0],
+        &[1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0],
+    ];
     let mut ticks = Vec::new();
-    for power in (lo.log10().floor() as i32)..=(hi.log10().ceil() as i32) {
-        for m in [1.0, 2.0, 5.0] {
-            let t = m * 10f64.powi(power);
-            if t >= lo && t <= hi {
-                ticks.push(t);
+    for multiples in steps {
+        ticks.clear();
+        for power in (lo.log10().floor() as i32)..=(hi.log10().ceil() as i32) {
+            for m in multiples {
+                let t = m * 10f64.powi(power);
+                if t >= lo && t <= hi {
+                    ticks.push(t);
+                }
             }
+        }
+        if ticks.len() >= 3 {
+            break;
         }
     }
     ticks
@@ -720,6 +732,7 @@ mod tests {
         assert_eq!(small.len(), 3);
         assert!((small[0] - 0.88).abs() < 1e-12 && (small[2] - 0.92).abs() < 1e-12);
         assert_eq!(log_ticks(0.3, 40.0), vec![0.5, 1.0, 2.0, 5.0, 10.0, 20.0]);
+        assert_eq!(log_ticks(13.0, 32.0), vec![15.0, 20.0, 30.0]);
     }
 
     #[test]

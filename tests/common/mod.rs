@@ -6,6 +6,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use std::collections::BTreeSet;
+
+use scraper::{Html, Selector};
 use standings::output::{self, MemoryOutput};
 use standings::{LoadOptions, Site};
 
@@ -72,4 +75,79 @@ pub fn text(files: &BTreeMap<String, Vec<u8>>, path: &str) -> String {
             .clone(),
     )
     .unwrap()
+}
+
+pub fn sel(s: &str) -> Selector {
+    Selector::parse(s).unwrap()
+}
+
+/// Every `href`/`src` that points inside the site, with its fragment.
+pub fn internal_links(html: &str, base: &str) -> Vec<(String, Option<String>)> {
+    let doc = Html::parse_document(html);
+    let mut links = Vec::new();
+    for (selector, attr) in [
+        ("a[href]", "href"),
+        ("link[href]", "href"),
+        ("img[src]", "src"),
+        ("script[src]", "src"),
+    ] {
+        for el in doc.select(&sel(selector)) {
+            let url = el.value().attr(attr).unwrap();
+            if url.starts_with("http://")
+                || url.starts_with("https://")
+                || url.starts_with("mailto:")
+            {
+                continue;
+            }
+            let (path, fragment) = match url.split_once('#') {
+                Some((p, f)) => (p, Some(f.to_string())),
+                None => (url, None),
+            };
+            assert!(
+                path.is_empty() || path.starts_with(base),
+                "link {url} is not under the base path {base}"
+            );
+            links.push((
+                path.strip_prefix(base).unwrap_or(path).to_string(),
+                fragment,
+            ));
+        }
+    }
+    links
+}
+
+pub fn ids(html: &str) -> BTreeSet<String> {
+    Html::parse_document(html)
+        .select(&sel("[id]"))
+        .map(|e| e.value().attr("id").unwrap().to_string())
+        .collect()
+}
+
+/// Checks every internal link of every page; returns how many were checked.
+pub fn check_links(files: &BTreeMap<String, Vec<u8>>, base: &str) -> usize {
+    let mut checked = 0;
+    for (page, bytes) in files.iter().filter(|(p, _)| p.ends_with(".html")) {
+        let html = String::from_utf8(bytes.clone()).unwrap();
+        for (path, fragment) in internal_links(&html, base) {
+            let target = if path.is_empty() && fragment.is_some() {
+                page.clone()
+            } else if path.is_empty() || path.ends_with('/') {
+                format!("{path}index.html")
+            } else {
+                path.clone()
+            };
+            let Some(target_bytes) = files.get(&target) else {
+                panic!("{page} links to /{path}, which was not built");
+            };
+            if let Some(fragment) = fragment {
+                let target_html = String::from_utf8(target_bytes.clone()).unwrap();
+                assert!(
+                    ids(&target_html).contains(&fragment),
+                    "{page} links to /{path}#{fragment}, which has no such anchor"
+                );
+            }
+            checked += 1;
+        }
+    }
+    checked
 }
