@@ -72,7 +72,15 @@ pub fn code_block(code: &str, language: &str) -> String {
     )
 }
 
+/// The code background of the theme's stylesheet (`--soft`), light and dark.
+const LIGHT_BACKGROUND: [u8; 3] = [0xf4, 0xf6, 0xf9];
+const DARK_BACKGROUND: [u8; 3] = [0x17, 0x1d, 0x27];
+/// WCAG 2.1 AA for normal text, with a little room for rounding.
+const MIN_CONTRAST: f64 = 4.6;
+
 /// The stylesheet for highlighted code: a light theme, and a dark one for dark-mode readers.
+/// Several of the themes' colours are too faint for WCAG AA on the code background, so every
+/// text colour is darkened (or, in dark mode, lightened) until it reaches 4.5:1.
 /// Made once per process; `serve` rebuilds many times.
 pub fn stylesheet() -> &'static str {
     static CSS: OnceLock<String> = OnceLock::new();
@@ -81,18 +89,85 @@ pub fn stylesheet() -> &'static str {
 
 fn make_stylesheet() -> String {
     let themes = ThemeSet::load_defaults();
-    let css = |name: &str| {
-        themes
+    let css = |name: &str, background: [u8; 3]| {
+        let css = themes
             .themes
             .get(name)
             .and_then(|t| css_for_theme_with_class_style(t, CLASS_STYLE).ok())
-            .unwrap_or_default()
+            .unwrap_or_default();
+        legible(&css, background)
     };
     format!(
         "/* Generated from syntect's {LIGHT_THEME} and {DARK_THEME} themes. */\n{}\n@media (prefers-color-scheme: dark) {{\n{}\n}}\n",
-        css(LIGHT_THEME),
-        css(DARK_THEME)
+        css(LIGHT_THEME, LIGHT_BACKGROUND),
+        css(DARK_THEME, DARK_BACKGROUND)
     )
+}
+
+/// Rewrites every ` color: #rrggbb` of a stylesheet to reach [`MIN_CONTRAST`] on `background`;
+/// background colours are dropped so the page's code background is the one measured against.
+fn legible(css: &str, background: [u8; 3]) -> String {
+    css.lines()
+        .filter(|line| !line.trim_start().starts_with("background-color:"))
+        .map(|line| {
+            let hex = line
+                .trim()
+                .strip_prefix("color: #")
+                .and_then(|r| r.strip_suffix(';'));
+            match hex.and_then(parse_hex) {
+                Some(rgb) => {
+                    let [r, g, b] = readable(rgb, background);
+                    format!(" color: #{r:02x}{g:02x}{b:02x};")
+                }
+                None => line.to_string(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn parse_hex(hex: &str) -> Option<[u8; 3]> {
+    if hex.len() != 6 {
+        return None;
+    }
+    let byte = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).ok();
+    Some([byte(0)?, byte(2)?, byte(4)?])
+}
+
+fn luminance(rgb: [u8; 3]) -> f64 {
+    let channel = |c: u8| {
+        let c = f64::from(c) / 255.0;
+        if c <= 0.03928 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    0.2126 * channel(rgb[0]) + 0.7152 * channel(rgb[1]) + 0.0722 * channel(rgb[2])
+}
+
+fn contrast(a: [u8; 3], b: [u8; 3]) -> f64 {
+    let (la, lb) = (luminance(a), luminance(b));
+    (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
+}
+
+/// Moves a colour towards black on a light background (white on a dark one) in small steps
+/// until it reads.
+fn readable(rgb: [u8; 3], background: [u8; 3]) -> [u8; 3] {
+    let target = if luminance(background) > 0.5 {
+        0.0
+    } else {
+        255.0
+    };
+    let mut colour = rgb;
+    for step in 1..=20 {
+        if contrast(colour, background) >= MIN_CONTRAST {
+            break;
+        }
+        let t = f64::from(step) / 20.0;
+        colour = rgb.map(|c| (f64::from(c) + (target - f64::from(c)) * t).round() as u8);
+    }
+    colour
 }
 
 #[cfg(test)]
@@ -112,6 +187,22 @@ mod tests {
         assert!(html.contains("&lt;b&gt;x&lt;/b&gt;"));
         assert!(!knows("nosuchlang"));
         assert!(knows("js") && knows("go") && knows("bash"));
+    }
+
+    #[test]
+    fn every_code_colour_reads_on_the_code_background() {
+        let css = stylesheet();
+        let (light, dark) = css.split_once("prefers-color-scheme: dark").unwrap();
+        for (part, background) in [(light, LIGHT_BACKGROUND), (dark, DARK_BACKGROUND)] {
+            for hex in part
+                .lines()
+                .filter_map(|l| l.trim().strip_prefix("color: #"))
+            {
+                let rgb = parse_hex(hex.trim_end_matches(';')).unwrap();
+                assert!(contrast(rgb, background) >= 4.5, "#{hex}");
+            }
+        }
+        assert_eq!(readable([0, 0, 0], LIGHT_BACKGROUND), [0, 0, 0]);
     }
 
     #[test]

@@ -345,9 +345,12 @@ fn a_sub_path_reaches_every_asset_and_address() {
             let local = url
                 .strip_prefix(SUB)
                 .or_else(|| url.strip_prefix("/sub/path/"));
-            if let Some(local) =
-                local.filter(|l| l.ends_with(".css") || l.ends_with(".js") || l.ends_with(".png"))
-            {
+            if let Some(local) = local.filter(|l| {
+                l.ends_with(".css")
+                    || l.ends_with(".js")
+                    || l.ends_with(".png")
+                    || l.ends_with(".svg")
+            }) {
                 assert!(files.contains_key(local), "{path}: {url} was not written");
                 assets += 1;
             }
@@ -382,12 +385,12 @@ fn assets_are_named_by_their_content() {
     let hashed = |files: &BTreeMap<String, Vec<u8>>| -> Vec<String> {
         files
             .keys()
-            .filter(|p| p.starts_with("css/") || p.starts_with("js/"))
+            .filter(|p| p.starts_with("css/") || p.starts_with("js/") || p.starts_with("images/"))
             .cloned()
             .collect()
     };
     let names = hashed(&first);
-    assert_eq!(names.len(), 3, "{names:?}");
+    assert_eq!(names.len(), 4, "{names:?}");
     assert!(names.iter().all(|n| {
         let parts: Vec<&str> = n.rsplitn(3, '.').collect();
         parts.len() == 3 && parts[1].len() == 10 && parts[1].chars().all(|c| c.is_ascii_hexdigit())

@@ -1,5 +1,5 @@
-//! The theme's stylesheets and script, published under names that carry a hash of their
-//! content (`css/site.1a2b3c4d5e.css`).
+//! The theme's stylesheets, script and icon, published under names that carry a hash of
+//! their content (`css/site.1a2b3c4d5e.css`).
 //!
 //! A host can then tell browsers to keep these files for a year: a changed file gets a new
 //! name, and pages point at it through the template context. A site's own `static/` file of
@@ -16,6 +16,8 @@ use crate::highlight;
 const THEME_CSS: &str = include_str!("../../static/css/site.css");
 /// The script that makes leaderboard columns sortable.
 const THEME_SORT_JS: &str = include_str!("../../static/js/sort.js");
+/// The site's icon; without one, browsers ask every host's root for `/favicon.ico`.
+const THEME_ICON: &str = include_str!("../../static/images/icon.svg");
 
 /// Hex digits of the content hash kept in a file name: enough to never collide in one site.
 const HASH_LENGTH: usize = 10;
@@ -38,13 +40,14 @@ pub struct Assets {
 impl Assets {
     /// The theme's assets, or the site's own versions from `static/`.
     pub fn collect(root: &Path) -> Result<Assets, Error> {
-        let theme: [(&'static str, Vec<u8>); 3] = [
+        let theme: [(&'static str, Vec<u8>); 4] = [
             ("css/site.css", THEME_CSS.as_bytes().to_vec()),
             (
                 "css/syntax.css",
                 highlight::stylesheet().as_bytes().to_vec(),
             ),
             ("js/sort.js", THEME_SORT_JS.as_bytes().to_vec()),
+            ("images/icon.svg", THEME_ICON.as_bytes().to_vec()),
         ];
         let list = theme
             .into_iter()

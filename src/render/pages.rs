@@ -179,6 +179,7 @@ struct SiteView<'a> {
     stylesheets: Vec<String>,
     /// The script that sorts leaderboard columns.
     sort_script: String,
+    icon: String,
     feed: String,
     nav: Vec<Link>,
     guides: Vec<Link>,
@@ -234,6 +235,7 @@ fn site_view<'a>(site: &'a Site, assets: &Assets) -> SiteView<'a> {
             site.url(assets.path("css/syntax.css")),
         ],
         sort_script: site.url(assets.path("js/sort.js")),
+        icon: site.url(assets.path("images/icon.svg")),
         feed: site.url(FEED_PATH),
         nav: site
             .content

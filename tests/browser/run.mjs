@@ -2,7 +2,10 @@
 // page in Debian's Chromium (driven by playwright-core), with axe-core, the Nu HTML checker
 // and Lighthouse. A missing tool is a failure, never a skip.
 //
-//   node tests/browser/run.mjs      (from anywhere; CHROMIUM overrides /usr/bin/chromium)
+//   node tests/browser/run.mjs
+//
+// CHROMIUM overrides /usr/bin/chromium; STANDINGS names a built binary to use instead of
+// `cargo run --release`.
 import { execFileSync, spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -63,9 +66,12 @@ function requireTools() {
 }
 
 function build(output, baseUrl, minify) {
-  const args = ["run", "--release", "--quiet", "--", "build", "--output", output, "--base-url", baseUrl];
+  const args = ["build", "--output", output, "--base-url", baseUrl];
   if (minify) args.push("--minify");
-  execFileSync("cargo", args, { cwd: ROOT, stdio: ["ignore", "inherit", "inherit"] });
+  const [program, prefix] = process.env.STANDINGS
+    ? [process.env.STANDINGS, []]
+    : ["cargo", ["run", "--release", "--quiet", "--"]];
+  execFileSync(program, [...prefix, ...args], { cwd: ROOT, stdio: ["ignore", "inherit", "inherit"] });
 }
 
 function htmlFiles(dir) {

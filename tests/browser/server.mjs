@@ -17,7 +17,7 @@ const TYPES = {
   ".png": "image/png",
   ".svg": "image/svg+xml",
 };
-const HASHED = /\.[0-9a-f]{10}\.(css|js)$/;
+const HASHED = /\.[0-9a-f]{10}\.(css|js|svg)$/;
 
 async function resolve(root, prefix, url) {
   const path = decodeURIComponent(new URL(url, "http://localhost").pathname);
