@@ -7,7 +7,7 @@
 // CHROMIUM overrides /usr/bin/chromium; STANDINGS names a built binary to use instead of
 // `cargo run --release`.
 import { execFileSync, spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -81,6 +81,14 @@ function htmlFiles(dir) {
     .sort();
 }
 
+/** The leaderboard with the most rows: it exercises sorting best, and the README shows it. */
+function fullestLeaderboard(dir, files) {
+  const rows = (file) => (readFileSync(join(dir, file), "utf8").match(/<td class="?rank"?[ >]/g) || []).length;
+  return files
+    .filter((f) => /^use-cases\/[^/]+\/index\.html$/.test(f))
+    .reduce((best, f) => (best === undefined || rows(f) > rows(best) ? f : best), undefined);
+}
+
 function pageUrl(origin, file) {
   const path = file === "index.html" ? "" : file.replace(/(^|\/)index\.html$/, "$1");
   return `${origin}${PREFIX}${path}`;
@@ -135,6 +143,12 @@ async function screenshots(context, origin, shots) {
       const path = join(ARTIFACTS, `${name}-${width}.png`);
       await page.screenshot({ path, fullPage: true });
       check(`screenshot ${relative(ROOT, path)}`, existsSync(path));
+      // The README shows the desktop leaderboard from its table down through the charts.
+      if (name === "leaderboard" && width === 1280) {
+        const box = await page.locator("section[aria-labelledby=ranking]").boundingBox();
+        const clip = { x: 0, y: Math.max(0, box.y - 24), width, height: 1700 };
+        await page.screenshot({ path: join(ARTIFACTS, "leaderboard-1280-ranking.png"), clip, fullPage: true });
+      }
       await page.close();
     }
   }
@@ -166,6 +180,7 @@ async function checkSorting(context, origin, file) {
   const headers = page.locator("table.leaderboard thead th");
   const count = await headers.count();
   let numeric = 0;
+  let missing = 0;
   for (let i = 0; i < count; i += 1) {
     const th = headers.nth(i);
     if ((await th.getAttribute("data-type")) !== "number") continue;
@@ -175,7 +190,9 @@ async function checkSorting(context, origin, file) {
     await button.click();
     const first = await th.getAttribute("aria-sort");
     check(`sorting "${label}" by mouse sets aria-sort`, first === "ascending" || first === "descending", `aria-sort=${first}`);
-    check(`sorting "${label}" by mouse orders the figures, not available last`, sortedAs(await columnKeys(page, i), first));
+    const keys = await columnKeys(page, i);
+    missing += keys.filter((k) => k === null).length;
+    check(`sorting "${label}" by mouse orders the figures, not available last`, sortedAs(keys, first));
     await button.focus();
     await page.keyboard.press("Enter");
     const second = await th.getAttribute("aria-sort");
@@ -184,6 +201,7 @@ async function checkSorting(context, origin, file) {
     check(`only "${label}" announces a sort`, others === 1);
   }
   check("the leaderboard has numeric columns to sort", numeric >= 3, `${numeric} numeric columns`);
+  check("the leaderboard has a figure that is not available, to sort last", missing > 0);
   // The model column sorts as text, by keyboard alone: Tab reaches the button, Space presses it.
   const model = headers.nth(1);
   await model.locator("button.sort").focus();
@@ -263,8 +281,9 @@ async function main() {
     const files = htmlFiles(served);
     check(`the example site has pages (${files.length})`, files.length > 10);
     const guide = files.find((f) => f.startsWith("guides/"));
-    const leaderboard = files.find((f) => /^use-cases\/[^/]+\/index\.html$/.test(f));
-    const analysis = files.find((f) => /^use-cases\/[^/]+\/[^/]+\/index\.html$/.test(f) && !/\/(faq|prompts)\//.test(f));
+    const leaderboard = fullestLeaderboard(served, files);
+    const base = leaderboard ? leaderboard.replace(/index\.html$/, "") : "use-cases/";
+    const analysis = files.find((f) => f.startsWith(base) && /^use-cases\/[^/]+\/[^/]+\/index\.html$/.test(f) && !/\/(faq|prompts)\//.test(f));
     check("the example site has a leaderboard, a model page and a guide", Boolean(leaderboard && analysis && guide));
 
     context = await chromium.launchPersistentContext(userDataDir, {
@@ -283,7 +302,7 @@ async function main() {
     checkHtml("not minified", plain);
     if (leaderboard) await checkLighthouse(pageUrl(origin, leaderboard));
 
-    const shot = join(ARTIFACTS, "leaderboard-1280.png");
+    const shot = join(ARTIFACTS, "leaderboard-1280-ranking.png");
     if (existsSync(shot)) copyFileSync(shot, join(ROOT, "docs", "leaderboard.png"));
   } finally {
     if (context) await context.close();
