@@ -144,15 +144,16 @@ pub fn score_breakdown(u: &UseCase, rows: &[RowView]) -> Option<Chart> {
     let mut svg = open(&id, height, &title, &description);
     svg.push_str(&legend);
     let axis_y = top + step * rows.len() as f64;
-    for tick in [0.0, 25.0, 50.0, 75.0, 100.0] {
-        line(&mut svg, (x(tick), top - 6.0), (x(tick), axis_y), "grid");
+    for points in [0, 25, 50, 75, 100] {
+        let at = x(f64::from(points));
+        line(&mut svg, (at, top - 6.0), (at, axis_y), "grid");
         text(
             &mut svg,
-            x(tick),
+            at,
             axis_y + 18.0,
             "tick",
             "middle",
-            &n(tick)[..n(tick).len() - 2],
+            &points.to_string(),
         );
     }
     for (i, row) in rows.iter().enumerate() {
