@@ -98,7 +98,8 @@ fn make_stylesheet() -> String {
         legible(&css, background)
     };
     format!(
-        "/* Generated from syntect's {LIGHT_THEME} and {DARK_THEME} themes. */\n{}\n@media (prefers-color-scheme: dark) {{\n{}\n}}\n",
+        "/* Generated from syntect's {LIGHT_THEME} and {DARK_THEME} themes. Each theme sits in its\n   own media block, so no light rule the dark theme lacks leaks into dark mode. */\n\
+         @media (prefers-color-scheme: light) {{\n{}\n}}\n@media (prefers-color-scheme: dark) {{\n{}\n}}\n",
         css(LIGHT_THEME, LIGHT_BACKGROUND),
         css(DARK_THEME, DARK_BACKGROUND)
     )
