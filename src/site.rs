@@ -26,7 +26,7 @@ pub struct LoadOptions {
     pub base_url: Option<String>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Site {
     pub root: PathBuf,
     pub settings: Settings,
@@ -67,6 +67,11 @@ impl Site {
             rankings,
         };
         Ok((site, warnings))
+    }
+
+    /// Ranks every model under another configuration (a what-if), as the build would.
+    pub fn rank_with(&self, spec: &rank::Spec) -> Result<Ranking, RankError> {
+        rank::rank(spec, &contenders(&self.catalog))
     }
 
     pub fn use_case(&self, slug: &str) -> Option<&UseCase> {
