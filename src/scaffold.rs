@@ -87,6 +87,8 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>, Error> {
 /// the site's own metrics so that the new use case builds before it is edited.
 pub fn new_use_case(root: &Path, slug: &str) -> Result<Vec<PathBuf>, Error> {
     check_id(slug).map_err(|m| Error::Usage(format!("use-case slug: {m}")))?;
+    let dir = Path::new("content/use-cases").join(slug);
+    refuse_existing(root, &[dir.join("index.md")])?;
     let catalog = load_catalog(root)?;
     let mut metrics: Vec<&str> = catalog
         .metrics
@@ -102,7 +104,6 @@ pub fn new_use_case(root: &Path, slug: &str) -> Result<Vec<PathBuf>, Error> {
             "data/metrics.yaml defines no metric yet; a use case ranks by metrics, so add one first".into(),
         ));
     };
-    let dir = Path::new("content/use-cases").join(slug);
     let files = vec![
         (
             dir.join("index.md"),
@@ -122,17 +123,14 @@ pub fn new_model(root: &Path, id: &str) -> Result<Vec<PathBuf>, Error> {
             "`{id}` is the name of a page of every use case and cannot be a model id"
         )));
     }
-    let other = Path::new("data/models").join(format!("{id}.yml"));
-    if root.join(&other).exists() {
-        return Err(exists(&other));
-    }
+    let rel = Path::new("data/models").join(format!("{id}.yaml"));
+    refuse_existing(root, &[rel.clone(), rel.with_extension("yml")])?;
     let catalog = load_catalog(root)?;
     let Some(provider) = catalog.providers.keys().next() else {
         return Err(Error::Usage(
             "data/providers.yaml lists no provider yet; add the model's vendor there first".into(),
         ));
     };
-    let rel = Path::new("data/models").join(format!("{id}.yaml"));
     write_all(root, &[(rel, model_file(id, provider, &catalog))])
 }
 
@@ -150,11 +148,18 @@ fn exists(rel: &Path) -> Error {
     ))
 }
 
+/// Fails, before anything is read or written, when one of the files exists.
+fn refuse_existing(root: &Path, files: &[PathBuf]) -> Result<(), Error> {
+    match files.iter().find(|rel| root.join(rel).exists()) {
+        Some(rel) => Err(exists(rel)),
+        None => Ok(()),
+    }
+}
+
 /// Writes every file, or none when one of them exists already.
 fn write_all(root: &Path, files: &[(PathBuf, String)]) -> Result<Vec<PathBuf>, Error> {
-    if let Some((rel, _)) = files.iter().find(|(rel, _)| root.join(rel).exists()) {
-        return Err(exists(rel));
-    }
+    let paths: Vec<PathBuf> = files.iter().map(|(rel, _)| rel.clone()).collect();
+    refuse_existing(root, &paths)?;
     for (rel, text) in files {
         let full = root.join(rel);
         if let Some(parent) = full.parent() {
