@@ -892,7 +892,7 @@ impl UseCaseHtml {
     }
 
     fn analysis_part(&mut self, u: &UseCase, model: &str, pass: &mut Pass) {
-        let base = std::mem::replace(&mut pass.page, String::new());
+        let base = std::mem::take(&mut pass.page);
         pass.page = format!("{base}{model}/");
         match u.analyses.get(model) {
             Some(a) => {
@@ -907,7 +907,7 @@ impl UseCaseHtml {
     }
 
     fn prompts_part(&mut self, site: &Site, u: &UseCase, pass: &mut Pass) {
-        let base = std::mem::replace(&mut pass.page, String::new());
+        let base = std::mem::take(&mut pass.page);
         pass.page = format!("{base}prompts/");
         self.prompts_intro = None;
         self.prompts.clear();
@@ -920,7 +920,7 @@ impl UseCaseHtml {
     }
 
     fn faq_part(&mut self, u: &UseCase, pass: &mut Pass) {
-        let base = std::mem::replace(&mut pass.page, String::new());
+        let base = std::mem::take(&mut pass.page);
         pass.page = format!("{base}faq/");
         self.faq_intro = None;
         self.faq.clear();
