@@ -54,6 +54,14 @@ const INIT_FILES: &[(&str, &str)] = &[
         include_str!("scaffold/site/content/use-cases/writing/analysis/example-model-a.md"),
     ),
     (
+        "content/use-cases/writing/analysis/example-model-b.md",
+        include_str!("scaffold/site/content/use-cases/writing/analysis/example-model-b.md"),
+    ),
+    (
+        "content/use-cases/writing/analysis/example-model-c.md",
+        include_str!("scaffold/site/content/use-cases/writing/analysis/example-model-c.md"),
+    ),
+    (
         "content/use-cases/writing/prompts.md",
         include_str!("scaffold/site/content/use-cases/writing/prompts.md"),
     ),
