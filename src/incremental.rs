@@ -75,6 +75,8 @@ struct State {
     rendered: RenderedSite,
     pages: Vec<Page>,
     files: Arc<Files>,
+    /// Every site path a link in prose may lead to; it changes only with the pages and files.
+    known: BTreeSet<String>,
 }
 
 /// A site that rebuilds itself from the changes it is told about.
@@ -188,6 +190,7 @@ impl LiveSite {
             rendered,
             pages,
             files: Arc::new(Files::new()),
+            known,
         };
         Ok((state, other, warnings))
     }
@@ -233,8 +236,14 @@ impl LiveSite {
         });
         swap_staged(state, &mut staged);
         let files = (*state.files).clone();
-        let outcome = broken_links(state, other.as_ref(), &mut warnings)
-            .and_then(|()| finish(state, None, files, &changed, other));
+        let outcome =
+            check_links(state, other.as_ref(), &staged, &mut warnings).and_then(|known| {
+                let update = finish(state, None, files, &changed, other)?;
+                if let Some(known) = known {
+                    state.known = known;
+                }
+                Ok(update)
+            });
         match outcome {
             Ok(mut update) => {
                 warnings.append(&mut update.warnings);
@@ -252,21 +261,35 @@ impl LiveSite {
     }
 }
 
-/// Checks the site links written in prose, as every build does, against the pages and
-/// files the site will have.
-fn broken_links(
+/// Checks the site links written in prose, as every build does: all of them when the
+/// static files changed (returning the new set of paths), otherwise those of the files
+/// re-read, which were the only ones to change.
+fn check_links(
     state: &State,
     other: Option<&OtherFiles>,
+    staged: &[Staged],
     warnings: &mut Vec<Diagnostic>,
-) -> Result<(), Error> {
-    let known = match other {
-        Some(other) => known_paths(&state.pages, other.iter().map(|(p, _)| p.as_str())),
-        None => known_paths(&state.pages, state.files.keys().map(String::as_str)),
-    };
+) -> Result<Option<BTreeSet<String>>, Error> {
+    let known = other.map(|o| known_paths(&state.pages, o.iter().map(|(p, _)| p.as_str())));
     let mut out = Diagnostics::new();
-    out.extend(check::prose_paths(&state.site, &state.rendered, &known));
+    match &known {
+        Some(known) => out.extend(check::prose_paths(&state.site, &state.rendered, known)),
+        None => {
+            let fresh = RenderedSite {
+                links: state
+                    .rendered
+                    .links
+                    .iter()
+                    .filter(|l| staged.iter().any(|s| s.sources.contains(&l.location.file)))
+                    .cloned()
+                    .collect(),
+                ..RenderedSite::default()
+            };
+            out.extend(check::prose_paths(&state.site, &fresh, &state.known));
+        }
+    }
     warnings.extend(out.into_result()?);
-    Ok(())
+    Ok(known)
 }
 
 /// Every site path a link may lead to: the pages, and every other file.
@@ -426,7 +449,10 @@ impl Changed {
             PageKind::Analysis { use_case, model } => {
                 self.use_cases.contains(use_case)
                     || self.models.contains(model)
-                    || self.analyses.contains(&(use_case.clone(), model.clone()))
+                    || self
+                        .analyses
+                        .iter()
+                        .any(|(u, m)| u == use_case && m == model)
             }
             PageKind::Prompts { use_case } | PageKind::Faq { use_case } => {
                 self.use_cases.contains(use_case)

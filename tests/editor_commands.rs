@@ -179,7 +179,11 @@ fn init_makes_a_site_that_builds_and_never_overwrites() {
     );
     let checked = standings(&["check", "--root", dir.to_str().unwrap()]);
     assert!(checked.status.success(), "{}", stderr(&checked));
-    assert!(stderr(&checked).contains("0 errors, 0 warnings"), "{}", stderr(&checked));
+    assert!(
+        stderr(&checked).contains("0 errors, 0 warnings"),
+        "{}",
+        stderr(&checked)
+    );
     let page = fs::read_to_string(dir.join("public/index.html")).unwrap();
     assert!(
         !page.contains("__standings"),

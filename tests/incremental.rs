@@ -179,6 +179,15 @@ fn a_broken_analysis_keeps_the_last_good_site_until_fixed() {
     assert!(message.contains("did you mean `gpt-5.5`?"), "{message}");
     assert!(Arc::ptr_eq(&before, &live.files().unwrap()));
 
+    fs::write(
+        root.join(rel),
+        format!("{original}\nSee [the ranking](/use-cases/codng/).\n"),
+    )
+    .unwrap();
+    let error = live.rebuild([PathBuf::from(rel)]).unwrap_err();
+    let message = format!("{:?}", error.diagnostics());
+    assert!(message.contains("leads to no page"), "{message}");
+
     fs::write(root.join(rel), &original).unwrap();
     let update = live.rebuild([PathBuf::from(rel)]).unwrap();
     assert_eq!(update.changed, 0, "the repaired file renders as before");
