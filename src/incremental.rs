@@ -8,7 +8,8 @@
 //!   already loaded;
 //! - a static file is copied again;
 //! - anything else (data, settings, a use case's `index.md`, a guide) reloads the site and
-//!   re-ranks, then compares the new site with the previous one.
+//!   re-ranks, renders again the prose of the use cases whose files, ranking or data changed
+//!   (see [`unchanged_prose`]), then compares the new site with the previous one.
 //!
 //! In every case only the pages whose inputs changed are rendered again ([`Changed`] says
 //! which inputs changed, [`Changed::affects`] which pages read them); the others keep their
@@ -26,10 +27,11 @@ use rayon::prelude::*;
 
 use crate::check;
 use crate::content::{self, UseCase};
+use crate::data::Catalog;
 use crate::error::{Diagnostic, Diagnostics, Error};
 use crate::output::{self, MemoryOutput};
 use crate::render::{
-    self, Page, PageKind, ProseRenderer, RenderedSite, SourceLink, Templates, UseCaseHtml,
+    self, Page, PageKind, ProseRenderer, RenderedSite, Reuse, SourceLink, Templates, UseCaseHtml,
 };
 use crate::site::{LoadOptions, Site};
 
@@ -173,7 +175,17 @@ impl LiveSite {
             _ => Templates::load(&self.root, &mut out).map(Arc::new),
         };
         let prose = ProseRenderer::new(Arc::clone(&site));
-        let rendered = RenderedSite::render(&site, &prose, &mut out);
+        let rendered = match previous {
+            Some(old) => {
+                let unchanged = unchanged_prose(&self.root, &old.site, &site);
+                let reuse = Reuse {
+                    previous: &old.rendered,
+                    unchanged: &unchanged,
+                };
+                RenderedSite::render_reusing(&site, &prose, &mut out, Some(reuse))
+            }
+            None => RenderedSite::render(&site, &prose, &mut out),
+        };
         drop(prose);
         let pages = render::plan(&site);
         let other = other_files(&self.root, &site, &pages, &mut out)?;
@@ -259,6 +271,61 @@ impl LiveSite {
             }
         }
     }
+}
+
+/// Which use cases of `new` render exactly as they did in `old`: bindings read the settings,
+/// the data and rankings, so a use case whose files, ranking, settings and data are all
+/// unchanged renders the same, unless its prose names another use case (`use_case=…`),
+/// whose ranking may have moved.
+fn unchanged_prose<'a>(
+    root: &'a Path,
+    old: &'a Site,
+    new: &'a Site,
+) -> impl Fn(&UseCase) -> bool + Sync + 'a {
+    let same_inputs = old.settings == new.settings && same_catalog(&old.catalog, &new.catalog);
+    let before: HashMap<&str, &UseCase> = old
+        .content
+        .use_cases
+        .iter()
+        .map(|u| (u.slug.as_str(), u))
+        .collect();
+    move |u: &UseCase| {
+        same_inputs
+            && before.get(u.slug.as_str()) == Some(&u)
+            && old.rankings.get(&u.slug) == new.rankings.get(&u.slug)
+            && !names_other_use_cases(root, u)
+    }
+}
+
+fn same_catalog(a: &Catalog, b: &Catalog) -> bool {
+    let Catalog {
+        metrics,
+        sources,
+        providers,
+        models,
+        unreadable,
+    } = a;
+    (metrics, sources, providers, models, unreadable)
+        == (
+            &b.metrics,
+            &b.sources,
+            &b.providers,
+            &b.models,
+            &b.unreadable,
+        )
+}
+
+/// Whether any file of the use case passes `use_case=` to a binding (read from disk, where
+/// every text of the use case is).
+fn names_other_use_cases(root: &Path, u: &UseCase) -> bool {
+    let dir = u.file.parent().unwrap_or(Path::new(""));
+    let files = [u.file.clone(), dir.join("prompts.md"), dir.join("faq.md")];
+    files
+        .iter()
+        .chain(u.analyses.values().map(|a| &a.file))
+        .any(|rel| {
+            std::fs::read_to_string(root.join(rel)).is_ok_and(|text| text.contains("use_case"))
+        })
 }
 
 /// Checks the site links written in prose, as every build does: all of them when the

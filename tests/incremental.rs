@@ -136,6 +136,21 @@ fn every_kind_of_change_matches_a_full_build() {
     live.rebuild([summary]).unwrap();
     assert_same_as_full_build(&live, root, "a use case's summary");
 
+    let weights = edit(
+        root,
+        "content/use-cases/agentic-coding/index.md",
+        "weight: 45",
+        "weight: 40",
+    );
+    let text = fs::read_to_string(root.join(&weights)).unwrap();
+    fs::write(
+        root.join(&weights),
+        text.replacen("weight: 10", "weight: 15", 1),
+    )
+    .unwrap();
+    live.rebuild([weights]).unwrap();
+    assert_same_as_full_build(&live, root, "a use case's weights");
+
     fs::create_dir_all(root.join("templates")).unwrap();
     let base = fs::read_to_string(root.join("templates/base.html")).unwrap();
     fs::write(

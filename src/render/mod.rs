@@ -17,7 +17,7 @@ use crate::input::{Origin, SourceFile};
 
 pub use files::{models_json, ranking_csv, ranking_json, site_files};
 pub use pages::{Page, PageKind, plan, render_page};
-pub use prose::{ProseRenderer, RenderedSite, SourceLink, UseCaseHtml};
+pub use prose::{ProseRenderer, RenderedSite, Reuse, SourceLink, UseCaseHtml};
 
 /// The theme's templates, as shipped.
 const THEME: &[(&str, &str)] = &[

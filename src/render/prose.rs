@@ -771,8 +771,26 @@ pub fn locate(p: &Prose, needle: &str) -> Location {
     }
 }
 
+/// The HTML of the use cases a rebuild may take from the previous render instead of
+/// rendering them again: `serve` knows when nothing their prose reads has changed.
+pub struct Reuse<'a> {
+    pub previous: &'a RenderedSite,
+    pub unchanged: &'a (dyn Fn(&UseCase) -> bool + Sync),
+}
+
 impl RenderedSite {
     pub fn render(site: &Site, prose: &ProseRenderer, out: &mut Diagnostics) -> RenderedSite {
+        Self::render_reusing(site, prose, out, None)
+    }
+
+    /// Like [`render`](Self::render), but use cases that `reuse` calls unchanged keep their
+    /// previous HTML and links; `named_metrics` then covers only the prose rendered.
+    pub fn render_reusing(
+        site: &Site,
+        prose: &ProseRenderer,
+        out: &mut Diagnostics,
+        reuse: Option<Reuse>,
+    ) -> RenderedSite {
         let mut rendered = RenderedSite::default();
         let mut errors = Vec::new();
         if let Some(intro) = &site.content.home.intro {
@@ -786,7 +804,22 @@ impl RenderedSite {
             .par_iter()
             .map(|u| {
                 let mut pass = Pass::new(prose, Some(&u.slug), format!("use-cases/{}/", u.slug));
-                let html = use_case_html(site, u, &mut pass);
+                let kept = reuse
+                    .as_ref()
+                    .filter(|r| (r.unchanged)(u))
+                    .and_then(|r| Some((r.previous, r.previous.use_cases.get(&u.slug)?)));
+                let html = match kept {
+                    Some((previous, html)) => {
+                        pass.links = previous
+                            .links
+                            .iter()
+                            .filter(|l| l.page.starts_with(&pass.page))
+                            .cloned()
+                            .collect();
+                        html.clone()
+                    }
+                    None => use_case_html(site, u, &mut pass),
+                };
                 (u.slug.clone(), html, pass)
             })
             .collect();
