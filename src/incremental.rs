@@ -30,6 +30,7 @@ use crate::content::{self, UseCase};
 use crate::data::Catalog;
 use crate::error::{Diagnostic, Diagnostics, Error};
 use crate::output::{self, MemoryOutput};
+use crate::rank::Ranking;
 use crate::render::{
     self, Page, PageKind, ProseRenderer, RenderedSite, Reuse, SourceLink, Templates, UseCaseHtml,
 };
@@ -477,6 +478,9 @@ pub struct Changed {
     listings: BTreeSet<String>,
     /// (use case, model) analyses.
     analyses: BTreeSet<(String, String)>,
+    /// (use case, model) rows of a ranking whose score changed while the order, the bounds
+    /// and the models not ranked stayed the same.
+    rows: BTreeSet<(String, String)>,
     /// Use cases whose prompts, quick start or FAQ changed.
     editorial: BTreeSet<String>,
     guides: BTreeSet<String>,
@@ -500,7 +504,7 @@ impl Changed {
                 self.home
                     || !self.listings.is_empty()
                     || !self.guides.is_empty()
-                    || !self.models.is_empty()
+                    || (!self.models.is_empty() || !self.rows.is_empty())
                         && site
                             .content
                             .use_cases
@@ -512,14 +516,14 @@ impl Changed {
                     || self.editorial.contains(use_case)
                     || self.shown_model_changed(site, use_case)
                     || self.top_analysis_changed(site, use_case)
+                    || self.rows.iter().any(|(u, _)| u == use_case)
             }
             PageKind::Analysis { use_case, model } => {
                 self.use_cases.contains(use_case)
                     || self.models.contains(model)
-                    || self
-                        .analyses
+                    || [&self.analyses, &self.rows]
                         .iter()
-                        .any(|(u, m)| u == use_case && m == model)
+                        .any(|set| set.iter().any(|(u, m)| u == use_case && m == model))
             }
             PageKind::Prompts { use_case } | PageKind::Faq { use_case } => {
                 self.use_cases.contains(use_case)
@@ -529,6 +533,7 @@ impl Changed {
             PageKind::Profile { model } => {
                 self.models.contains(model)
                     || !self.listings.is_empty()
+                    || self.rows.iter().any(|(_, m)| m == model)
                     || site
                         .content
                         .guides
@@ -551,12 +556,11 @@ impl Changed {
         }
     }
 
+    /// Whether the model ranked first changed, or its row did.
     fn top_pick_changed(&self, site: &Site, slug: &str) -> bool {
-        !self.models.is_empty()
-            && site
-                .top(slug)
-                .first()
-                .is_some_and(|r| self.models.contains(&r.id))
+        site.top(slug).first().is_some_and(|r| {
+            self.models.contains(&r.id) || self.rows.iter().any(|(u, m)| u == slug && m == &r.id)
+        })
     }
 
     /// Whether the analysis of a model in the leaderboard's rows changed (the leaderboard
@@ -616,14 +620,22 @@ impl Changed {
         let empty = UseCaseHtml::default();
         let html_a = old.rendered.use_cases.get(slug).unwrap_or(&empty);
         let html_b = new.rendered.use_cases.get(slug).unwrap_or(&empty);
-        if listing(u) != listing(v) || ranking_a != ranking_b {
+        let same_shape = ranking_a.map(shape) == ranking_b.map(shape);
+        if listing(u) != listing(v) || !same_shape {
             self.listings.insert(slug.clone());
         }
         if configuration(u) != configuration(v)
-            || ranking_a != ranking_b
+            || !same_shape
             || own_prose(html_a) != own_prose(html_b)
         {
             self.use_cases.insert(slug.clone());
+        }
+        if let (Some(a), Some(b), true) = (ranking_a, ranking_b, same_shape) {
+            for (row_a, row_b) in a.ranked.iter().zip(&b.ranked) {
+                if row_a != row_b {
+                    self.rows.insert((slug.clone(), row_b.id.clone()));
+                }
+            }
         }
         if editorial(html_a) != editorial(html_b) {
             self.editorial.insert(slug.clone());
@@ -639,6 +651,16 @@ impl Changed {
             }
         }
     }
+}
+
+/// What every page of a use case shows of its ranking: the order, the bounds and the models
+/// not ranked (the scores of single rows are followed by [`Changed::rows`]).
+fn shape(r: &Ranking) -> impl PartialEq + '_ {
+    (
+        r.ranked.iter().map(|row| &row.id).collect::<Vec<_>>(),
+        &r.bounds,
+        &r.excluded,
+    )
 }
 
 fn differing_keys<V: PartialEq>(
