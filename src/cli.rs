@@ -3,7 +3,8 @@
 //! Exit codes: 0 when all went well, 1 when the site's content has errors (or the disk
 //! failed), 2 for a usage mistake.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
+use std::net::IpAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -12,10 +13,13 @@ use clap::{Parser, Subcommand};
 
 use crate::check::CheckOptions;
 use crate::date::Date;
-use crate::error::{Diagnostic, Error};
+use crate::error::Error;
 use crate::output;
-use crate::report;
+use crate::rank_report::{self, Format};
+use crate::scaffold;
+use crate::serve::{self, ServeOptions};
 use crate::site::{self, LoadOptions, Site};
+use crate::terminal::Printer;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -63,48 +67,59 @@ pub enum Command {
         #[arg(long)]
         base_url: Option<String>,
     },
+    /// Serve the site locally, rebuilding it and reloading the browser on every change.
+    Serve {
+        /// The port to listen on (0 picks a free one).
+        #[arg(long, short, default_value_t = serve::DEFAULT_PORT)]
+        port: u16,
+        /// The address to listen on; anything but loopback lets other machines read the site.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: IpAddr,
+        /// Open the site in the default browser.
+        #[arg(long)]
+        open: bool,
+    },
+    /// Print a use case's ranking with each criterion's contribution.
+    Rank {
+        /// The use case's slug (its folder name under content/use-cases/).
+        use_case: String,
+        /// How to print it: a table, or the ranking.json / ranking.csv the build publishes.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+        /// Re-rank with another weight for a metric (repeatable); files are not changed, and
+        /// the weights must still add up to 100. A weight of 0 drops the criterion.
+        #[arg(long = "weight", value_name = "METRIC=WEIGHT", value_parser = rank_report::parse_weight)]
+        weights: Vec<(String, f64)>,
+    },
+    /// Create a small example site that builds as it is.
+    Init {
+        /// The folder to create the site in (new, or empty).
+        dir: PathBuf,
+    },
+    /// Create the files of a new use case or model, with every field explained.
+    New {
+        #[command(subcommand)]
+        what: New,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum New {
+    /// content/use-cases/<slug>/ with index.md, prompts.md and faq.md.
+    UseCase {
+        /// The use case's id, which is also its URL: lowercase letters, digits, `.`, `_`, `-`.
+        slug: String,
+    },
+    /// data/models/<id>.yaml with every metric of the site set to null.
+    Model {
+        /// The model's id, which is also its URL: lowercase letters, digits, `.`, `_`, `-`.
+        id: String,
+    },
 }
 
 fn parse_date(text: &str) -> Result<Date, String> {
     text.parse()
         .map_err(|e: crate::date::BadDate| e.to_string())
-}
-
-/// Whether to colour output: only on a terminal, and never under `NO_COLOR`.
-fn use_color() -> bool {
-    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal()
-}
-
-struct Printer {
-    quiet: bool,
-    verbose: bool,
-    color: bool,
-}
-
-impl Printer {
-    fn diagnostics(&self, root: &std::path::Path, items: &[Diagnostic]) {
-        let shown: Vec<Diagnostic> = items
-            .iter()
-            .filter(|d| d.is_error() || !self.quiet)
-            .cloned()
-            .collect();
-        if !shown.is_empty() {
-            let mut err = std::io::stderr().lock();
-            let _ = write!(err, "{}", report::render(root, &shown, self.color));
-        }
-    }
-
-    fn info(&self, line: &str) {
-        if !self.quiet {
-            eprintln!("{line}");
-        }
-    }
-
-    fn detail(&self, line: &str) {
-        if self.verbose {
-            eprintln!("{line}");
-        }
-    }
 }
 
 /// Runs the command line and returns the process's exit code.
@@ -116,11 +131,7 @@ pub fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
-    let printer = Printer {
-        quiet: cli.quiet,
-        verbose: cli.verbose,
-        color: use_color(),
-    };
+    let printer = Printer::new(cli.quiet, cli.verbose);
     match run(&cli, &printer) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -150,7 +161,66 @@ fn run(cli: &Cli, printer: &Printer) -> Result<(), Error> {
             };
             build(cli, printer, output.clone(), &options)
         }
+        Command::Serve { port, bind, open } => serve::run(
+            &cli.root,
+            &ServeOptions {
+                bind: *bind,
+                port: *port,
+                open: *open,
+            },
+            *printer,
+        ),
+        Command::Rank {
+            use_case,
+            format,
+            weights,
+        } => rank(cli, printer, use_case, *format, weights),
+        Command::Init { dir } => {
+            let files = scaffold::init(dir)?;
+            created(printer, &files);
+            printer.info(&format!(
+                "next: `standings serve --root {}` and open the address it prints",
+                dir.display()
+            ));
+            Ok(())
+        }
+        Command::New { what } => {
+            let files = match what {
+                New::UseCase { slug } => scaffold::new_use_case(&cli.root, slug)?,
+                New::Model { id } => scaffold::new_model(&cli.root, id)?,
+            };
+            created(printer, &files);
+            Ok(())
+        }
     }
+}
+
+fn created(printer: &Printer, files: &[PathBuf]) {
+    for f in files {
+        printer.info(&format!("created {}", f.display()));
+    }
+}
+
+fn rank(
+    cli: &Cli,
+    printer: &Printer,
+    use_case: &str,
+    format: Format,
+    weights: &[(String, f64)],
+) -> Result<(), Error> {
+    let (site, warnings) = Site::load(&cli.root, &LoadOptions::default())?;
+    printer.diagnostics(&cli.root, &warnings);
+    let out = rank_report::rank_use_case(&site, use_case, weights, format)?;
+    std::io::stdout()
+        .lock()
+        .write_all(&out.text)
+        .map_err(|e| Error::io("write", "standard output", e))?;
+    if format != Format::Table
+        && let Some(moves) = &out.moves
+    {
+        printer.info(rank_report::moves_text(moves).trim_start());
+    }
+    Ok(())
 }
 
 fn check(
@@ -199,12 +269,17 @@ fn build(
 ) -> Result<(), Error> {
     let output = output.unwrap_or_else(|| cli.root.join("public"));
     printer.detail(&format!("loading {}", cli.root.display()));
-    let (site, warnings) = Site::load(&cli.root, options)?;
+    let progress = printer.progress("building the site");
+    let built = Site::load(&cli.root, options).and_then(|(site, warnings)| {
+        let site = Arc::new(site);
+        let summary = output::publish(&cli.root, &output, |out| {
+            site::build(Arc::clone(&site), out)
+        })?;
+        Ok((summary, warnings))
+    });
+    progress.finish_and_clear();
+    let (summary, warnings) = built?;
     printer.diagnostics(&cli.root, &warnings);
-    let site = Arc::new(site);
-    let summary = output::publish(&cli.root, &output, |out| {
-        site::build(Arc::clone(&site), out)
-    })?;
     printer.info(&format!(
         "built {} pages, {} files, {} into {} in {} ms",
         summary.pages,

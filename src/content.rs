@@ -671,51 +671,57 @@ fn load_analyses(
     catalog: &Catalog,
     out: &mut Diagnostics,
 ) -> BTreeMap<String, Analysis> {
-    let mut analyses = BTreeMap::new();
-    for rel in files_in(root, &dir.join("analysis"), &["md"], out) {
-        let model = rel
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        if !catalog.models.contains_key(&model) {
-            out.extend(
-                catalog
-                    .unknown("model", &model, Location::file(&rel))
-                    .map(|d| {
-                        let help = d.help.clone().unwrap_or_else(|| {
-                            "name analysis files after a model id from data/models/".to_string()
-                        });
-                        d.with_help(help)
-                    }),
-            );
-            continue;
-        }
-        let Some((front, body)) = read_doc::<AnalysisFront>(root, &rel, out) else {
-            continue;
-        };
-        let origin = Origin::new(&rel, 2);
-        let list = |items: Vec<Spanned<String>>| {
-            items
-                .into_iter()
-                .map(|s| Prose::from_spanned(s, &origin))
-                .collect()
-        };
-        analyses.insert(
-            model.clone(),
-            Analysis {
-                model,
-                best_for: front.best_for.map(|s| Prose::from_spanned(s, &origin)),
-                strengths: list(front.strengths),
-                weaknesses: list(front.weaknesses),
-                body,
-                file: rel,
-            },
-        );
-    }
-    analyses
+    files_in(root, &dir.join("analysis"), &["md"], out)
+        .into_iter()
+        .filter_map(|rel| load_analysis(root, &rel, catalog, out))
+        .map(|a| (a.model.clone(), a))
+        .collect()
 }
 
-fn load_prompts(root: &Path, rel: &Path, out: &mut Diagnostics) -> Option<Prompts> {
+/// Reads one analysis file; its name is the model's id.
+pub fn load_analysis(
+    root: &Path,
+    rel: &Path,
+    catalog: &Catalog,
+    out: &mut Diagnostics,
+) -> Option<Analysis> {
+    let model = rel
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if !catalog.models.contains_key(&model) {
+        out.extend(
+            catalog
+                .unknown("model", &model, Location::file(rel))
+                .map(|d| {
+                    let help = d.help.clone().unwrap_or_else(|| {
+                        "name analysis files after a model id from data/models/".to_string()
+                    });
+                    d.with_help(help)
+                }),
+        );
+        return None;
+    }
+    let (front, body) = read_doc::<AnalysisFront>(root, rel, out)?;
+    let origin = Origin::new(rel, 2);
+    let list = |items: Vec<Spanned<String>>| {
+        items
+            .into_iter()
+            .map(|s| Prose::from_spanned(s, &origin))
+            .collect()
+    };
+    Some(Analysis {
+        model,
+        best_for: front.best_for.map(|s| Prose::from_spanned(s, &origin)),
+        strengths: list(front.strengths),
+        weaknesses: list(front.weaknesses),
+        body,
+        file: rel.to_path_buf(),
+    })
+}
+
+/// Reads a use case's `prompts.md`; `None` when there is none (or it is broken).
+pub fn load_prompts(root: &Path, rel: &Path, out: &mut Diagnostics) -> Option<Prompts> {
     if !root.join(rel).is_file() {
         return None;
     }
@@ -738,7 +744,8 @@ fn load_prompts(root: &Path, rel: &Path, out: &mut Diagnostics) -> Option<Prompt
     })
 }
 
-fn load_faq(root: &Path, rel: &Path, out: &mut Diagnostics) -> Option<Faq> {
+/// Reads a use case's `faq.md`; `None` when there is none (or it is broken).
+pub fn load_faq(root: &Path, rel: &Path, out: &mut Diagnostics) -> Option<Faq> {
     if !root.join(rel).is_file() {
         return None;
     }

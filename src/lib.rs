@@ -14,13 +14,18 @@ pub mod date;
 pub mod error;
 pub mod format;
 pub mod highlight;
+pub mod incremental;
 pub mod input;
 pub mod markdown;
 pub mod output;
 pub mod rank;
+pub mod rank_report;
 pub mod render;
 pub mod report;
+pub mod scaffold;
+pub mod serve;
 pub mod site;
+pub mod terminal;
 
 pub use error::{Diagnostic, Error, Location};
 pub use site::{LoadOptions, Site, build};

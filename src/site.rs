@@ -18,7 +18,7 @@ use crate::date::Date;
 use crate::error::{Diagnostic, Diagnostics, Error, Location};
 use crate::output::Output;
 use crate::rank::{self, Contender, RankError, Ranked, Ranking};
-use crate::render::{self, Assets, ProseRenderer, RenderedPage, RenderedSite, Templates};
+use crate::render::{self, Assets, PageHead, ProseRenderer, RenderedSite, Templates};
 
 /// What can change how a site is loaded, from the command line.
 #[derive(Debug, Clone, Default)]
@@ -28,7 +28,7 @@ pub struct LoadOptions {
     pub minify: bool,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Site {
     pub root: PathBuf,
     pub settings: Settings,
@@ -70,6 +70,11 @@ impl Site {
             rankings,
         };
         Ok((site, warnings))
+    }
+
+    /// Ranks every model under another configuration (a what-if), as the build would.
+    pub fn rank_with(&self, spec: &rank::Spec) -> Result<Ranking, RankError> {
+        rank::rank(spec, &contenders(&self.catalog))
     }
 
     pub fn use_case(&self, slug: &str) -> Option<&UseCase> {
@@ -240,27 +245,29 @@ pub fn build_site(site: Arc<Site>, output: &dyn Output) -> Result<Built, Error> 
     };
     let warnings = out.into_result()?;
 
-    let results: Vec<Result<RenderedPage, Diagnostic>> = pages
+    // Only the heads are kept: holding every page's HTML until the end would cost memory
+    // in proportion to the site.
+    let results: Vec<Result<(usize, PageHead), Diagnostic>> = pages
         .par_iter()
         .map(|page| {
             let r = render::render_page(&site, &rendered, &templates, &assets, page)?;
             output
                 .write(&page.file(), r.html.as_bytes())
                 .map_err(|e| Diagnostic::general(e.to_string()))?;
-            Ok(r)
+            Ok((r.html.len(), r.head))
         })
         .collect();
     let mut errors = Diagnostics::new();
     let mut bytes = 0;
-    let mut written = Vec::with_capacity(results.len());
+    let mut heads = Vec::with_capacity(results.len());
     for r in results {
-        if let Some(r) = errors.take(r) {
-            bytes += r.html.len() as u64;
-            written.push(r);
+        if let Some((len, head)) = errors.take(r) {
+            bytes += len as u64;
+            heads.push(head);
         }
     }
     errors.into_result()?;
-    files.push(render::feed(&site, &pages, &written));
+    files.push(render::feed(&site, pages.iter().zip(&heads)));
     for (path, data) in &files {
         output
             .write(path, data)

@@ -23,7 +23,7 @@ const THEME_ICON: &str = include_str!("../../static/images/icon.svg");
 const HASH_LENGTH: usize = 10;
 
 /// One hashed file.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Asset {
     /// The name templates and `static/` know it by: `css/site.css`.
     pub name: &'static str,
@@ -32,7 +32,7 @@ pub struct Asset {
     pub bytes: Vec<u8>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Assets {
     list: Vec<Asset>,
 }

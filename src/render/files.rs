@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use super::assets::Assets;
 use super::card;
-use super::pages::{Page, PageKind, RenderedPage};
+use super::pages::{Page, PageHead, PageKind};
 use super::view;
 use crate::content::UseCase;
 use crate::error::Diagnostic;
@@ -399,11 +399,13 @@ fn robots(site: &Site) -> Vec<u8> {
 /// An Atom feed with one entry per dated page, newest first; dates come from the data, so
 /// the feed changes only when a figure or a page's `updated` date does. It reuses the titles
 /// and descriptions of the rendered pages.
-pub fn feed(site: &Site, pages: &[Page], rendered: &[RenderedPage]) -> (String, Vec<u8>) {
+pub fn feed<'a>(
+    site: &Site,
+    heads: impl IntoIterator<Item = (&'a Page, &'a PageHead)>,
+) -> (String, Vec<u8>) {
     let base = &site.settings.base_url;
-    let mut entries: Vec<(&Page, &RenderedPage)> = pages
-        .iter()
-        .zip(rendered)
+    let mut entries: Vec<(&Page, &PageHead)> = heads
+        .into_iter()
         .filter(|(p, _)| p.listed() && p.kind != PageKind::Home && p.updated.is_some())
         .collect();
     entries.sort_by(|(a, _), (b, _)| b.updated.cmp(&a.updated).then(a.path.cmp(&b.path)));

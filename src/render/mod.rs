@@ -21,8 +21,8 @@ use crate::input::{Origin, SourceFile};
 
 pub use assets::Assets;
 pub use files::{FEED_PATH, feed, models_json, ranking_csv, ranking_json, site_files};
-pub use pages::{Page, PageKind, RenderedPage, plan, render_page};
-pub use prose::{ProseRenderer, RenderedSite, SourceLink};
+pub use pages::{Page, PageHead, PageKind, RenderedPage, plan, render_page};
+pub use prose::{ProseRenderer, RenderedSite, Reuse, SourceLink, UseCaseHtml};
 
 /// The theme's templates, as shipped.
 const THEME: &[(&str, &str)] = &[

@@ -214,9 +214,15 @@ pub struct PageMeta {
     pub json_ld: String,
 }
 
-/// A rendered page with the title and description its head carries (the feed reuses them).
+/// A rendered page with the head the feed reuses.
 pub struct RenderedPage {
     pub html: String,
+    pub head: PageHead,
+}
+
+/// The title and description a page's head carries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageHead {
     pub title: String,
     pub description: String,
 }
@@ -365,8 +371,10 @@ pub fn render_page(
         } else {
             rendered
         },
-        title: m.title,
-        description: m.description,
+        head: PageHead {
+            title: m.title,
+            description: m.description,
+        },
     })
 }
 

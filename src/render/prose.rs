@@ -628,7 +628,7 @@ fn register(tera: &mut Tera, site: &Arc<Site>) {
 
 // ----- rendering everything -------------------------------------------------------------------
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct AnalysisHtml {
     pub best_for: Option<String>,
     pub strengths: Vec<String>,
@@ -638,7 +638,7 @@ pub struct AnalysisHtml {
     pub lead: String,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PromptHtml {
     pub title: String,
     pub language: String,
@@ -646,20 +646,20 @@ pub struct PromptHtml {
     pub expected: String,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct QuickStartHtml {
     pub language: String,
     pub code: String,
     pub note: Option<String>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct QuestionHtml {
     pub question: String,
     pub answer: String,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct UseCaseHtml {
     pub summary: String,
     pub criteria_intro: Option<String>,
@@ -771,8 +771,26 @@ pub fn locate(p: &Prose, needle: &str) -> Location {
     }
 }
 
+/// The HTML of the use cases a rebuild may take from the previous render instead of
+/// rendering them again: `serve` knows when nothing their prose reads has changed.
+pub struct Reuse<'a> {
+    pub previous: &'a RenderedSite,
+    pub unchanged: &'a (dyn Fn(&UseCase) -> bool + Sync),
+}
+
 impl RenderedSite {
     pub fn render(site: &Site, prose: &ProseRenderer, out: &mut Diagnostics) -> RenderedSite {
+        Self::render_reusing(site, prose, out, None)
+    }
+
+    /// Like [`render`](Self::render), but use cases that `reuse` calls unchanged keep their
+    /// previous HTML and links; `named_metrics` then covers only the prose rendered.
+    pub fn render_reusing(
+        site: &Site,
+        prose: &ProseRenderer,
+        out: &mut Diagnostics,
+        reuse: Option<Reuse>,
+    ) -> RenderedSite {
         let mut rendered = RenderedSite::default();
         let mut errors = Vec::new();
         if let Some(intro) = &site.content.home.intro {
@@ -786,7 +804,22 @@ impl RenderedSite {
             .par_iter()
             .map(|u| {
                 let mut pass = Pass::new(prose, Some(&u.slug), format!("use-cases/{}/", u.slug));
-                let html = use_case_html(site, u, &mut pass);
+                let kept = reuse
+                    .as_ref()
+                    .filter(|r| (r.unchanged)(u))
+                    .and_then(|r| Some((r.previous, r.previous.use_cases.get(&u.slug)?)));
+                let html = match kept {
+                    Some((previous, html)) => {
+                        pass.links = previous
+                            .links
+                            .iter()
+                            .filter(|l| l.page.starts_with(&pass.page))
+                            .cloned()
+                            .collect();
+                        html.clone()
+                    }
+                    None => use_case_html(site, u, &mut pass),
+                };
                 (u.slug.clone(), html, pass)
             })
             .collect();
@@ -831,23 +864,104 @@ fn use_case_html(site: &Site, u: &UseCase, pass: &mut Pass) -> UseCaseHtml {
             .collect(),
         ..UseCaseHtml::default()
     };
-    let base = pass.page.clone();
-    for (id, a) in &u.analyses {
-        pass.page = format!("{base}{id}/");
-        html.analyses.insert(id.clone(), analysis_html(a, pass));
+    for id in u.analyses.keys() {
+        html.analysis_part(u, id, pass);
     }
-    pass.page = format!("{base}prompts/");
-    let own_quick_start = u.prompts.as_ref().and_then(|p| p.quick_start.as_ref());
-    if let Some(p) = &u.prompts {
-        prompts_html(pass, p, &mut html);
-    }
-    html.quick_start = quick_start_html(site, pass.prose, u, own_quick_start);
-    pass.page = format!("{base}faq/");
-    if let Some(f) = &u.faq {
-        faq_html(f, &mut html, pass);
-    }
-    pass.page = base;
+    html.prompts_part(site, u, pass);
+    html.faq_part(u, pass);
     html
+}
+
+/// The parts of a use case's HTML that come from one file each, so that `serve` can
+/// re-render only the file that changed. Each returns the site links its prose holds.
+impl UseCaseHtml {
+    /// Renders the analysis of `model`, or forgets it when the use case has none.
+    pub fn render_analysis(
+        &mut self,
+        prose: &ProseRenderer,
+        u: &UseCase,
+        model: &str,
+        errors: &mut Vec<Diagnostic>,
+    ) -> Vec<SourceLink> {
+        self.in_pass(prose, u, errors, |html, pass| {
+            html.analysis_part(u, model, pass)
+        })
+    }
+
+    /// Renders the prompts and the quick start.
+    pub fn render_prompts(
+        &mut self,
+        site: &Site,
+        prose: &ProseRenderer,
+        u: &UseCase,
+        errors: &mut Vec<Diagnostic>,
+    ) -> Vec<SourceLink> {
+        self.in_pass(prose, u, errors, |html, pass| {
+            html.prompts_part(site, u, pass)
+        })
+    }
+
+    pub fn render_faq(
+        &mut self,
+        prose: &ProseRenderer,
+        u: &UseCase,
+        errors: &mut Vec<Diagnostic>,
+    ) -> Vec<SourceLink> {
+        self.in_pass(prose, u, errors, |html, pass| html.faq_part(u, pass))
+    }
+
+    fn in_pass(
+        &mut self,
+        prose: &ProseRenderer,
+        u: &UseCase,
+        errors: &mut Vec<Diagnostic>,
+        part: impl FnOnce(&mut Self, &mut Pass),
+    ) -> Vec<SourceLink> {
+        let mut pass = Pass::new(prose, Some(&u.slug), format!("use-cases/{}/", u.slug));
+        part(self, &mut pass);
+        let mut links = Vec::new();
+        pass.finish(errors, &mut links);
+        links
+    }
+
+    fn analysis_part(&mut self, u: &UseCase, model: &str, pass: &mut Pass) {
+        let base = std::mem::take(&mut pass.page);
+        pass.page = format!("{base}{model}/");
+        match u.analyses.get(model) {
+            Some(a) => {
+                let html = analysis_html(a, pass);
+                self.analyses.insert(model.to_string(), html);
+            }
+            None => {
+                self.analyses.remove(model);
+            }
+        }
+        pass.page = base;
+    }
+
+    fn prompts_part(&mut self, site: &Site, u: &UseCase, pass: &mut Pass) {
+        let base = std::mem::take(&mut pass.page);
+        pass.page = format!("{base}prompts/");
+        self.prompts_intro = None;
+        self.prompts.clear();
+        let own_quick_start = u.prompts.as_ref().and_then(|p| p.quick_start.as_ref());
+        if let Some(p) = &u.prompts {
+            prompts_html(pass, p, self);
+        }
+        self.quick_start = quick_start_html(site, pass.prose, u, own_quick_start);
+        pass.page = base;
+    }
+
+    fn faq_part(&mut self, u: &UseCase, pass: &mut Pass) {
+        let base = std::mem::take(&mut pass.page);
+        pass.page = format!("{base}faq/");
+        self.faq_intro = None;
+        self.faq.clear();
+        if let Some(f) = &u.faq {
+            faq_html(f, self, pass);
+        }
+        pass.page = base;
+    }
 }
 
 fn analysis_html(a: &Analysis, pass: &mut Pass) -> AnalysisHtml {
