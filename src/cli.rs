@@ -7,6 +7,7 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::time::Instant;
 
 use clap::{Parser, Subcommand};
 
@@ -50,6 +51,9 @@ pub enum Command {
         /// Publish under this URL instead of site.yaml's base_url (e.g. https://example.com/sub/).
         #[arg(long)]
         base_url: Option<String>,
+        /// Print where the time went: loading, ranking, prose, templates, writing.
+        #[arg(long)]
+        timings: bool,
     },
     /// Check the whole site without writing anything; report every problem at once.
     Check {
@@ -136,9 +140,11 @@ pub fn main() -> ExitCode {
 fn run(cli: &Cli, printer: &Printer) -> Result<(), Error> {
     match &cli.command {
         Command::Check { today, base_url } => check(cli, printer, *today, base_url.clone()),
-        Command::Build { output, base_url } => {
-            build(cli, printer, output.clone(), base_url.clone())
-        }
+        Command::Build {
+            output,
+            base_url,
+            timings,
+        } => build(cli, printer, output.clone(), base_url.clone(), *timings),
     }
 }
 
@@ -182,7 +188,10 @@ fn build(
     printer: &Printer,
     output: Option<PathBuf>,
     base_url: Option<String>,
+    timings: bool,
 ) -> Result<(), Error> {
+    let started = Instant::now();
+    crate::timings::reset();
     let output = output.unwrap_or_else(|| cli.root.join("public"));
     printer.detail(&format!("loading {}", cli.root.display()));
     let (site, warnings) = Site::load(&cli.root, &LoadOptions { base_url })?;
@@ -197,7 +206,10 @@ fn build(
         summary.files,
         crate::input::human_bytes(summary.bytes),
         output.display(),
-        summary.millis
+        started.elapsed().as_millis()
     ));
+    if timings {
+        eprint!("{}", crate::timings::report(started.elapsed()));
+    }
     Ok(())
 }

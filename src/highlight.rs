@@ -43,6 +43,12 @@ pub fn knows(language: &str) -> bool {
 
 /// A code block as HTML: `<pre>` with highlighted spans, or escaped text for unknown languages.
 pub fn code_block(code: &str, language: &str) -> String {
+    crate::timings::time(crate::timings::Stage::Highlight, || {
+        highlighted(code, language)
+    })
+}
+
+fn highlighted(code: &str, language: &str) -> String {
     let set = syntaxes();
     let lang_attr = escape_html(language);
     let syntax = (!language.is_empty() && language != "text")

@@ -21,6 +21,7 @@ pub mod rank;
 pub mod render;
 pub mod report;
 pub mod site;
+pub mod timings;
 
 pub use error::{Diagnostic, Error, Location};
 pub use site::{LoadOptions, Site, build};

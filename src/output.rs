@@ -12,6 +12,7 @@ use std::sync::Mutex;
 
 use crate::content::files_in;
 use crate::error::{Diagnostics, Error};
+use crate::timings::{Stage, time};
 
 /// Where rendered files go: a folder on disk, or memory (for `check` and `serve`).
 pub trait Output: Sync {
@@ -193,17 +194,22 @@ pub fn publish<T>(
             return Err(e);
         }
     };
-    if target.exists() {
-        remove_dir(&retired)?;
-        fs::rename(&target, &retired).map_err(|e| Error::io("move aside", &target, e))?;
-    }
-    if let Err(e) = fs::rename(&staging, &target) {
-        // Put the previous site back rather than leave no site at all.
-        let _ = fs::rename(&retired, &target);
-        return Err(Error::io("move into place", &staging, e));
-    }
-    remove_dir(&retired)?;
+    time(Stage::Replace, || replace(&staging, &target, &retired))?;
     Ok(value)
+}
+
+/// Moves `staging` to `target`, and the previous `target` out of the way and then away.
+fn replace(staging: &Path, target: &Path, retired: &Path) -> Result<(), Error> {
+    if target.exists() {
+        remove_dir(retired)?;
+        fs::rename(target, retired).map_err(|e| Error::io("move aside", target, e))?;
+    }
+    if let Err(e) = fs::rename(staging, target) {
+        // Put the previous site back rather than leave no site at all.
+        let _ = fs::rename(retired, target);
+        return Err(Error::io("move into place", staging, e));
+    }
+    remove_dir(retired)
 }
 
 fn remove_dir(dir: &Path) -> Result<(), Error> {

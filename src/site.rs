@@ -19,6 +19,7 @@ use crate::error::{Diagnostic, Diagnostics, Error, Location};
 use crate::output::Output;
 use crate::rank::{self, Contender, RankError, Ranked, Ranking};
 use crate::render::{self, ProseRenderer, RenderedSite, Templates};
+use crate::timings::{Stage, time};
 
 /// What can change how a site is loaded, from the command line.
 #[derive(Debug, Clone, Default)]
@@ -40,9 +41,12 @@ impl Site {
     /// Loads, checks and ranks everything; on success also returns the warnings.
     pub fn load(root: &Path, options: &LoadOptions) -> Result<(Site, Vec<Diagnostic>), Error> {
         let mut out = Diagnostics::new();
-        let settings = config::load(root, &mut out);
-        let catalog = data::load(root, &mut out);
-        let content = content::load(root, &catalog, &mut out);
+        let (settings, catalog, content) = time(Stage::Load, || {
+            let settings = config::load(root, &mut out);
+            let catalog = data::load(root, &mut out);
+            let content = content::load(root, &catalog, &mut out);
+            (settings, catalog, content)
+        });
         let Some(mut settings) = settings else {
             return Err(Error::Content(out.into_sorted()));
         };
@@ -56,7 +60,7 @@ impl Site {
         let rankings = if out.has_errors() {
             BTreeMap::new()
         } else {
-            rank_all(&catalog, &content, &mut out)
+            time(Stage::Rank, || rank_all(&catalog, &content, &mut out))
         };
         let warnings = out.into_result()?;
         let site = Site {
@@ -212,11 +216,13 @@ pub fn build(site: Arc<Site>, output: &dyn Output) -> Result<Summary, Error> {
 pub fn build_site(site: Arc<Site>, output: &dyn Output) -> Result<Built, Error> {
     let started = Instant::now();
     let mut out = Diagnostics::new();
-    let templates = Templates::load(&site.root, &mut out);
-    let prose = ProseRenderer::new(Arc::clone(&site));
-    let rendered = RenderedSite::render(&site, &prose, &mut out);
+    let templates = time(Stage::Compile, || Templates::load(&site.root, &mut out));
+    let rendered = time(Stage::Prose, || {
+        let prose = ProseRenderer::new(Arc::clone(&site));
+        RenderedSite::render(&site, &prose, &mut out)
+    });
     let pages = render::plan(&site);
-    let files = render::site_files(&site, &pages);
+    let files = time(Stage::Files, || render::site_files(&site, &pages));
     let statics = crate::output::static_files(&site.root, &mut out);
     let known = crate::check::site_paths(&pages, &files, &statics);
     out.extend(crate::check::prose_paths(&site, &rendered, &known));
@@ -225,16 +231,19 @@ pub fn build_site(site: Arc<Site>, output: &dyn Output) -> Result<Built, Error> 
     };
     let warnings = out.into_result()?;
 
-    let results: Vec<Result<u64, Diagnostic>> = pages
-        .par_iter()
-        .map(|page| {
-            let html = render::render_page(&site, &rendered, &templates, page)?;
-            output
-                .write(&page.file(), html.as_bytes())
-                .map_err(|e| Diagnostic::general(e.to_string()))?;
-            Ok(html.len() as u64)
-        })
-        .collect();
+    let results: Vec<Result<u64, Diagnostic>> = time(Stage::Pages, || {
+        pages
+            .par_iter()
+            .map(|page| {
+                let html = time(Stage::Templates, || {
+                    render::render_page(&site, &rendered, &templates, page)
+                })?;
+                time(Stage::Write, || output.write(&page.file(), html.as_bytes()))
+                    .map_err(|e| Diagnostic::general(e.to_string()))?;
+                Ok(html.len() as u64)
+            })
+            .collect()
+    });
     let mut errors = Diagnostics::new();
     let mut bytes = 0;
     for r in results {
@@ -243,13 +252,17 @@ pub fn build_site(site: Arc<Site>, output: &dyn Output) -> Result<Built, Error> 
         }
     }
     errors.into_result()?;
-    for (path, data) in &files {
-        output
-            .write(path, data)
-            .map_err(|e| Error::io("write", path, e))?;
-        bytes += data.len() as u64;
-    }
-    let static_bytes = crate::output::copy_static(&site.root, &statics, output)?;
+    time(Stage::Files, || {
+        files.iter().try_for_each(|(path, data)| {
+            bytes += data.len() as u64;
+            output
+                .write(path, data)
+                .map_err(|e| Error::io("write", path, e))
+        })
+    })?;
+    let static_bytes = time(Stage::Static, || {
+        crate::output::copy_static(&site.root, &statics, output)
+    })?;
     let summary = Summary {
         pages: pages.len(),
         files: pages.len() + files.len() + statics.len(),
