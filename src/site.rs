@@ -4,9 +4,9 @@
 //! the pages and data files in parallel into an [`Output`](crate::output::Output). Loading
 //! never stops at the first problem: all of them are returned together.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
 use rayon::prelude::*;
@@ -35,6 +35,16 @@ pub struct Site {
     pub content: Content,
     /// Per use-case slug.
     pub rankings: BTreeMap<String, Ranking>,
+    /// Lookups and views built on first use from the fields above, for every page to share.
+    pub(crate) shared: Shared,
+}
+
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Shared {
+    /// Position in `content.use_cases`, per slug.
+    use_cases: OnceLock<HashMap<String, usize>>,
+    /// What every page's template sees as `site`.
+    pub(crate) site_view: OnceLock<tera::Value>,
 }
 
 impl Site {
@@ -69,12 +79,17 @@ impl Site {
             catalog,
             content,
             rankings,
+            shared: Shared::default(),
         };
         Ok((site, warnings))
     }
 
     pub fn use_case(&self, slug: &str) -> Option<&UseCase> {
-        self.content.use_cases.iter().find(|u| u.slug == slug)
+        let index = self.shared.use_cases.get_or_init(|| {
+            let slugs = self.content.use_cases.iter().map(|u| u.slug.clone());
+            slugs.zip(0..).collect()
+        });
+        index.get(slug).map(|&i| &self.content.use_cases[i])
     }
 
     /// The rows the leaderboard shows: the first `top` ranked models.

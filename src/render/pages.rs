@@ -1,5 +1,7 @@
 //! The pages of SPEC §2: which exist, and what each one's template is given.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 use tera::Context;
 
@@ -202,6 +204,37 @@ struct PageMeta {
     breadcrumbs: Vec<Link>,
 }
 
+/// How many use cases the header links to; the home page lists them all. A header with every
+/// use case would make each page grow with the site, and the build time with its square.
+const NAV_LIMIT: usize = 8;
+
+fn nav(site: &Site) -> Vec<Link> {
+    let all = &site.content.use_cases;
+    let mut nav: Vec<Link> = all
+        .iter()
+        .take(NAV_LIMIT)
+        .map(|u| Link {
+            name: u.short_title.clone(),
+            url: site.url(&format!("use-cases/{}/", u.slug)),
+        })
+        .collect();
+    if all.len() > NAV_LIMIT {
+        nav.push(Link {
+            name: format!("All {} rankings", all.len()),
+            url: format!("{}#use-cases", site.url("")),
+        });
+    }
+    nav
+}
+
+/// The `site` every template sees: the same for every page, so it is built once.
+fn site_value(site: &Site) -> tera::Value {
+    site.shared
+        .site_view
+        .get_or_init(|| tera::Value::from_serializable(&site_view(site)))
+        .clone()
+}
+
 fn site_view(site: &Site) -> SiteView<'_> {
     let s = &site.settings;
     SiteView {
@@ -212,15 +245,7 @@ fn site_view(site: &Site) -> SiteView<'_> {
         base_path: site.base_path(),
         home: site.url(""),
         stylesheets: vec![site.url("css/site.css"), site.url("css/syntax.css")],
-        nav: site
-            .content
-            .use_cases
-            .iter()
-            .map(|u| Link {
-                name: u.short_title.clone(),
-                url: site.url(&format!("use-cases/{}/", u.slug)),
-            })
-            .collect(),
+        nav: nav(site),
         guides: site
             .content
             .guides
@@ -274,7 +299,7 @@ pub fn render_page(
     page: &Page,
 ) -> Result<String, Diagnostic> {
     let mut ctx = Context::new();
-    ctx.insert("site", &site_view(site));
+    ctx.insert_value("site", site_value(site));
     let found = match &page.kind {
         PageKind::Home => home(site, html, page, &mut ctx),
         PageKind::Leaderboard { use_case } => leaderboard(site, html, page, use_case, &mut ctx),
@@ -532,6 +557,13 @@ struct QuickStartView<'a> {
     note: Option<&'a str>,
 }
 
+/// A use case's prose as HTML, borrowed: copying it for every page would copy every analysis.
+fn editorial<'a>(html: &'a RenderedSite, slug: &str) -> Cow<'a, UseCaseHtml> {
+    html.use_cases
+        .get(slug)
+        .map_or_else(|| Cow::Owned(UseCaseHtml::default()), Cow::Borrowed)
+}
+
 fn insert_editorial(ctx: &mut Context, h: &UseCaseHtml) {
     let prompts: Vec<PromptView> = h.prompts.iter().map(prompt_view).collect();
     ctx.insert("prompts", &prompts);
@@ -592,7 +624,7 @@ fn leaderboard(
     ctx: &mut Context,
 ) -> Option<()> {
     let u = site.use_case(slug)?;
-    let h = html.use_cases.get(slug).cloned().unwrap_or_default();
+    let h = editorial(html, slug);
     ctx.insert(
         "page",
         &meta(
@@ -770,7 +802,7 @@ fn prompts(
         &meta(site, page, "prompts", title, description, trail),
     );
     ctx.insert("use_case", &use_case_view(site, u));
-    insert_editorial(ctx, &html.use_cases.get(slug).cloned().unwrap_or_default());
+    insert_editorial(ctx, &editorial(html, slug));
     Some(())
 }
 
@@ -788,7 +820,7 @@ fn faq(site: &Site, html: &RenderedSite, page: &Page, slug: &str, ctx: &mut Cont
     );
     ctx.insert("page", &meta(site, page, "faq", title, description, trail));
     ctx.insert("use_case", &use_case_view(site, u));
-    insert_editorial(ctx, &html.use_cases.get(slug).cloned().unwrap_or_default());
+    insert_editorial(ctx, &editorial(html, slug));
     Some(())
 }
 
