@@ -3,7 +3,10 @@
 //! Loading syntect's syntax definitions takes tens of milliseconds, so it happens once per
 //! process. Pages carry class names only; the colours live in one stylesheet per build.
 
-use std::sync::OnceLock;
+use std::collections::hash_map::DefaultHasher;
+use std::collections::{HashMap, HashSet};
+use std::hash::{Hash, Hasher};
+use std::sync::{Mutex, MutexGuard, OnceLock};
 
 use syntect::highlighting::ThemeSet;
 use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_style};
@@ -44,8 +47,47 @@ pub fn knows(language: &str) -> bool {
 /// A code block as HTML: `<pre>` with highlighted spans, or escaped text for unknown languages.
 pub fn code_block(code: &str, language: &str) -> String {
     crate::timings::time(crate::timings::Stage::Highlight, || {
-        highlighted(code, language)
+        highlighted_once(code, language)
     })
+}
+
+/// Highlighted blocks that occur more than once, such as the quick-start snippet, which is
+/// the same on every use case with the same top pick. A block seen once is remembered by its
+/// hash only, so code that never repeats costs no memory here.
+#[derive(Default)]
+struct Repeats {
+    seen: HashSet<u64>,
+    html: HashMap<(String, String), String>,
+}
+
+fn repeats() -> MutexGuard<'static, Repeats> {
+    static REPEATS: OnceLock<Mutex<Repeats>> = OnceLock::new();
+    REPEATS
+        .get_or_init(Mutex::default)
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+}
+
+fn highlighted_once(code: &str, language: &str) -> String {
+    let mut hasher = DefaultHasher::new();
+    (language, code).hash(&mut hasher);
+    let key = {
+        let mut r = repeats();
+        if r.seen.insert(hasher.finish()) {
+            None
+        } else {
+            let key = (language.to_string(), code.to_string());
+            if let Some(html) = r.html.get(&key) {
+                return html.clone();
+            }
+            Some(key)
+        }
+    };
+    let html = highlighted(code, language);
+    if let Some(key) = key {
+        repeats().html.insert(key, html.clone());
+    }
+    html
 }
 
 fn highlighted(code: &str, language: &str) -> String {
