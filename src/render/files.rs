@@ -1,6 +1,7 @@
 //! The site's data and housekeeping files: `ranking.json` (a public contract, SPEC §3),
 //! `ranking.csv`, `/data/models.json`, `sitemap.xml`, `robots.txt` and the stylesheets.
 
+use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -391,15 +392,19 @@ fn robots(site: &Site) -> Vec<u8> {
 
 /// Every file that is not a page, in a fixed order.
 pub fn site_files(site: &Site, pages: &[Page]) -> Vec<(String, Vec<u8>)> {
-    let mut files = Vec::new();
-    for u in &site.content.use_cases {
-        if let Some(json) = ranking_json(site, u) {
-            files.push((format!("use-cases/{}/ranking.json", u.slug), json));
-        }
-        if let Some(csv) = ranking_csv(site, u) {
-            files.push((format!("use-cases/{}/ranking.csv", u.slug), csv));
-        }
-    }
+    let rankings: Vec<[Option<(String, Vec<u8>)>; 2]> = site
+        .content
+        .use_cases
+        .par_iter()
+        .map(|u| {
+            let dir = format!("use-cases/{}", u.slug);
+            [
+                ranking_json(site, u).map(|json| (format!("{dir}/ranking.json"), json)),
+                ranking_csv(site, u).map(|csv| (format!("{dir}/ranking.csv"), csv)),
+            ]
+        })
+        .collect();
+    let mut files: Vec<(String, Vec<u8>)> = rankings.into_iter().flatten().flatten().collect();
     files.push(("data/models.json".into(), models_json(site)));
     files.push(("sitemap.xml".into(), sitemap(site, pages)));
     files.push(("robots.txt".into(), robots(site)));
