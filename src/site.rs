@@ -222,6 +222,19 @@ pub struct Built {
     pub warnings: Vec<Diagnostic>,
 }
 
+/// Writes the data and housekeeping files; returns their bytes.
+fn write_files(output: &dyn Output, files: Vec<(String, Vec<u8>)>) -> Result<u64, Error> {
+    files
+        .par_iter()
+        .map(|(path, data)| {
+            output
+                .write(path, data)
+                .map(|()| data.len() as u64)
+                .map_err(|e| Error::io("write", path, e))
+        })
+        .sum()
+}
+
 /// Renders every page and file of the site into `output`.
 pub fn build(site: Arc<Site>, output: &dyn Output) -> Result<Summary, Error> {
     build_site(site, output).map(|b| b.summary)
@@ -245,6 +258,9 @@ pub fn build_site(site: Arc<Site>, output: &dyn Output) -> Result<Built, Error> 
         return Err(Error::Content(out.into_sorted()));
     };
     let warnings = out.into_result()?;
+    // Written first and dropped, so that the pages never share memory with them.
+    let file_count = files.len();
+    let mut bytes = time(Stage::Files, || write_files(output, files))?;
 
     let results: Vec<Result<u64, Diagnostic>> = time(Stage::Pages, || {
         pages
@@ -260,27 +276,18 @@ pub fn build_site(site: Arc<Site>, output: &dyn Output) -> Result<Built, Error> 
             .collect()
     });
     let mut errors = Diagnostics::new();
-    let mut bytes = 0;
     for r in results {
         if let Some(n) = errors.take(r) {
             bytes += n;
         }
     }
     errors.into_result()?;
-    time(Stage::Files, || {
-        files.iter().try_for_each(|(path, data)| {
-            bytes += data.len() as u64;
-            output
-                .write(path, data)
-                .map_err(|e| Error::io("write", path, e))
-        })
-    })?;
     let static_bytes = time(Stage::Static, || {
         crate::output::copy_static(&site.root, &statics, output)
     })?;
     let summary = Summary {
         pages: pages.len(),
-        files: pages.len() + files.len() + statics.len(),
+        files: pages.len() + file_count + statics.len(),
         bytes: bytes + static_bytes,
         millis: started.elapsed().as_millis(),
     };
