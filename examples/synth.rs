@@ -789,7 +789,11 @@ fn summary(r: &mut Rng, plan: &UseCasePlan, catalogue: &[Model]) -> String {
     }
     text.push_str("\n\n");
     text.push_str(&paragraph(r, 80, 120));
-    text.push('\n');
+    let _ = writeln!(
+        text,
+        "\n\nSee also the [example prompts](/use-cases/{slug}/prompts/) and the [FAQ](/use-cases/{slug}/faq/).",
+        slug = plan.slug
+    );
     text
 }
 
@@ -819,7 +823,11 @@ fn analysis(r: &mut Rng, m: &Model, plan: &UseCasePlan, headline_binding: bool) 
     for _ in 0..2 {
         let _ = write!(y, "\n\n{}", paragraph(r, 85, 110));
     }
-    y.push('\n');
+    let _ = writeln!(
+        y,
+        "\n\nBack to the [{} leaderboard](/use-cases/{}/).",
+        plan.title, plan.slug
+    );
     y
 }
 
