@@ -390,9 +390,12 @@ fn robots(site: &Site) -> Vec<u8> {
     .into_bytes()
 }
 
+/// A file's path in the site, and its bytes.
+type File = (String, Vec<u8>);
+
 /// Every file that is not a page, in a fixed order.
 pub fn site_files(site: &Site, pages: &[Page]) -> Vec<(String, Vec<u8>)> {
-    let rankings: Vec<[Option<(String, Vec<u8>)>; 2]> = site
+    let rankings: Vec<[Option<File>; 2]> = site
         .content
         .use_cases
         .par_iter()
@@ -404,7 +407,7 @@ pub fn site_files(site: &Site, pages: &[Page]) -> Vec<(String, Vec<u8>)> {
             ]
         })
         .collect();
-    let mut files: Vec<(String, Vec<u8>)> = rankings.into_iter().flatten().flatten().collect();
+    let mut files: Vec<File> = rankings.into_iter().flatten().flatten().collect();
     files.push(("data/models.json".into(), models_json(site)));
     files.push(("sitemap.xml".into(), sitemap(site, pages)));
     files.push(("robots.txt".into(), robots(site)));
