@@ -200,11 +200,10 @@ struct MetricDef {
     source: &'static str,
 }
 
+/// Names, then direction, format, value range and source, so the table below reads as one
+/// metric a line.
 const fn metric(
-    key: &'static str,
-    label: &'static str,
-    short: &'static str,
-    unit: &'static str,
+    (key, label, short, unit): (&'static str, &'static str, &'static str, &'static str),
     higher: bool,
     format: &'static str,
     (lo, hi, step): (f64, f64, f64),
@@ -226,16 +225,16 @@ const fn metric(
 
 #[rustfmt::skip]
 const METRICS: &[MetricDef] = &[
-    metric("quality_index", "Quality Index", "Quality", "index points", true, "{style: number, decimals: 1}", (30.0, 90.0, 0.1), "evals"),
-    metric("accuracy", "Task accuracy", "Accuracy", "percent", true, "{style: percent, decimals: 1}", (40.0, 98.0, 0.1), "evals"),
-    metric("win_rate", "Win rate", "Win rate", "percent", true, "{style: percent, decimals: 1}", (5.0, 95.0, 0.1), "arena"),
-    metric("tool_use", "Tool-use score", "Tools", "score 0-1", true, "{style: number, decimals: 3}", (0.3, 0.99, 0.001), "evals"),
-    metric("output_speed", "Output throughput", "Throughput", "tokens per second", true, "{style: number, decimals: 1, suffix: \" tok/s\"}", (20.0, 400.0, 0.1), "speed"),
-    metric("latency_p50", "Median latency", "p50 latency", "milliseconds", false, "{style: number, decimals: 0, suffix: \" ms\"}", (80.0, 4000.0, 1.0), "speed"),
-    metric("ttft", "Time to first token", "TTFT", "seconds", false, "{style: number, decimals: 2, suffix: \" s\"}", (0.2, 30.0, 0.01), "speed"),
-    metric("context_window", "Context window", "Context", "tokens", true, "{style: tokens}", (8.0, 1000.0, 8.0), "listing"),
-    metric("price_input", "Input price", "Input", "USD per 1M tokens", false, "{style: usd}", (0.05, 15.0, 0.05), "listing"),
-    metric("price_output", "Output price", "Output", "USD per 1M tokens", false, "{style: usd}", (0.1, 60.0, 0.05), "listing"),
+    metric(("quality_index", "Quality Index", "Quality", "index points"), true, "{style: number, decimals: 1}", (30.0, 90.0, 0.1), "evals"),
+    metric(("accuracy", "Task accuracy", "Accuracy", "percent"), true, "{style: percent, decimals: 1}", (40.0, 98.0, 0.1), "evals"),
+    metric(("win_rate", "Win rate", "Win rate", "percent"), true, "{style: percent, decimals: 1}", (5.0, 95.0, 0.1), "arena"),
+    metric(("tool_use", "Tool-use score", "Tools", "score 0-1"), true, "{style: number, decimals: 3}", (0.3, 0.99, 0.001), "evals"),
+    metric(("output_speed", "Output throughput", "Throughput", "tokens per second"), true, "{style: number, decimals: 1, suffix: \" tok/s\"}", (20.0, 400.0, 0.1), "speed"),
+    metric(("latency_p50", "Median latency", "p50 latency", "milliseconds"), false, "{style: number, decimals: 0, suffix: \" ms\"}", (80.0, 4000.0, 1.0), "speed"),
+    metric(("ttft", "Time to first token", "TTFT", "seconds"), false, "{style: number, decimals: 2, suffix: \" s\"}", (0.2, 30.0, 0.01), "speed"),
+    metric(("context_window", "Context window", "Context", "tokens"), true, "{style: tokens}", (8.0, 1000.0, 8.0), "listing"),
+    metric(("price_input", "Input price", "Input", "USD per 1M tokens"), false, "{style: usd}", (0.05, 15.0, 0.05), "listing"),
+    metric(("price_output", "Output price", "Output", "USD per 1M tokens"), false, "{style: usd}", (0.1, 60.0, 0.05), "listing"),
 ];
 
 /// Metrics a use case may use as its hard rule (the filter that leaves 5–20 models ranked).
@@ -831,9 +830,12 @@ fn analysis(r: &mut Rng, m: &Model, plan: &UseCasePlan, headline_binding: bool) 
     y
 }
 
+/// A code sample's title, its language and what writes it.
+type Sample = (&'static str, &'static str, fn(&mut Rng) -> String);
+
 fn prompts(r: &mut Rng) -> String {
     let mut y = String::from("---\nprompts:\n");
-    let samples: [(&str, &str, fn(&mut Rng) -> String); 3] = [
+    let samples: [Sample; 3] = [
         ("Python", "python", python),
         ("JavaScript", "js", javascript),
         ("Shell", "bash", bash),
