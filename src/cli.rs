@@ -8,6 +8,7 @@ use std::net::IpAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::time::Instant;
 
 use clap::{Parser, Subcommand};
 
@@ -57,6 +58,9 @@ pub enum Command {
         /// Write minified HTML (smaller pages; the same content).
         #[arg(long)]
         minify: bool,
+        /// Print where the time went: loading, ranking, prose, templates, writing.
+        #[arg(long)]
+        timings: bool,
     },
     /// Check the whole site without writing anything; report every problem at once.
     Check {
@@ -154,12 +158,13 @@ fn run(cli: &Cli, printer: &Printer) -> Result<(), Error> {
             output,
             base_url,
             minify,
+            timings,
         } => {
             let options = LoadOptions {
                 base_url: base_url.clone(),
                 minify: *minify,
             };
-            build(cli, printer, output.clone(), &options)
+            build(cli, printer, output.clone(), &options, *timings)
         }
         Command::Serve { port, bind, open } => serve::run(
             &cli.root,
@@ -266,7 +271,10 @@ fn build(
     printer: &Printer,
     output: Option<PathBuf>,
     options: &LoadOptions,
+    timings: bool,
 ) -> Result<(), Error> {
+    let started = Instant::now();
+    crate::timings::reset();
     let output = output.unwrap_or_else(|| cli.root.join("public"));
     printer.detail(&format!("loading {}", cli.root.display()));
     let progress = printer.progress("building the site");
@@ -286,7 +294,10 @@ fn build(
         summary.files,
         crate::input::human_bytes(summary.bytes),
         output.display(),
-        summary.millis
+        started.elapsed().as_millis()
     ));
+    if timings {
+        eprint!("{}", crate::timings::report(started.elapsed()));
+    }
     Ok(())
 }

@@ -9,6 +9,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
+use rayon::prelude::*;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 use walkdir::WalkDir;
@@ -394,10 +395,21 @@ fn read_required<T: serde::de::DeserializeOwned>(
 pub fn load(root: &Path, catalog: &Catalog, out: &mut Diagnostics) -> Content {
     let dirs = use_case_dirs(root, out);
     let slugs: Vec<String> = dirs.iter().map(|(slug, _)| slug.clone()).collect();
-    let use_cases: Vec<UseCase> = dirs
-        .into_iter()
-        .filter_map(|(slug, dir)| load_use_case(root, &slug, &dir, catalog, out))
+    // Use cases are read and parsed in parallel; each one's problems are gathered apart and
+    // merged in folder order.
+    let loaded: Vec<(Option<UseCase>, Diagnostics)> = dirs
+        .par_iter()
+        .map(|(slug, dir)| {
+            let mut problems = Diagnostics::new();
+            let u = load_use_case(root, slug, dir, catalog, &mut problems);
+            (u, problems)
+        })
         .collect();
+    let mut use_cases = Vec::with_capacity(loaded.len());
+    for (u, problems) in loaded {
+        out.extend(problems.into_sorted());
+        use_cases.extend(u);
+    }
     // A guide naming a use case whose own files are broken gets no second message.
     let guides = load_guides(root, catalog, &slugs, out);
     let home = load_home(root, out);

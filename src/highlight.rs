@@ -3,11 +3,16 @@
 //! Loading syntect's syntax definitions takes tens of milliseconds, so it happens once per
 //! process. Pages carry class names only; the colours live in one stylesheet per build.
 
+use std::cell::RefCell;
+use std::collections::hash_map::DefaultHasher;
+use std::collections::{HashMap, HashSet};
+use std::hash::{Hash, Hasher};
+use std::rc::Rc;
 use std::sync::OnceLock;
 
 use syntect::highlighting::ThemeSet;
-use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_style};
-use syntect::parsing::SyntaxSet;
+use syntect::html::{ClassStyle, css_for_theme_with_class_style, line_tokens_to_classed_spans};
+use syntect::parsing::{ParseState, ScopeStack, SyntaxReference, SyntaxSet};
 use syntect::util::LinesWithEndings;
 
 use crate::render::escape_html;
@@ -43,22 +48,19 @@ pub fn knows(language: &str) -> bool {
 
 /// A code block as HTML: `<pre>` with highlighted spans, or escaped text for unknown languages.
 pub fn code_block(code: &str, language: &str) -> String {
+    crate::timings::time(crate::timings::Stage::Highlight, || {
+        highlighted(code, language)
+    })
+}
+
+fn highlighted(code: &str, language: &str) -> String {
     let set = syntaxes();
     let lang_attr = escape_html(language);
     let syntax = (!language.is_empty() && language != "text")
         .then(|| set.find_syntax_by_token(alias(language)))
         .flatten();
     let inner = match syntax {
-        Some(syntax) => {
-            let mut generator =
-                ClassedHTMLGenerator::new_with_class_style(syntax, set, CLASS_STYLE);
-            let highlighted = LinesWithEndings::from(code)
-                .try_for_each(|line| generator.parse_html_for_line_which_includes_newline(line));
-            match highlighted {
-                Ok(()) => generator.finalize(),
-                Err(_) => escape_html(code),
-            }
-        }
+        Some(syntax) => classed(code, syntax, set).unwrap_or_else(|_| escape_html(code)),
         None => escape_html(code),
     };
     let label = if language.is_empty() {
@@ -77,6 +79,100 @@ const LIGHT_BACKGROUND: [u8; 3] = [0xf4, 0xf6, 0xf9];
 const DARK_BACKGROUND: [u8; 3] = [0x17, 0x1d, 0x27];
 /// WCAG 2.1 AA for normal text, with a little room for rounding.
 const MIN_CONTRAST: f64 = 4.6;
+
+/// What highlighting a line depends on and changes: the parser's state and the open scopes.
+#[derive(Clone, PartialEq, Eq)]
+struct LineState {
+    parse: ParseState,
+    scopes: ScopeStack,
+}
+
+struct HighlightedLine {
+    html: String,
+    /// Spans the line leaves open (or closes, when negative).
+    spans: isize,
+    after: LineState,
+}
+
+/// Lines already highlighted on this thread, for lines seen more than once: the code samples
+/// of a site share imports, boilerplate and closing lines, and a line highlighted from the
+/// same state always comes out the same. A line seen once is remembered by its hash only, so
+/// code that never repeats costs little memory.
+#[derive(Default)]
+struct LineMemo {
+    seen: HashSet<u64>,
+    lines: HashMap<String, Vec<(LineState, Rc<HighlightedLine>)>>,
+}
+
+/// States remembered per line; a line rarely starts in more than a few.
+const STATES_PER_LINE: usize = 4;
+
+thread_local! {
+    static MEMO: RefCell<LineMemo> = RefCell::default();
+}
+
+impl LineMemo {
+    fn line(
+        &mut self,
+        before: &LineState,
+        line: &str,
+        set: &SyntaxSet,
+    ) -> Result<Rc<HighlightedLine>, syntect::Error> {
+        let known = self.lines.get(line).into_iter().flatten();
+        if let Some((_, done)) = known.into_iter().find(|(state, _)| state == before) {
+            return Ok(Rc::clone(done));
+        }
+        let done = Rc::new(highlight_line(before, line, set)?);
+        let mut hasher = DefaultHasher::new();
+        line.hash(&mut hasher);
+        if !self.seen.insert(hasher.finish()) {
+            let states = self.lines.entry(line.to_string()).or_default();
+            if states.len() < STATES_PER_LINE {
+                states.push((before.clone(), Rc::clone(&done)));
+            }
+        }
+        Ok(done)
+    }
+}
+
+fn highlight_line(
+    before: &LineState,
+    line: &str,
+    set: &SyntaxSet,
+) -> Result<HighlightedLine, syntect::Error> {
+    let mut after = before.clone();
+    let ops = after.parse.parse_line(line, set)?;
+    let (html, spans) = line_tokens_to_classed_spans(line, &ops, CLASS_STYLE, &mut after.scopes)?;
+    Ok(HighlightedLine { html, spans, after })
+}
+
+/// Code as spans with one class per scope, line by line as syntect's `ClassedHTMLGenerator`
+/// writes it.
+fn classed(
+    code: &str,
+    syntax: &SyntaxReference,
+    set: &SyntaxSet,
+) -> Result<String, syntect::Error> {
+    let mut state = LineState {
+        parse: ParseState::new(syntax),
+        scopes: ScopeStack::new(),
+    };
+    let mut html = String::with_capacity(code.len() * 8);
+    let mut open = 0;
+    MEMO.with_borrow_mut(|memo| {
+        for line in LinesWithEndings::from(code) {
+            let done = memo.line(&state, line, set)?;
+            html.push_str(&done.html);
+            open += done.spans;
+            state = done.after.clone();
+        }
+        Ok::<(), syntect::Error>(())
+    })?;
+    for _ in 0..open {
+        html.push_str("</span>");
+    }
+    Ok(html)
+}
 
 /// The stylesheet for highlighted code: a light theme, and a dark one for dark-mode readers.
 /// Several of the themes' colours are too faint for WCAG AA on the code background, so every

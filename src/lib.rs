@@ -26,6 +26,7 @@ pub mod scaffold;
 pub mod serve;
 pub mod site;
 pub mod terminal;
+pub mod timings;
 
 pub use error::{Diagnostic, Error, Location};
 pub use site::{LoadOptions, Site, build};

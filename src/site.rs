@@ -4,9 +4,9 @@
 //! the pages and data files in parallel into an [`Output`](crate::output::Output). Loading
 //! never stops at the first problem: all of them are returned together.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
 use rayon::prelude::*;
@@ -19,6 +19,7 @@ use crate::error::{Diagnostic, Diagnostics, Error, Location};
 use crate::output::Output;
 use crate::rank::{self, Contender, RankError, Ranked, Ranking};
 use crate::render::{self, Assets, PageHead, ProseRenderer, RenderedSite, Templates};
+use crate::timings::{Stage, time};
 
 /// What can change how a site is loaded, from the command line.
 #[derive(Debug, Clone, Default)]
@@ -36,15 +37,26 @@ pub struct Site {
     pub content: Content,
     /// Per use-case slug.
     pub rankings: BTreeMap<String, Ranking>,
+    /// Lookups and views built on first use from the fields above, for every page to share.
+    pub(crate) shared: Shared,
+}
+
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Shared {
+    /// Position in `content.use_cases`, per slug.
+    use_cases: OnceLock<HashMap<String, usize>>,
 }
 
 impl Site {
     /// Loads, checks and ranks everything; on success also returns the warnings.
     pub fn load(root: &Path, options: &LoadOptions) -> Result<(Site, Vec<Diagnostic>), Error> {
         let mut out = Diagnostics::new();
-        let settings = config::load(root, &mut out);
-        let catalog = data::load(root, &mut out);
-        let content = content::load(root, &catalog, &mut out);
+        let (settings, catalog, content) = time(Stage::Load, || {
+            let settings = config::load(root, &mut out);
+            let catalog = data::load(root, &mut out);
+            let content = content::load(root, &catalog, &mut out);
+            (settings, catalog, content)
+        });
         let Some(mut settings) = settings else {
             return Err(Error::Content(out.into_sorted()));
         };
@@ -59,7 +71,7 @@ impl Site {
         let rankings = if out.has_errors() {
             BTreeMap::new()
         } else {
-            rank_all(&catalog, &content, &mut out)
+            time(Stage::Rank, || rank_all(&catalog, &content, &mut out))
         };
         let warnings = out.into_result()?;
         let site = Site {
@@ -68,6 +80,7 @@ impl Site {
             catalog,
             content,
             rankings,
+            shared: Shared::default(),
         };
         Ok((site, warnings))
     }
@@ -78,7 +91,11 @@ impl Site {
     }
 
     pub fn use_case(&self, slug: &str) -> Option<&UseCase> {
-        self.content.use_cases.iter().find(|u| u.slug == slug)
+        let index = self.shared.use_cases.get_or_init(|| {
+            let slugs = self.content.use_cases.iter().map(|u| u.slug.clone());
+            slugs.zip(0..).collect()
+        });
+        index.get(slug).map(|&i| &self.content.use_cases[i])
     }
 
     /// The rows the leaderboard shows: the first `top` ranked models.
@@ -212,6 +229,19 @@ pub struct Built {
     pub warnings: Vec<Diagnostic>,
 }
 
+/// Writes the data and housekeeping files; returns their bytes.
+fn write_files(output: &dyn Output, files: Vec<(String, Vec<u8>)>) -> Result<u64, Error> {
+    files
+        .par_iter()
+        .map(|(path, data)| {
+            output
+                .write(path, data)
+                .map(|()| data.len() as u64)
+                .map_err(|e| Error::io("write", path, e))
+        })
+        .sum()
+}
+
 /// Renders every page and file of the site into `output`.
 pub fn build(site: Arc<Site>, output: &dyn Output) -> Result<Summary, Error> {
     build_site(site, output).map(|b| b.summary)
@@ -221,14 +251,16 @@ pub fn build(site: Arc<Site>, output: &dyn Output) -> Result<Summary, Error> {
 pub fn build_site(site: Arc<Site>, output: &dyn Output) -> Result<Built, Error> {
     let started = Instant::now();
     let mut out = Diagnostics::new();
-    let templates = Templates::load(&site.root, &mut out);
-    let prose = ProseRenderer::new(Arc::clone(&site));
-    let rendered = RenderedSite::render(&site, &prose, &mut out);
+    let templates = time(Stage::Compile, || Templates::load(&site.root, &mut out));
+    let rendered = time(Stage::Prose, || {
+        let prose = ProseRenderer::new(Arc::clone(&site));
+        RenderedSite::render(&site, &prose, &mut out)
+    });
     let assets = Assets::collect(&site.root)?;
     let pages = render::plan(&site);
-    let mut files = out
-        .take(render::site_files(&site, &pages, &assets))
-        .unwrap_or_default();
+    let files = time(Stage::Files, || render::site_files(&site, &pages, &assets));
+    let files = out.take(files).unwrap_or_default();
+    // The theme's files are published under their hashed names only.
     let statics: Vec<PathBuf> = crate::output::static_files(&site.root, &mut out)
         .into_iter()
         .filter(|rel| {
@@ -244,21 +276,28 @@ pub fn build_site(site: Arc<Site>, output: &dyn Output) -> Result<Built, Error> 
         return Err(Error::Content(out.into_sorted()));
     };
     let warnings = out.into_result()?;
+    // Written first and dropped, so that the pages never share memory with them.
+    let file_count = files.len();
+    let mut bytes = time(Stage::Files, || write_files(output, files))?;
 
     // Only the heads are kept: holding every page's HTML until the end would cost memory
     // in proportion to the site.
-    let results: Vec<Result<(usize, PageHead), Diagnostic>> = pages
-        .par_iter()
-        .map(|page| {
-            let r = render::render_page(&site, &rendered, &templates, &assets, page)?;
-            output
-                .write(&page.file(), r.html.as_bytes())
+    let results: Vec<Result<(usize, PageHead), Diagnostic>> = time(Stage::Pages, || {
+        pages
+            .par_iter()
+            .map(|page| {
+                let r = time(Stage::Templates, || {
+                    render::render_page(&site, &rendered, &templates, &assets, page)
+                })?;
+                time(Stage::Write, || {
+                    output.write(&page.file(), r.html.as_bytes())
+                })
                 .map_err(|e| Diagnostic::general(e.to_string()))?;
-            Ok((r.html.len(), r.head))
-        })
-        .collect();
+                Ok((r.html.len(), r.head))
+            })
+            .collect()
+    });
     let mut errors = Diagnostics::new();
-    let mut bytes = 0;
     let mut heads = Vec::with_capacity(results.len());
     for r in results {
         if let Some((len, head)) = errors.take(r) {
@@ -267,17 +306,17 @@ pub fn build_site(site: Arc<Site>, output: &dyn Output) -> Result<Built, Error> 
         }
     }
     errors.into_result()?;
-    files.push(render::feed(&site, pages.iter().zip(&heads)));
-    for (path, data) in &files {
-        output
-            .write(path, data)
-            .map_err(|e| Error::io("write", path, e))?;
-        bytes += data.len() as u64;
-    }
-    let static_bytes = crate::output::copy_static(&site.root, &statics, output)?;
+    let (path, feed) = render::feed(&site, pages.iter().zip(&heads));
+    output
+        .write(&path, &feed)
+        .map_err(|e| Error::io("write", &path, e))?;
+    bytes += feed.len() as u64;
+    let static_bytes = time(Stage::Static, || {
+        crate::output::copy_static(&site.root, &statics, output)
+    })?;
     let summary = Summary {
         pages: pages.len(),
-        files: pages.len() + files.len() + statics.len(),
+        files: pages.len() + file_count + 1 + statics.len(),
         bytes: bytes + static_bytes,
         millis: started.elapsed().as_millis(),
     };

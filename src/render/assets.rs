@@ -6,6 +6,7 @@
 //! the same name replaces the theme's, and is hashed the same way.
 
 use std::path::Path;
+use std::sync::OnceLock;
 
 use sha2::{Digest, Sha256};
 
@@ -32,10 +33,22 @@ pub struct Asset {
     pub bytes: Vec<u8>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Assets {
     list: Vec<Asset>,
+    /// What every page's template sees as `site`: it links these files, and is the same for
+    /// every page of a build, so it is made once per set of assets.
+    pub(crate) site_view: OnceLock<tera::Value>,
 }
+
+/// Two sets of assets are the same when their files are; the view follows from them.
+impl PartialEq for Assets {
+    fn eq(&self, other: &Assets) -> bool {
+        self.list == other.list
+    }
+}
+
+impl Eq for Assets {}
 
 impl Assets {
     /// The theme's assets, or the site's own versions from `static/`.
@@ -65,7 +78,10 @@ impl Assets {
                 })
             })
             .collect::<Result<_, Error>>()?;
-        Ok(Assets { list })
+        Ok(Assets {
+            list,
+            site_view: OnceLock::new(),
+        })
     }
 
     /// The published path of an asset, relative to the output root.

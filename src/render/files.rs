@@ -2,6 +2,7 @@
 //! `ranking.csv`, `/data/models.json`, `sitemap.xml`, `robots.txt`, the Atom feed, the social
 //! images and the hashed stylesheets and script.
 
+use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -396,6 +397,9 @@ fn robots(site: &Site) -> Vec<u8> {
     .into_bytes()
 }
 
+/// A file's path in the site, and its bytes.
+type File = (String, Vec<u8>);
+
 /// An Atom feed with one entry per dated page, newest first; dates come from the data, so
 /// the feed changes only when a figure or a page's `updated` date does. It reuses the titles
 /// and descriptions of the rendered pages.
@@ -441,19 +445,24 @@ pub fn feed<'a>(
 }
 
 /// The social images: one per use case, one for the rest of the site.
-fn cards(site: &Site, pages: &[Page]) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
-    let mut files = Vec::new();
-    for u in &site.content.use_cases {
-        let top: Vec<_> = site
-            .top(&u.slug)
-            .iter()
-            .filter_map(|r| view::row_view(site, u, r))
-            .collect();
-        files.push((
-            card::use_case_path(&u.slug),
-            card::use_case_card(site, u, &top)?,
-        ));
-    }
+fn cards(site: &Site, pages: &[Page]) -> Result<Vec<File>, Diagnostic> {
+    // Drawing a card costs milliseconds; a site with hundreds of use cases draws them at once.
+    let mut files = site
+        .content
+        .use_cases
+        .par_iter()
+        .map(|u| {
+            let top: Vec<_> = site
+                .top(&u.slug)
+                .iter()
+                .filter_map(|r| view::row_view(site, u, r))
+                .collect();
+            Ok((
+                card::use_case_path(&u.slug),
+                card::use_case_card(site, u, &top)?,
+            ))
+        })
+        .collect::<Result<Vec<File>, Diagnostic>>()?;
     let latest = pages
         .iter()
         .filter_map(|p| p.updated)
@@ -464,20 +473,20 @@ fn cards(site: &Site, pages: &[Page]) -> Result<Vec<(String, Vec<u8>)>, Diagnost
 }
 
 /// Every file that is not a page, in a fixed order.
-pub fn site_files(
-    site: &Site,
-    pages: &[Page],
-    assets: &Assets,
-) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
-    let mut files = Vec::new();
-    for u in &site.content.use_cases {
-        if let Some(json) = ranking_json(site, u) {
-            files.push((format!("use-cases/{}/ranking.json", u.slug), json));
-        }
-        if let Some(csv) = ranking_csv(site, u) {
-            files.push((format!("use-cases/{}/ranking.csv", u.slug), csv));
-        }
-    }
+pub fn site_files(site: &Site, pages: &[Page], assets: &Assets) -> Result<Vec<File>, Diagnostic> {
+    let rankings: Vec<[Option<File>; 2]> = site
+        .content
+        .use_cases
+        .par_iter()
+        .map(|u| {
+            let dir = format!("use-cases/{}", u.slug);
+            [
+                ranking_json(site, u).map(|json| (format!("{dir}/ranking.json"), json)),
+                ranking_csv(site, u).map(|csv| (format!("{dir}/ranking.csv"), csv)),
+            ]
+        })
+        .collect();
+    let mut files: Vec<File> = rankings.into_iter().flatten().flatten().collect();
     files.push(("data/models.json".into(), models_json(site)));
     files.push(("sitemap.xml".into(), sitemap(site, pages)));
     files.push(("robots.txt".into(), robots(site)));

@@ -1,5 +1,7 @@
 //! The pages of SPEC §2: which exist, and what each one's template is given.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 use tera::Context;
 
@@ -227,6 +229,37 @@ pub struct PageHead {
     pub description: String,
 }
 
+/// How many use cases the header links to; the home page lists them all. A header with every
+/// use case would make each page grow with the site, and the build time with its square.
+const NAV_LIMIT: usize = 8;
+
+fn nav(site: &Site) -> Vec<Link> {
+    let all = &site.content.use_cases;
+    let mut nav: Vec<Link> = all
+        .iter()
+        .take(NAV_LIMIT)
+        .map(|u| Link {
+            name: u.short_title.clone(),
+            url: site.url(&format!("use-cases/{}/", u.slug)),
+        })
+        .collect();
+    if all.len() > NAV_LIMIT {
+        nav.push(Link {
+            name: format!("All {} rankings", all.len()),
+            url: format!("{}#use-cases", site.url("")),
+        });
+    }
+    nav
+}
+
+/// The `site` every template sees: the same for every page, so it is built once.
+fn site_value(site: &Site, assets: &Assets) -> tera::Value {
+    assets
+        .site_view
+        .get_or_init(|| tera::Value::from_serializable(&site_view(site, assets)))
+        .clone()
+}
+
 fn site_view<'a>(site: &'a Site, assets: &Assets) -> SiteView<'a> {
     let s = &site.settings;
     SiteView {
@@ -243,15 +276,7 @@ fn site_view<'a>(site: &'a Site, assets: &Assets) -> SiteView<'a> {
         sort_script: site.url(assets.path("js/sort.js")),
         icon: site.url(assets.path("images/icon.svg")),
         feed: site.url(FEED_PATH),
-        nav: site
-            .content
-            .use_cases
-            .iter()
-            .map(|u| Link {
-                name: u.short_title.clone(),
-                url: site.url(&format!("use-cases/{}/", u.slug)),
-            })
-            .collect(),
+        nav: nav(site),
         guides: site
             .content
             .guides
@@ -343,7 +368,7 @@ pub fn render_page(
     page: &Page,
 ) -> Result<RenderedPage, Diagnostic> {
     let mut ctx = Context::new();
-    ctx.insert("site", &site_view(site, assets));
+    ctx.insert_value("site", site_value(site, assets));
     let found = match &page.kind {
         PageKind::Home => home(site, html, page, &mut ctx),
         PageKind::Leaderboard { use_case } => leaderboard(site, html, page, use_case, &mut ctx),
@@ -614,6 +639,13 @@ struct QuickStartView<'a> {
     note: Option<&'a str>,
 }
 
+/// A use case's prose as HTML, borrowed: copying it for every page would copy every analysis.
+fn editorial<'a>(html: &'a RenderedSite, slug: &str) -> Cow<'a, UseCaseHtml> {
+    html.use_cases
+        .get(slug)
+        .map_or_else(|| Cow::Owned(UseCaseHtml::default()), Cow::Borrowed)
+}
+
 fn insert_editorial(ctx: &mut Context, h: &UseCaseHtml) {
     let prompts: Vec<PromptView> = h.prompts.iter().map(prompt_view).collect();
     ctx.insert("prompts", &prompts);
@@ -674,7 +706,7 @@ fn leaderboard(
     ctx: &mut Context,
 ) -> Option<PageMeta> {
     let u = site.use_case(slug)?;
-    let h = html.use_cases.get(slug).cloned().unwrap_or_default();
+    let h = editorial(html, slug);
     let m = meta(
         site,
         page,
@@ -852,7 +884,7 @@ fn prompts(
     );
     let m = meta(site, page, "prompts", title, description, trail);
     ctx.insert("use_case", &use_case_view(site, u));
-    insert_editorial(ctx, &html.use_cases.get(slug).cloned().unwrap_or_default());
+    insert_editorial(ctx, &editorial(html, slug));
     Some(m)
 }
 
@@ -876,7 +908,7 @@ fn faq(
     );
     let m = meta(site, page, "faq", title, description, trail);
     ctx.insert("use_case", &use_case_view(site, u));
-    insert_editorial(ctx, &html.use_cases.get(slug).cloned().unwrap_or_default());
+    insert_editorial(ctx, &editorial(html, slug));
     Some(m)
 }
 

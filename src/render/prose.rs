@@ -25,6 +25,7 @@ use crate::markdown::{self, Html, MarkdownOptions};
 use crate::render::escape_html;
 use crate::render::tera_diagnostic;
 use crate::site::Site;
+use crate::timings::{Stage, time};
 
 thread_local! {
     /// Blocks produced by the prose being rendered on this thread: Tera calls the binding
@@ -99,7 +100,9 @@ impl ProseRenderer {
             context.insert("use_case", slug);
         }
         BLOCKS.with(|b| b.borrow_mut().clear());
-        let rendered = self.tera.render_str(text, &context, true);
+        let rendered = time(Stage::Bindings, || {
+            self.tera.render_str(text, &context, true)
+        });
         let blocks = BLOCKS.with(|b| std::mem::take(&mut *b.borrow_mut()));
         let named = NAMED.with(|n| std::mem::take(&mut *n.borrow_mut()));
         if !named.is_empty() {
@@ -114,12 +117,16 @@ impl ProseRenderer {
 
     pub fn block(&self, prose: &Prose, use_case: Option<&str>) -> Result<Html, Diagnostic> {
         let (text, blocks) = self.bind(prose, use_case)?;
-        Ok(markdown::render(&text, self.options(), &blocks))
+        Ok(time(Stage::Markdown, || {
+            markdown::render(&text, self.options(), &blocks)
+        }))
     }
 
     pub fn inline(&self, prose: &Prose, use_case: Option<&str>) -> Result<String, Diagnostic> {
         let (text, _) = self.bind(prose, use_case)?;
-        Ok(markdown::render_inline(&text, self.options()))
+        Ok(time(Stage::Markdown, || {
+            markdown::render_inline(&text, self.options())
+        }))
     }
 
     /// Every metric a binding has named so far.

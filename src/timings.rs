@@ -1,0 +1,111 @@
+//! Where a build spends its time, for `standings build --timings`.
+//!
+//! Stages that run one after another are timed on the wall clock. Work spread over threads
+//! (bindings, Markdown, highlighting, templates, writing) is summed over the threads, so it
+//! reads as CPU time and may exceed the wall time of the stage it belongs to; each of those
+//! counts only its own time, not the time of work nested inside it.
+//!
+//! The totals are process-wide: a build resets them when it starts.
+
+use std::cell::Cell;
+use std::fmt::Write as _;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// Reading and checking settings, data and content.
+    Load,
+    Rank,
+    /// Compiling the templates.
+    Compile,
+    /// Turning every text into HTML, once per site.
+    Prose,
+    /// Rendering and writing every page.
+    Pages,
+    /// Data files, sitemap and stylesheets.
+    Files,
+    Static,
+    /// Moving the new site into place and removing the previous one.
+    Replace,
+    // Work summed over threads.
+    Bindings,
+    Markdown,
+    Highlight,
+    Templates,
+    Write,
+}
+
+const STAGES: [(Stage, &str); 13] = [
+    (Stage::Load, "load"),
+    (Stage::Rank, "rank"),
+    (Stage::Compile, "compile templates"),
+    (Stage::Prose, "prose"),
+    (Stage::Bindings, "  bindings"),
+    (Stage::Markdown, "  markdown"),
+    (Stage::Highlight, "  highlight"),
+    (Stage::Pages, "pages"),
+    (Stage::Templates, "  templates"),
+    (Stage::Write, "  write"),
+    (Stage::Files, "data files"),
+    (Stage::Static, "static"),
+    (Stage::Replace, "replace output"),
+];
+
+static TOTALS: [AtomicU64; STAGES.len()] = [const { AtomicU64::new(0) }; STAGES.len()];
+
+thread_local! {
+    /// Time measured by calls nested in the one running on this thread.
+    static NESTED: Cell<u64> = const { Cell::new(0) };
+}
+
+impl Stage {
+    fn total(self) -> &'static AtomicU64 {
+        &TOTALS[self as usize]
+    }
+
+    fn summed(self) -> bool {
+        self as usize >= Stage::Bindings as usize
+    }
+}
+
+/// Runs `f`, counting its time towards `stage`, less the time of nested measured work.
+pub fn time<T>(stage: Stage, f: impl FnOnce() -> T) -> T {
+    let outer = NESTED.with(|n| n.replace(0));
+    let started = Instant::now();
+    let value = f();
+    let elapsed = nanos(started.elapsed());
+    let nested = NESTED.with(Cell::get);
+    stage
+        .total()
+        .fetch_add(elapsed.saturating_sub(nested), Ordering::Relaxed);
+    NESTED.with(|n| n.set(outer + elapsed));
+    value
+}
+
+fn nanos(d: Duration) -> u64 {
+    u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)
+}
+
+/// Sets every total back to zero.
+pub fn reset() {
+    for total in &TOTALS {
+        total.store(0, Ordering::Relaxed);
+    }
+}
+
+/// The totals as a table, one stage a line, with the whole run's wall time.
+pub fn report(wall: Duration) -> String {
+    let mut out = String::from("stage                    ms\n");
+    for (stage, name) in STAGES {
+        let ms = stage.total().load(Ordering::Relaxed) as f64 / 1e6;
+        let note = if stage.summed() {
+            "  (summed over threads)"
+        } else {
+            ""
+        };
+        let _ = writeln!(out, "{name:<20}{ms:>8.1}{note}");
+    }
+    let _ = writeln!(out, "{:<20}{:>8.1}", "total", wall.as_secs_f64() * 1e3);
+    out
+}
