@@ -186,6 +186,8 @@ struct RankingFront {
     filters: Vec<FilterFront>,
     #[serde(default)]
     tie_breakers: Vec<Spanned<String>>,
+    #[serde(default)]
+    weight_band: Option<Spanned<u32>>,
 }
 
 fn default_top() -> usize {
@@ -657,12 +659,14 @@ fn resolve_ranking(
             }
         })
         .collect();
+    let weight_band = weight_band(r.weight_band, r.method, origin, out);
     let spec = rank::Spec {
         method: r.method,
         criteria,
         filters,
         tie_breakers,
         top: r.top,
+        weight_band,
     };
     if spec.top == 0 {
         out.push(Diagnostic::error(at.clone(), "`top` must be at least 1"));
@@ -675,6 +679,35 @@ fn resolve_ranking(
         ));
     }
     (spec, criteria_info, filter_notes)
+}
+
+fn weight_band(
+    band: Option<Spanned<u32>>,
+    method: Method,
+    origin: &Origin,
+    out: &mut Diagnostics,
+) -> u32 {
+    let Some(band) = band else {
+        return rank::DEFAULT_WEIGHT_BAND;
+    };
+    if method == Method::Ordered {
+        out.push(
+            Diagnostic::error(
+                origin.of(&band),
+                "`weight_band` applies to weighted rankings; an ordered ranking has no weights to shift",
+            )
+            .with_help("remove `weight_band`, or use `method: weighted`"),
+        );
+    } else if band.value > rank::MAX_WEIGHT_BAND {
+        out.push(
+            Diagnostic::error(
+                origin.of(&band),
+                rank::RankError::WeightBand { band: band.value }.to_string(),
+            )
+            .with_help("the band is how many percentage points each weight may move either way"),
+        );
+    }
+    band.value
 }
 
 fn load_analyses(
