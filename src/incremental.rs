@@ -526,6 +526,8 @@ pub struct Changed {
     rows: BTreeSet<(String, String)>,
     /// Use cases whose prompts, quick start or FAQ changed.
     editorial: BTreeSet<String>,
+    /// Models whose `why_not` note changed in some use case (their profiles show it).
+    notes: BTreeSet<String>,
     guides: BTreeSet<String>,
 }
 
@@ -576,7 +578,11 @@ impl Changed {
             PageKind::Profile { model } => {
                 self.models.contains(model)
                     || !self.listings.is_empty()
-                    || self.rows.iter().any(|(_, m)| m == model)
+                    || self.notes.contains(model)
+                    || self
+                        .rows
+                        .iter()
+                        .any(|(u, m)| m == model || trails(site, u, m, model))
                     || site
                         .content
                         .guides
@@ -683,6 +689,11 @@ impl Changed {
         if editorial(html_a) != editorial(html_b) {
             self.editorial.insert(slug.clone());
         }
+        for id in html_a.why_not.keys().chain(html_b.why_not.keys()) {
+            if html_a.why_not.get(id) != html_b.why_not.get(id) {
+                self.notes.insert(id.clone());
+            }
+        }
         let models: BTreeSet<&String> = html_a
             .analyses
             .keys()
@@ -696,13 +707,26 @@ impl Changed {
     }
 }
 
-/// What every page of a use case shows of its ranking: the order, the bounds and the models
-/// not ranked (the scores of single rows are followed by [`Changed::rows`]).
+/// Whether `model` is ranked below the leaderboard's rows of `slug` and `last` is the last of
+/// those rows: the sentence on why `model` is not among them reads `last`'s row.
+fn trails(site: &Site, slug: &str, last: &str, model: &str) -> bool {
+    let top = site.top(slug);
+    top.last().is_some_and(|r| r.id == last)
+        && site
+            .rankings
+            .get(slug)
+            .and_then(|r| r.position(model))
+            .is_some_and(|r| r.rank > top.len())
+}
+
+/// What every page of a use case shows of its ranking: the order, the bounds, the models not
+/// ranked and the neighbours that swap within the weight band (the scores of single rows are followed by [`Changed::rows`]).
 fn shape(r: &Ranking) -> impl PartialEq + '_ {
     (
         r.ranked.iter().map(|row| &row.id).collect::<Vec<_>>(),
         &r.bounds,
         &r.excluded,
+        &r.swaps,
     )
 }
 
@@ -762,6 +786,7 @@ fn configuration(u: &UseCase) -> impl PartialEq + '_ {
         filter_notes: _,
         criteria_intro: _,
         summary: _,
+        why_not: _,
         updated,
         analyses: _,
         prompts,
@@ -787,6 +812,7 @@ fn own_prose(h: &UseCaseHtml) -> impl PartialEq + '_ {
         &h.criteria_intro,
         &h.criterion_notes,
         &h.filter_notes,
+        &h.why_not,
     )
 }
 

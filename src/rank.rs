@@ -35,7 +35,7 @@ impl Better {
     }
 
     /// Orders two optional values: the better first, a missing value last.
-    fn order_missing_last(self, a: Option<f64>, b: Option<f64>) -> Ordering {
+    pub fn order_missing_last(self, a: Option<f64>, b: Option<f64>) -> Ordering {
         match (a, b) {
             (Some(a), Some(b)) => self.order(a, b),
             (Some(_), None) => Ordering::Less,

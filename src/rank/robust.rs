@@ -57,6 +57,22 @@ pub fn renormalised(weights: &[f64], shifts: &[i32]) -> Vec<f64> {
     raw.iter().map(|v| v * 100.0 / sum).collect()
 }
 
+/// The lowest shift within the band that keeps a weight above 0.
+fn lowest_shift(weight: f64, band: i32) -> i32 {
+    (-band..=0)
+        .find(|&d| weight + f64::from(d) > 0.0)
+        .unwrap_or(0)
+}
+
+/// How many combinations of shifts the grid holds.
+pub fn grid_points(weights: &[f64], band: u32) -> u64 {
+    let band = i32::try_from(band).unwrap_or(i32::MAX);
+    weights
+        .iter()
+        .map(|&w| u64::try_from(band - lowest_shift(w, band) + 1).unwrap_or(0))
+        .fold(1, u64::saturating_mul)
+}
+
 /// Computes every ranked model's `rank_range` and the swaps of neighbours.
 pub(super) fn apply(spec: &Spec, tie_keys: &[usize], ranked: &mut [Ranked]) -> Vec<Swap> {
     let field = Field::new(spec, tie_keys, ranked);
@@ -82,10 +98,7 @@ impl Field {
     fn new(spec: &Spec, tie_keys: &[usize], ranked: &[Ranked]) -> Field {
         let band = i32::try_from(spec.weight_band).unwrap_or(i32::MAX);
         let weights: Vec<f64> = spec.criteria.iter().map(|c| c.weight).collect();
-        let lowest = weights
-            .iter()
-            .map(|&w| (-band..=0).find(|&d| w + f64::from(d) > 0.0).unwrap_or(0))
-            .collect();
+        let lowest = weights.iter().map(|&w| lowest_shift(w, band)).collect();
         let normalized = ranked
             .iter()
             .flat_map(|r| r.parts.iter().map(|p| p.normalized.unwrap_or(0.0)))
