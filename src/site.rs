@@ -220,9 +220,9 @@ fn check_notes(
                 .get(id)
                 .is_some_and(|m| m.status == data::Status::Hidden);
             let problem = match ranking.position(id) {
-                _ if hidden => Some(format!("`{id}` is hidden, so no page shows it")),
+                _ if hidden => Some(format!("`{id}` is hidden")),
                 Some(r) if r.rank <= u.spec.top => Some(format!(
-                    "`{id}` is ranked #{} of the top {}, where a note on why it is not there cannot show",
+                    "`{id}` ranks #{}, among the top {} rows",
                     r.rank, u.spec.top
                 )),
                 _ => None,
@@ -231,7 +231,7 @@ fn check_notes(
                 out.push(
                     Diagnostic::error(
                         note.location.clone(),
-                        format!("the `why_not` note for {problem}"),
+                        format!("{problem}, so its `why_not` note would never show"),
                     )
                         .with_help("a `why_not` note is for a model ranked below the top rows or not ranked; remove this one"),
                 );
