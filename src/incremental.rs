@@ -563,12 +563,13 @@ impl Changed {
                     || self.top_analysis_changed(site, use_case)
                     || self.rows.iter().any(|(u, _)| u == use_case)
             }
+            // The page's chart places the model among every ranked model's figures, so any
+            // row of its ranking matters.
             PageKind::Analysis { use_case, model } => {
                 self.use_cases.contains(use_case)
                     || self.models.contains(model)
-                    || [&self.analyses, &self.rows]
-                        .iter()
-                        .any(|set| set.iter().any(|(u, m)| u == use_case && m == model))
+                    || self.analyses.iter().any(|(u, m)| u == use_case && m == model)
+                    || self.rows.iter().any(|(u, _)| u == use_case)
             }
             PageKind::Prompts { use_case } | PageKind::Faq { use_case } => {
                 self.use_cases.contains(use_case)
