@@ -568,7 +568,10 @@ impl Changed {
             PageKind::Analysis { use_case, model } => {
                 self.use_cases.contains(use_case)
                     || self.models.contains(model)
-                    || self.analyses.iter().any(|(u, m)| u == use_case && m == model)
+                    || self
+                        .analyses
+                        .iter()
+                        .any(|(u, m)| u == use_case && m == model)
                     || self.rows.iter().any(|(u, _)| u == use_case)
             }
             PageKind::Prompts { use_case } | PageKind::Faq { use_case } => {
