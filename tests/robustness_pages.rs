@@ -197,15 +197,16 @@ fn the_leaderboard_shows_each_range_and_the_swaps() {
         .iter()
         .map(|r| {
             let (a, b) = (&r["rank_range"][0], &r["rank_range"][1]);
+            // A comma, hidden on screen, keeps the rank and its range apart when read aloud.
             if a == b {
-                format!("#{a}")
+                ", holds".to_string()
             } else {
-                format!("#{a}–#{b}")
+                format!(", #{a}–#{b}")
             }
         })
         .collect();
-    assert_eq!(texts(&html, "td.range"), expected);
-    assert_eq!(texts(&html, "thead th")[1], "Range at ±5 pt");
+    assert_eq!(texts(&html, "td.rank .range"), expected);
+    assert_eq!(texts(&html, "thead th")[0], "Rank range at ±5 pt");
     assert_eq!(
         texts(&html, "ul.swaps li"),
         [
@@ -247,7 +248,7 @@ fn band_zero_and_ordered_rankings_show_no_ranges() {
     let site = trial(5, "  weight_band: 0\n", "");
     let (_, files) = build_in_memory(site.path(), &LoadOptions::default());
     let html = text(&files, "use-cases/trial/index.html");
-    assert!(texts(&html, "td.range").is_empty());
+    assert!(texts(&html, "td.rank .range").is_empty());
     assert!(texts(&html, "#robustness").is_empty());
     let ranking = json(&files, "use-cases/trial/ranking.json");
     assert_eq!(ranking["weight_band"], 0);
@@ -274,7 +275,13 @@ fn band_zero_and_ordered_rankings_show_no_ranges() {
         assert!(ranking.get(key).is_none(), "{key}");
     }
     assert!(ranking["ranked"][0].get("rank_range").is_none());
-    assert!(texts(&text(&files, "use-cases/trial/index.html"), "td.range").is_empty());
+    assert!(
+        texts(
+            &text(&files, "use-cases/trial/index.html"),
+            "td.rank .range"
+        )
+        .is_empty()
+    );
 }
 
 /// Two rows, so that two ranked models are below them; a filter that a figure fails; and

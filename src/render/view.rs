@@ -415,6 +415,8 @@ pub struct RowView {
     pub range_text: Option<String>,
     /// "holds #2–#3 under ±5 pt weight shifts".
     pub range_sentence: Option<String>,
+    /// What the rank cell adds: "holds", or "#2–#3" when the rank moves within the band.
+    pub range_cell: Option<String>,
 }
 
 pub fn score_text(score: f64) -> String {
@@ -504,6 +506,13 @@ pub fn row_view(site: &Site, u: &UseCase, r: &Ranked) -> Option<RowView> {
         range_sentence: r
             .rank_range
             .map(|range| range_sentence(range, u.spec.weight_band)),
+        range_cell: r.rank_range.map(|range @ [best, worst]| {
+            if best == worst {
+                "holds".to_string()
+            } else {
+                range_text(range)
+            }
+        }),
     })
 }
 
