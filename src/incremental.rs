@@ -527,6 +527,9 @@ pub struct Changed {
     /// Use cases whose prompts, quick start or FAQ changed.
     editorial: BTreeSet<String>,
     guides: BTreeSet<String>,
+    /// Use cases whose recorded rankings changed, or every use case when the site gained or
+    /// lost the feed of ranking changes that leaderboards link to.
+    history: BTreeSet<String>,
 }
 
 impl Changed {
@@ -560,6 +563,7 @@ impl Changed {
                     || self.shown_model_changed(site, use_case)
                     || self.top_analysis_changed(site, use_case)
                     || self.rows.iter().any(|(u, _)| u == use_case)
+                    || self.history.contains(use_case)
             }
             PageKind::Analysis { use_case, model } => {
                 self.use_cases.contains(use_case)
@@ -645,6 +649,15 @@ impl Changed {
         for (u, v) in a.content.use_cases.iter().zip(&b.content.use_cases) {
             changed.compare_use_case(old, new, u, v);
         }
+        let feed_toggled = render::has_changes_feed(a) != render::has_changes_feed(b);
+        changed.history = b
+            .content
+            .use_cases
+            .iter()
+            .map(|u| &u.slug)
+            .filter(|slug| feed_toggled || a.history.get(*slug) != b.history.get(*slug))
+            .cloned()
+            .collect();
         let old_guides: BTreeMap<_, _> = a.content.guides.iter().map(|g| (&g.slug, g)).collect();
         for g in &b.content.guides {
             if old_guides.get(&g.slug) != Some(&g)

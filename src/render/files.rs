@@ -490,6 +490,7 @@ pub fn site_files(site: &Site, pages: &[Page], assets: &Assets) -> Result<Vec<Fi
     files.push(("data/models.json".into(), models_json(site)));
     files.push(("sitemap.xml".into(), sitemap(site, pages)));
     files.push(("robots.txt".into(), robots(site)));
+    files.extend(super::changes::changes_feed(site));
     files.extend(cards(site, pages)?);
     files.extend(assets.iter().map(|a| (a.path.clone(), a.bytes.clone())));
     Ok(files)

@@ -5,6 +5,7 @@
 
 pub mod assets;
 pub mod card;
+mod changes;
 pub mod chart;
 mod files;
 mod pages;
@@ -20,6 +21,7 @@ use crate::error::{Diagnostic, Diagnostics};
 use crate::input::{Origin, SourceFile};
 
 pub use assets::Assets;
+pub use changes::{CHANGES_FEED_PATH, changes_feed, has_feed as has_changes_feed};
 pub use files::{FEED_PATH, feed, models_json, ranking_csv, ranking_json, site_files};
 pub use pages::{Page, PageHead, PageKind, RenderedPage, plan, render_page};
 pub use prose::{ProseRenderer, RenderedSite, Reuse, SourceLink, UseCaseHtml};
@@ -56,6 +58,10 @@ const THEME: &[(&str, &str)] = &[
     (
         "partials/chart.html",
         include_str!("../../templates/partials/chart.html"),
+    ),
+    (
+        "partials/changes.html",
+        include_str!("../../templates/partials/changes.html"),
     ),
 ];
 

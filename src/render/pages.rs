@@ -11,7 +11,7 @@ use super::prose::{
     AnalysisHtml, PromptHtml, QuestionHtml, QuickStartHtml, RenderedSite, UseCaseHtml,
 };
 use super::view::{self, FigureView, Link, ModelRef, RowView};
-use super::{Templates, card, chart, structured};
+use super::{Templates, card, changes, chart, structured};
 use crate::content::{Guide, UseCase};
 use crate::data::Model;
 use crate::date::Date;
@@ -765,6 +765,11 @@ fn leaderboard(
     .collect();
     ctx.insert("charts", &charts);
     insert_editorial(ctx, &h);
+    ctx.insert("changes", &changes::section(site, u));
+    ctx.insert(
+        "changes_feed",
+        &changes::has_feed(site).then(|| site.url(changes::CHANGES_FEED_PATH)),
+    );
     Some(m)
 }
 
