@@ -587,6 +587,18 @@ impl Changed {
                         .iter()
                         .any(|g| self.guides.contains(&g.slug) && g.models.contains(model))
             }
+            PageKind::Compare(pair) => {
+                let ours = |m: &String| *m == pair.a || *m == pair.b;
+                self.models.iter().any(ours)
+                    || pair
+                        .shared
+                        .iter()
+                        .any(|u| self.listings.contains(u) || self.use_cases.contains(u))
+                    || self
+                        .rows
+                        .iter()
+                        .any(|(u, m)| ours(m) && pair.shared.contains(u))
+            }
             PageKind::Guide { slug } => site
                 .content
                 .guides

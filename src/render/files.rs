@@ -410,7 +410,9 @@ pub fn feed<'a>(
     let base = &site.settings.base_url;
     let mut entries: Vec<(&Page, &PageHead)> = heads
         .into_iter()
-        .filter(|(p, _)| p.listed() && p.kind != PageKind::Home && p.updated.is_some())
+        .filter(|(p, _)| p.listed() && p.updated.is_some())
+        // Comparisons repeat the figures of their models' pages, and there are many of them.
+        .filter(|(p, _)| !matches!(p.kind, PageKind::Home | PageKind::Compare(_)))
         .collect();
     entries.sort_by(|(a, _), (b, _)| b.updated.cmp(&a.updated).then(a.path.cmp(&b.path)));
     let stamp = |d: crate::date::Date| format!("{d}T00:00:00Z");

@@ -6,6 +6,7 @@ use serde::Serialize;
 use tera::Context;
 
 use super::assets::Assets;
+use super::compare::{self, Pair};
 use super::files::FEED_PATH;
 use super::prose::{
     AnalysisHtml, PromptHtml, QuestionHtml, QuickStartHtml, RenderedSite, UseCaseHtml,
@@ -26,6 +27,7 @@ pub enum PageKind {
     Prompts { use_case: String },
     Faq { use_case: String },
     Profile { model: String },
+    Compare(Pair),
     Guide { slug: String },
     NotFound,
 }
@@ -40,6 +42,7 @@ impl PageKind {
             PageKind::Prompts { .. } => "prompts.html",
             PageKind::Faq { .. } => "faq.html",
             PageKind::Profile { .. } => "model.html",
+            PageKind::Compare(_) => "compare.html",
             PageKind::Guide { .. } => "guide.html",
             PageKind::NotFound => "404.html",
         }
@@ -140,6 +143,18 @@ pub fn plan(site: &Site) -> Vec<Page> {
             },
             path: format!("models/{}/", m.id),
             updated: site.latest_figure(m, m.figures.keys().map(String::as_str)),
+        });
+    }
+    for pair in compare::pairs(site) {
+        let updated = [&pair.a, &pair.b]
+            .into_iter()
+            .filter_map(|id| site.catalog.models.get(id))
+            .filter_map(|m| site.latest_figure(m, m.figures.keys().map(String::as_str)))
+            .max();
+        pages.push(Page {
+            path: compare::compare_path(&pair.a, &pair.b),
+            kind: PageKind::Compare(pair),
+            updated,
         });
     }
     for g in &site.content.guides {
@@ -297,7 +312,7 @@ fn site_view<'a>(site: &'a Site, assets: &Assets) -> SiteView<'a> {
     }
 }
 
-fn meta(
+pub(super) fn meta(
     site: &Site,
     page: &Page,
     kind: &'static str,
@@ -378,6 +393,7 @@ pub fn render_page(
         PageKind::Prompts { use_case } => prompts(site, html, page, use_case, &mut ctx),
         PageKind::Faq { use_case } => faq(site, html, page, use_case, &mut ctx),
         PageKind::Profile { model } => profile(site, page, model, &mut ctx),
+        PageKind::Compare(pair) => compare::page(site, page, pair, &mut ctx),
         PageKind::Guide { slug } => guide(site, html, page, slug, &mut ctx),
         PageKind::NotFound => not_found(site, page),
     };
@@ -814,6 +830,7 @@ fn analysis(
     ctx.insert("verify", &verify_link(site, u, model));
     ctx.insert("chart", &chart::field_range(site, u, model));
     ctx.insert("row", &row);
+    ctx.insert("comparisons", &compare::in_use_case(site, u, model));
     Some(m)
 }
 
@@ -973,6 +990,7 @@ fn profile(site: &Site, page: &Page, id: &str, ctx: &mut Context) -> Option<Page
         .map(|g| guide_card(site, g))
         .collect();
     ctx.insert("guides", &guides);
+    ctx.insert("comparisons", &compare::of_model(site, model));
     Some(m)
 }
 
