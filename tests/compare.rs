@@ -246,15 +246,3 @@ fn model_pages_link_to_their_comparisons() {
         set(["/compare/a-vs-c/", "/compare/b-vs-c/"])
     );
 }
-
-#[test]
-fn a_model_id_cannot_hold_the_separator() {
-    let lab = lab();
-    lab.model("a-vs-b", [Some(1.0), Some(1.0), None, None]);
-    let error = standings::Site::load(lab.root(), &LoadOptions::default()).unwrap_err();
-    let message = error.diagnostics()[0].to_string();
-    assert!(
-        message.starts_with("data/models/a-vs-b.yaml:1:1: error: a model id cannot contain `-vs-`"),
-        "{message}"
-    );
-}
