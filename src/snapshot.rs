@@ -3,7 +3,7 @@
 //! content, so that later builds can say what changed since.
 //!
 //! Every refusal is decided before anything is written: a snapshot is never replaced by a
-//! different one unless asked, history never gains a date before its newest snapshot, and a
+//! different one, nor one dated before the newest slipped in, unless asked (`--force`); and a
 //! ranking identical to the newest snapshot is not recorded again.
 
 use std::fs;
@@ -24,7 +24,7 @@ pub struct Recording {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outcome {
-    /// Writes a snapshot; `replaces` when one of the same date exists (`--force`).
+    /// Writes a snapshot; `replaces` when one of the same date exists (under `--force`).
     Write {
         snapshot: Box<Snapshot>,
         bytes: Vec<u8>,
@@ -87,29 +87,28 @@ fn plan_one(
     let file = Path::new(HISTORY_DIR)
         .join(slug)
         .join(format!("{date}.json"));
-    let newest = site.history.get(slug).and_then(|s| s.last());
-    let replaces = match newest {
-        Some(n) if n.document == document => {
+    let history = site.history.get(slug).map_or(&[][..], Vec::as_slice);
+    if let Some(newest) = history.last() {
+        if newest.document == document {
             return Ok(Ok(Recording {
                 use_case: slug.to_string(),
-                outcome: Outcome::Unchanged { since: n.date },
+                outcome: Outcome::Unchanged { since: newest.date },
             }));
         }
-        Some(n) if n.date > date => {
+        if newest.date > date && !force {
             return Ok(Err(format!(
-                "`{slug}`: its newest snapshot is from {}, after {date}; history only grows forward (pass a later --date)",
-                n.date
+                "`{slug}`: its newest snapshot is from {}, after {date} (pass a later --date, or --force to record one before it)",
+                newest.date
             )));
         }
-        Some(n) if n.date == date && !force => {
+        if newest.date == date && !force {
             return Ok(Err(format!(
                 "`{slug}`: {} already records a different ranking (pass --force to replace it)",
-                crate::error::display_path(&n.file)
+                crate::error::display_path(&newest.file)
             )));
         }
-        Some(n) => n.date == date,
-        None => false,
-    };
+    }
+    let replaces = history.iter().any(|s| s.date == date);
     let snapshot = Snapshot {
         date,
         file,
@@ -158,9 +157,10 @@ pub fn apply(site: &mut Site, recordings: &[Recording]) {
         };
         let history = site.history.entry(r.use_case.clone()).or_default();
         if *replaces {
-            history.pop();
+            history.retain(|s| s.date != snapshot.date);
         }
         history.push((**snapshot).clone());
+        history.sort_by_key(|s| s.date);
     }
 }
 

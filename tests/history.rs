@@ -302,8 +302,19 @@ fn a_different_ranking_never_silently_replaces_a_snapshot() {
     let earlier = plan(lab.root(), "2026-02-28", false)
         .unwrap_err()
         .to_string();
-    assert!(earlier.contains("history only grows forward"), "{earlier}");
+    assert!(
+        earlier.contains("its newest snapshot is from 2026-03-01, after 2026-02-28"),
+        "{earlier}"
+    );
     assert_eq!(fs::read(&file).unwrap(), before);
+    let inserted = plan(lab.root(), "2026-02-28", true).unwrap();
+    assert!(inserted.iter().any(|r| matches!(
+        r.outcome,
+        Outcome::Write {
+            replaces: false,
+            ..
+        }
+    )));
 
     let forced = plan(lab.root(), "2026-03-01", true).unwrap();
     snapshot::write(lab.root(), &forced).unwrap();
