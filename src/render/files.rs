@@ -3,11 +3,14 @@
 //! images and the hashed stylesheets and script.
 
 use rayon::prelude::*;
+
+use crate::timings::{Stage, time};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
 use super::assets::Assets;
 use super::card;
+use super::card_cache::CardCache;
 use super::pages::{Page, PageHead, PageKind};
 use super::view;
 use crate::content::UseCase;
@@ -446,30 +449,39 @@ pub fn feed<'a>(
 
 /// The social images: one per use case, one for the rest of the site.
 fn cards(site: &Site, pages: &[Page]) -> Result<Vec<File>, Diagnostic> {
-    // Drawing a card costs milliseconds; a site with hundreds of use cases draws them at once.
-    let mut files = site
+    let latest = pages
+        .iter()
+        .filter_map(|p| p.updated)
+        .max()
+        .map(|d| d.long());
+    let mut svgs: Vec<(String, String)> = site
         .content
         .use_cases
-        .par_iter()
+        .iter()
         .map(|u| {
             let top: Vec<_> = site
                 .top(&u.slug)
                 .iter()
                 .filter_map(|r| view::row_view(site, u, r))
                 .collect();
-            Ok((
+            (
                 card::use_case_path(&u.slug),
-                card::use_case_card(site, u, &top)?,
-            ))
+                card::use_case_card(site, u, &top),
+            )
         })
-        .collect::<Result<Vec<File>, Diagnostic>>()?;
-    let latest = pages
-        .iter()
-        .filter_map(|p| p.updated)
-        .max()
-        .map(|d| d.long());
-    files.push((card::SITE_PATH.into(), card::site_card(site, latest)?));
-    Ok(files)
+        .collect();
+    svgs.push((card::SITE_PATH.to_string(), card::site_card(site, latest)));
+    let cache = CardCache::new(&site.root);
+    // Drawing a card costs milliseconds; a site with hundreds of use cases draws them at once.
+    let drawn = svgs
+        .par_iter()
+        .map(|(path, svg)| {
+            let (entry, png) = time(Stage::Cards, || cache.draw(svg))?;
+            Ok((entry, (path.clone(), png)))
+        })
+        .collect::<Result<Vec<(String, File)>, Diagnostic>>()?;
+    cache.keep_only(&drawn.iter().map(|(entry, _)| entry.clone()).collect());
+    Ok(drawn.into_iter().map(|(_, file)| file).collect())
 }
 
 /// Every file that is not a page, in a fixed order.

@@ -5,6 +5,7 @@
 
 pub mod assets;
 pub mod card;
+mod card_cache;
 pub mod chart;
 mod files;
 mod pages;
