@@ -22,6 +22,10 @@ use crate::site::Site;
 /// Where the Atom feed is published.
 pub const FEED_PATH: &str = "feed.xml";
 
+/// The newest pages the feed lists. Readers poll feeds, and a feed of every page of a large
+/// site would weigh megabytes; the sitemap lists every page.
+const FEED_LIMIT: usize = 50;
+
 fn better(b: Better) -> &'static str {
     match b {
         Better::Higher => "higher",
@@ -403,7 +407,7 @@ fn robots(site: &Site) -> Vec<u8> {
 /// A file's path in the site, and its bytes.
 type File = (String, Vec<u8>);
 
-/// An Atom feed with one entry per dated page, newest first; dates come from the data, so
+/// An Atom feed with one entry per dated page, newest first, up to [`FEED_LIMIT`]; dates come from the data, so
 /// the feed changes only when a figure or a page's `updated` date does. It reuses the titles
 /// and descriptions of the rendered pages.
 pub fn feed<'a>(
@@ -416,6 +420,7 @@ pub fn feed<'a>(
         .filter(|(p, _)| p.listed() && p.kind != PageKind::Home && p.updated.is_some())
         .collect();
     entries.sort_by(|(a, _), (b, _)| b.updated.cmp(&a.updated).then(a.path.cmp(&b.path)));
+    entries.truncate(FEED_LIMIT);
     let stamp = |d: crate::date::Date| format!("{d}T00:00:00Z");
     let updated = entries
         .iter()
