@@ -5,11 +5,12 @@
 //! Hugo and Zola do for processed images, drawn cards are kept by the hash of their SVG and
 //! of the drawing code's version, so a hit gives exactly the bytes drawing would. The cache
 //! is best effort: an entry that cannot be read is drawn again, one that cannot be written
-//! is skipped, and a build removes the entries it did not use, so the folder stays the size
-//! of one site's cards.
+//! is skipped, and a build removes the entries no build has used for a day, so the folder
+//! holds about one site's cards (`serve` draws its own, with the local address).
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
 
 use sha2::{Digest, Sha256};
 
@@ -45,6 +46,7 @@ impl CardCache {
             && bytes.starts_with(PNG_START)
             && bytes.ends_with(PNG_END)
         {
+            mark_used(&path);
             return Ok((name, bytes));
         }
         let png = card::rasterise(svg)?;
@@ -66,17 +68,35 @@ impl CardCache {
         }
     }
 
-    /// Removes every entry but `used`.
-    pub fn keep_only(&self, used: &HashSet<String>) {
+    /// Removes the entries other than `used` that no build has used for [`UNUSED_FOR`].
+    pub fn prune(&self, used: &HashSet<String>) {
         let Ok(entries) = std::fs::read_dir(&self.dir) else {
             return;
         };
+        let now = SystemTime::now();
         for entry in entries.flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
-            if name.ends_with(".png") && !used.contains(&name) {
+            let idle = entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| now.duration_since(t).ok())
+                .is_some_and(|d| d > UNUSED_FOR);
+            if idle && !used.contains(&name) {
                 let _ = std::fs::remove_file(entry.path());
             }
         }
+    }
+}
+
+/// How long an entry no build uses is kept: long enough that a build and a running `serve`
+/// of the same site, whose cards differ by the address they show, keep each other's.
+const UNUSED_FOR: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// Records that an entry was used by giving it the current time.
+fn mark_used(path: &Path) {
+    if let Ok(file) = std::fs::File::options().write(true).open(path) {
+        let _ = file.set_modified(SystemTime::now());
     }
 }
 
@@ -112,14 +132,21 @@ mod tests {
     }
 
     #[test]
-    fn entries_a_build_did_not_use_are_removed() {
+    fn entries_unused_for_a_day_are_removed() {
         let root = tempfile::tempdir().unwrap();
         let cache = CardCache::new(root.path());
         let (old, _) = cache.draw(SVG).unwrap();
-        let (new, _) = cache.draw(&SVG.replace("#fff", "#eee")).unwrap();
-        cache.keep_only(&HashSet::from([new.clone()]));
+        let (recent, _) = cache.draw(&SVG.replace("#fff", "#eee")).unwrap();
+        let (used, _) = cache.draw(&SVG.replace("#fff", "#ddd")).unwrap();
         let dir = root.path().join(CACHE_DIR);
+        let two_days_ago = SystemTime::now() - 2 * UNUSED_FOR;
+        for name in [&old, &used] {
+            let file = std::fs::File::options().write(true).open(dir.join(name));
+            file.unwrap().set_modified(two_days_ago).unwrap();
+        }
+        cache.prune(&HashSet::from([used.clone()]));
         assert!(!dir.join(old).exists());
-        assert!(dir.join(new).exists());
+        assert!(dir.join(recent).exists());
+        assert!(dir.join(used).exists());
     }
 }

@@ -485,7 +485,7 @@ fn cards(site: &Site, pages: &[Page]) -> Result<Vec<File>, Diagnostic> {
             Ok((entry, (path.clone(), png)))
         })
         .collect::<Result<Vec<(String, File)>, Diagnostic>>()?;
-    cache.keep_only(&drawn.iter().map(|(entry, _)| entry.clone()).collect());
+    cache.prune(&drawn.iter().map(|(entry, _)| entry.clone()).collect());
     Ok(drawn.into_iter().map(|(_, file)| file).collect())
 }
 
