@@ -425,9 +425,10 @@ fn finish(
         state.heads.insert(path, r.head);
         count.put(&mut files, file, r.html.into_bytes());
     }
-    state
-        .heads
-        .retain(|path, _| state.pages.iter().any(|p| p.path == *path));
+    if old_pages.is_some() {
+        let paths: HashSet<&str> = state.pages.iter().map(|p| p.path.as_str()).collect();
+        state.heads.retain(|path, _| paths.contains(path.as_str()));
+    }
     let (feed_path, feed) = render::feed(
         site,
         state

@@ -5,6 +5,7 @@
 
 pub mod assets;
 pub mod card;
+mod card_cache;
 mod changes;
 pub mod chart;
 mod compare;
