@@ -168,18 +168,8 @@ fn a_comparison_gives_every_figure_the_prices_and_the_winners() {
     assert_eq!(
         table(&doc, "rankings"),
         [
-            [
-                "Drafting",
-                "#1 Model A in Drafting (80.0)",
-                "#3 Model C in Drafting (43.3)",
-                "Model A"
-            ],
-            [
-                "Sprinting",
-                "#3 Model A in Sprinting",
-                "#2 Model C in Sprinting",
-                "Model C"
-            ],
+            ["Drafting", "#1 (80.0)", "#3 (43.3)", "Model A"],
+            ["Sprinting", "#3", "#2", "Model C"],
         ]
     );
     let said: String = doc
@@ -200,9 +190,48 @@ fn a_comparison_gives_every_figure_the_prices_and_the_winners() {
             ["Output speed", "30%", "50.0 tok/s", "70.0 tok/s", "Model C"],
         ]
     );
+    assert!(
+        doc.select(&sel("#criteria-sprint")).next().is_none(),
+        "sprint's top 2 does not hold both"
+    );
+    let doc = Html::parse_document(&text(&files, "compare/b-vs-c/index.html"));
     assert_eq!(
         table(&doc, "criteria-sprint"),
-        [["Output speed", "50.0 tok/s", "70.0 tok/s", "Model C"]]
+        [["Output speed", "90.0 tok/s", "70.0 tok/s", "Model B"]]
+    );
+}
+
+#[test]
+fn many_shared_use_cases_are_counted_and_all_listed() {
+    let lab = lab();
+    let drafting =
+        std::fs::read_to_string(lab.root().join("content/use-cases/drafting/index.md")).unwrap();
+    for n in 2..=5 {
+        lab.write(
+            &format!("content/use-cases/drafting-{n}/index.md"),
+            &drafting.replace(
+                "short_title: Drafting",
+                &format!("short_title: Drafting {n}"),
+            ),
+        );
+    }
+    let (_, files) = lab.build();
+    let doc = Html::parse_document(&text(&files, "compare/a-vs-c/index.html"));
+    let said: String = doc
+        .select(&sel("section[aria-labelledby=rankings] > p"))
+        .next()
+        .unwrap()
+        .text()
+        .collect();
+    assert_eq!(
+        said,
+        "Of the 6 use cases that rank both, Model A ranks higher in 5 and Model C in 1."
+    );
+    assert_eq!(table(&doc, "rankings").len(), 6);
+    assert_eq!(
+        doc.select(&sel("h2[id^=criteria-]")).count(),
+        5,
+        "one criteria table per use case whose top rows hold both"
     );
 }
 

@@ -1,9 +1,11 @@
 //! Head-to-head pages: `/compare/<a>-vs-<b>/` for every two models that share the top rows of
 //! some use case. The ids are in byte order, so each pair has one address: every figure
 //! both models have, the better of each and by how much, the price difference per 1M tokens,
-//! which wins each criterion of every use case that ranks both, and which ranks higher there.
+//! which ranks higher in each use case that ranks both, and which wins each criterion of the
+//! use cases whose top rows hold both. A pair's page grows with the use cases that rank both
+//! (one short row each), not with their criteria.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::Serialize;
 use tera::Context;
@@ -18,13 +20,18 @@ use crate::site::Site;
 /// What separates the two ids in a comparison's address; model ids may not contain it.
 pub const COMPARE_SEPARATOR: &str = "-vs-";
 
-/// Two models ranked together in some use case's top rows, ids in byte order, with the use
-/// cases (in site order) that rank both.
+/// Up to this many use cases ranking both models, the summary names them; beyond, it counts.
+const NAMED_USE_CASES: usize = 4;
+
+/// Two models ranked together in some use case's top rows, ids in byte order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pair {
     pub a: String,
     pub b: String,
+    /// The use cases that rank both, in site order.
     pub shared: Vec<String>,
+    /// The use cases whose top rows hold both, in site order.
+    pub together: Vec<String>,
 }
 
 /// The site path of the page comparing two models, whichever order they are given in.
@@ -35,13 +42,16 @@ pub fn compare_path(a: &str, b: &str) -> String {
 
 /// Every pair of models that appear together in the top rows of at least one use case.
 pub fn pairs(site: &Site) -> Vec<Pair> {
-    let mut together = BTreeSet::new();
+    let mut together: BTreeMap<(&str, &str), Vec<String>> = BTreeMap::new();
     for u in &site.content.use_cases {
         let top = site.top(&u.slug);
         for (i, x) in top.iter().enumerate() {
             for y in &top[i + 1..] {
                 let (a, b) = if x.id <= y.id { (x, y) } else { (y, x) };
-                together.insert((a.id.as_str(), b.id.as_str()));
+                together
+                    .entry((a.id.as_str(), b.id.as_str()))
+                    .or_default()
+                    .push(u.slug.clone());
             }
         }
     }
@@ -59,12 +69,13 @@ pub fn pairs(site: &Site) -> Vec<Pair> {
     }
     together
         .into_iter()
-        .map(|(a, b)| Pair {
+        .map(|((a, b), together)| Pair {
             a: a.to_string(),
             b: b.to_string(),
             shared: intersect(&ranked_in[a], &ranked_in[b])
                 .map(|i| site.content.use_cases[i].slug.clone())
                 .collect(),
+            together,
         })
         .collect()
 }
@@ -167,6 +178,9 @@ struct CompareView {
     /// Whether a figure is marked as reported by its vendor.
     has_claimed: bool,
     placements: Vec<PlacementRow>,
+    /// How many use cases rank each model higher.
+    higher_counts: (usize, usize),
+    /// Which, when they are few enough to name in a sentence (the table lists them all).
     higher_a: Vec<Link>,
     higher_b: Vec<Link>,
     criteria: Vec<CriteriaTable>,
@@ -188,8 +202,6 @@ struct PlacementRow {
     use_case: Link,
     a_rank: usize,
     b_rank: usize,
-    a_url: String,
-    b_url: String,
     a_score: Option<String>,
     b_score: Option<String>,
     a_higher: bool,
@@ -240,13 +252,16 @@ pub fn page(site: &Site, page: &Page, pair: &Pair, ctx: &mut Context) -> Option<
         .iter()
         .filter_map(|u| placement(site, u, ma, mb))
         .collect();
-    let higher = |a_higher: bool| {
+    let higher = |a_higher: bool| -> Vec<Link> {
         placements
             .iter()
             .filter(|p| p.a_higher == a_higher)
             .map(|p| p.use_case.clone())
             .collect()
     };
+    let (higher_a, higher_b) = (higher(true), higher(false));
+    let higher_counts = (higher_a.len(), higher_b.len());
+    let named = placements.len() <= NAMED_USE_CASES;
     let p = &site.settings.prices;
     let figures: Vec<FigureRow> = site
         .catalog
@@ -264,11 +279,14 @@ pub fn page(site: &Site, page: &Page, pair: &Pair, ctx: &mut Context) -> Option<
             .collect(),
         has_claimed: figures.iter().any(|f| f.a.claimed || f.b.claimed),
         figures,
-        higher_a: higher(true),
-        higher_b: higher(false),
+        higher_counts,
+        higher_a: if named { higher_a } else { Vec::new() },
+        higher_b: if named { higher_b } else { Vec::new() },
         placements,
-        criteria: shared
+        criteria: pair
+            .together
             .iter()
+            .filter_map(|s| site.use_case(s))
             .filter_map(|u| criteria_table(site, u, ma, mb))
             .collect(),
     };
@@ -301,13 +319,10 @@ fn figure_row(site: &Site, metric: &Metric, a: &Model, b: &Model) -> FigureRow {
 fn placement(site: &Site, u: &UseCase, a: &Model, b: &Model) -> Option<PlacementRow> {
     let ranking = site.rankings.get(&u.slug)?;
     let (ra, rb) = (ranking.position(&a.id)?, ranking.position(&b.id)?);
-    let analysis = |m: &Model| site.url(&format!("use-cases/{}/{}/", u.slug, m.id));
     Some(PlacementRow {
         use_case: use_case_link(site, u),
         a_rank: ra.rank,
         b_rank: rb.rank,
-        a_url: analysis(a),
-        b_url: analysis(b),
         a_score: ra.score.map(score_text),
         b_score: rb.score.map(score_text),
         a_higher: ra.rank < rb.rank,
