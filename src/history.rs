@@ -282,7 +282,7 @@ pub enum RankChange {
     Left {
         from: usize,
         /// Why the newer ranking leaves it out, in the words of `ranking.json`; `None` when
-        /// the model is not in the data any more (or is hidden).
+        /// that ranking does not list it (a model removed from the data, or hidden).
         reason: Option<String>,
     },
     Moved {

@@ -172,6 +172,25 @@ fn changes_not_yet_recorded_are_counted_from_the_newest_snapshot() {
 }
 
 #[test]
+fn a_model_removed_from_the_data_is_named_from_the_snapshot() {
+    let lab = lab();
+    record(lab.root(), "2026-03-01");
+    fs::remove_file(lab.root().join("data/models/b.yaml")).unwrap();
+    let (_, files) = lab.build();
+    let shown = section(&files, "drafting").unwrap();
+    assert_eq!(
+        count(&shown, "Model B: no longer ranked (was #1)"),
+        1,
+        "{shown}"
+    );
+    let html = text(&files, "use-cases/drafting/index.html");
+    assert!(
+        !html.contains("/models/b/"),
+        "no link to a page that does not exist"
+    );
+}
+
+#[test]
 fn each_change_is_reported_once_in_the_entry_of_the_snapshot_that_recorded_it() {
     let lab = lab();
     record(lab.root(), "2026-03-01");

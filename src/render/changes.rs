@@ -107,9 +107,7 @@ fn rank_text(rank: &RankChange, old_top: usize, new_top: usize) -> String {
             from,
             reason: Some(reason),
         } => format!("no longer ranked (was #{from}): {reason}"),
-        RankChange::Left { from, reason: None } => {
-            format!("no longer ranked (was #{from}): it is no longer in the data")
-        }
+        RankChange::Left { from, reason: None } => format!("no longer ranked (was #{from})"),
         RankChange::Moved { from, to } => {
             let way = if to < from { "up" } else { "down" };
             let edge = if *from > old_top && *to <= new_top {
@@ -340,7 +338,7 @@ mod tests {
                 5,
                 5
             ),
-            "no longer ranked (was #2): it is no longer in the data"
+            "no longer ranked (was #2)"
         );
     }
 }
