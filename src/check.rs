@@ -286,6 +286,7 @@ fn all_prose(site: &Site) -> Vec<&Prose> {
         texts.extend(&u.criteria_intro);
         texts.extend(u.criteria_info.iter().filter_map(|c| c.why.as_ref()));
         texts.extend(u.filter_notes.iter().flatten());
+        texts.extend(u.why_not.values().map(|n| &n.text));
         for a in u.analyses.values() {
             texts.extend(&a.best_for);
             texts.extend(&a.strengths);

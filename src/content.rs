@@ -4,7 +4,7 @@
 //! Structure lives in YAML front matter; prose lives in Markdown and is kept here as
 //! [`Prose`] (text plus where it came from) so that rendering errors point back at the file.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -61,10 +61,21 @@ pub struct UseCase {
     pub criteria_intro: Option<Prose>,
     pub summary: Prose,
     pub updated: Option<Date>,
+    /// The editor's own sentence on why a model is outside the leaderboard's rows, by model
+    /// id; shown beside the generated one.
+    pub why_not: BTreeMap<String, WhyNot>,
     pub analyses: BTreeMap<String, Analysis>,
     pub prompts: Option<Prompts>,
     pub faq: Option<Faq>,
     pub file: PathBuf,
+}
+
+/// An editor's sentence on why a model is not among the leaderboard's rows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WhyNot {
+    pub text: Prose,
+    /// Where the model's id is written.
+    pub location: Location,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -171,6 +182,8 @@ struct UseCaseFront {
     #[serde(default)]
     updated: Option<Date>,
     ranking: Spanned<RankingFront>,
+    #[serde(default)]
+    why_not: HashMap<Spanned<String>, Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -186,6 +199,8 @@ struct RankingFront {
     filters: Vec<FilterFront>,
     #[serde(default)]
     tie_breakers: Vec<Spanned<String>>,
+    #[serde(default)]
+    weight_band: Option<Spanned<u32>>,
 }
 
 fn default_top() -> usize {
@@ -534,6 +549,7 @@ fn load_use_case(
             .map(|p| Prose::from_spanned(p, &origin)),
         summary,
         updated: front.updated,
+        why_not: why_not_notes(front.why_not, &origin, catalog, out),
         analyses: load_analyses(root, dir, catalog, out),
         prompts: load_prompts(root, &dir.join("prompts.md"), out),
         faq: load_faq(root, &dir.join("faq.md"), out),
@@ -657,12 +673,14 @@ fn resolve_ranking(
             }
         })
         .collect();
+    let weight_band = weight_band(r.weight_band, r.method, origin, out);
     let spec = rank::Spec {
         method: r.method,
         criteria,
         filters,
         tie_breakers,
         top: r.top,
+        weight_band,
     };
     if spec.top == 0 {
         out.push(Diagnostic::error(at.clone(), "`top` must be at least 1"));
@@ -675,6 +693,58 @@ fn resolve_ranking(
         ));
     }
     (spec, criteria_info, filter_notes)
+}
+
+/// The editor's `why_not` sentences, by model id; an id the data does not have is reported
+/// with the closest one.
+fn why_not_notes(
+    notes: HashMap<Spanned<String>, Spanned<String>>,
+    origin: &Origin,
+    catalog: &Catalog,
+    out: &mut Diagnostics,
+) -> BTreeMap<String, WhyNot> {
+    let mut notes: Vec<_> = notes.into_iter().collect();
+    notes.sort_by(|a, b| a.0.value.cmp(&b.0.value));
+    let mut known = BTreeMap::new();
+    for (id, note) in notes {
+        if catalog.models.contains_key(&id.value) {
+            let location = origin.of(&id);
+            let text = Prose::from_spanned(note, origin);
+            known.insert(id.value, WhyNot { text, location });
+        } else {
+            out.extend(catalog.unknown("model", &id.value, origin.of(&id)));
+        }
+    }
+    known
+}
+
+fn weight_band(
+    band: Option<Spanned<u32>>,
+    method: Method,
+    origin: &Origin,
+    out: &mut Diagnostics,
+) -> u32 {
+    let Some(band) = band else {
+        return rank::DEFAULT_WEIGHT_BAND;
+    };
+    if method == Method::Ordered {
+        out.push(
+            Diagnostic::error(
+                origin.of(&band),
+                "`weight_band` applies to weighted rankings; an ordered ranking has no weights to shift",
+            )
+            .with_help("remove `weight_band`, or use `method: weighted`"),
+        );
+    } else if band.value > rank::MAX_WEIGHT_BAND {
+        out.push(
+            Diagnostic::error(
+                origin.of(&band),
+                rank::RankError::WeightBand { band: band.value }.to_string(),
+            )
+            .with_help("the band is how many percentage points each weight may move either way"),
+        );
+    }
+    band.value
 }
 
 fn load_analyses(

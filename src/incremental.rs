@@ -527,6 +527,8 @@ pub struct Changed {
     rows: BTreeSet<(String, String)>,
     /// Use cases whose prompts, quick start or FAQ changed.
     editorial: BTreeSet<String>,
+    /// Models whose `why_not` note changed in some use case (their profiles show it).
+    notes: BTreeSet<String>,
     guides: BTreeSet<String>,
     /// Use cases whose recorded rankings changed, or every use case when the site gained or
     /// lost the feed of ranking changes that leaderboards link to.
@@ -566,12 +568,16 @@ impl Changed {
                     || self.rows.iter().any(|(u, _)| u == use_case)
                     || self.history.contains(use_case)
             }
+            // The page's chart places the model among every ranked model's figures, so any
+            // row of its ranking matters.
             PageKind::Analysis { use_case, model } => {
                 self.use_cases.contains(use_case)
                     || self.models.contains(model)
-                    || [&self.analyses, &self.rows]
+                    || self
+                        .analyses
                         .iter()
-                        .any(|set| set.iter().any(|(u, m)| u == use_case && m == model))
+                        .any(|(u, m)| u == use_case && m == model)
+                    || self.rows.iter().any(|(u, _)| u == use_case)
             }
             PageKind::Prompts { use_case } | PageKind::Faq { use_case } => {
                 self.use_cases.contains(use_case)
@@ -581,7 +587,11 @@ impl Changed {
             PageKind::Profile { model } => {
                 self.models.contains(model)
                     || !self.listings.is_empty()
-                    || self.rows.iter().any(|(_, m)| m == model)
+                    || self.notes.contains(model)
+                    || self
+                        .rows
+                        .iter()
+                        .any(|(u, m)| m == model || trails(site, u, m, model))
                     || site
                         .content
                         .guides
@@ -709,6 +719,11 @@ impl Changed {
         if editorial(html_a) != editorial(html_b) {
             self.editorial.insert(slug.clone());
         }
+        for id in html_a.why_not.keys().chain(html_b.why_not.keys()) {
+            if html_a.why_not.get(id) != html_b.why_not.get(id) {
+                self.notes.insert(id.clone());
+            }
+        }
         let models: BTreeSet<&String> = html_a
             .analyses
             .keys()
@@ -722,13 +737,26 @@ impl Changed {
     }
 }
 
-/// What every page of a use case shows of its ranking: the order, the bounds and the models
-/// not ranked (the scores of single rows are followed by [`Changed::rows`]).
+/// Whether `model` is ranked below the leaderboard's rows of `slug` and `last` is the last of
+/// those rows: the sentence on why `model` is not among them reads `last`'s row.
+fn trails(site: &Site, slug: &str, last: &str, model: &str) -> bool {
+    let top = site.top(slug);
+    top.last().is_some_and(|r| r.id == last)
+        && site
+            .rankings
+            .get(slug)
+            .and_then(|r| r.position(model))
+            .is_some_and(|r| r.rank > top.len())
+}
+
+/// What every page of a use case shows of its ranking: the order, the bounds, the models not
+/// ranked and the neighbours that swap within the weight band (the scores of single rows are followed by [`Changed::rows`]).
 fn shape(r: &Ranking) -> impl PartialEq + '_ {
     (
         r.ranked.iter().map(|row| &row.id).collect::<Vec<_>>(),
         &r.bounds,
         &r.excluded,
+        &r.swaps,
     )
 }
 
@@ -788,6 +816,7 @@ fn configuration(u: &UseCase) -> impl PartialEq + '_ {
         filter_notes: _,
         criteria_intro: _,
         summary: _,
+        why_not: _,
         updated,
         analyses: _,
         prompts,
@@ -813,6 +842,7 @@ fn own_prose(h: &UseCaseHtml) -> impl PartialEq + '_ {
         &h.criteria_intro,
         &h.criterion_notes,
         &h.filter_notes,
+        &h.why_not,
     )
 }
 

@@ -10,6 +10,10 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+pub mod robust;
+
+pub use robust::{Shift, Swap};
+
 /// Scores closer than this are equal and go to the tie-breakers.
 pub const SCORE_EPSILON: f64 = 1e-9;
 
@@ -31,7 +35,7 @@ impl Better {
     }
 
     /// Orders two optional values: the better first, a missing value last.
-    fn order_missing_last(self, a: Option<f64>, b: Option<f64>) -> Ordering {
+    pub fn order_missing_last(self, a: Option<f64>, b: Option<f64>) -> Ordering {
         match (a, b) {
             (Some(a), Some(b)) => self.order(a, b),
             (Some(_), None) => Ordering::Less,
@@ -155,7 +159,16 @@ pub struct Spec {
     pub filters: Vec<Filter>,
     pub tie_breakers: Vec<TieBreaker>,
     pub top: usize,
+    /// How far, in percentage points, each weight may move when rank ranges are computed
+    /// (see [`robust`]); ignored by the `ordered` method.
+    pub weight_band: u32,
 }
+
+/// The band of weight shifts a use case gets when it names none.
+pub const DEFAULT_WEIGHT_BAND: u32 = 5;
+
+/// Wider bands say little (a quarter of the total weight moves) and take long to search.
+pub const MAX_WEIGHT_BAND: u32 = 25;
 
 /// One model as the engine sees it.
 #[derive(Debug, Clone, PartialEq)]
@@ -233,6 +246,9 @@ pub struct Ranked {
     pub score: Option<f64>,
     /// One entry per criterion, in the configuration's order.
     pub parts: Vec<Part>,
+    /// The best and the worst rank the model takes over the weight band (see [`robust`]);
+    /// `None` under the `ordered` method.
+    pub rank_range: Option<[usize; 2]>,
 }
 
 /// A criterion's range over the candidates, in its own scale (logarithms under `log`).
@@ -249,6 +265,8 @@ pub struct Ranking {
     pub ranked: Vec<Ranked>,
     /// Sorted by model id.
     pub excluded: Vec<Excluded>,
+    /// Neighbours in the ranking that change places somewhere in the weight band, by rank.
+    pub swaps: Vec<Swap>,
 }
 
 impl Ranking {
@@ -265,6 +283,8 @@ pub enum RankError {
     Weight { metric: String, weight: f64 },
     #[error("the weights add up to {sum}, not 100")]
     WeightSum { sum: f64 },
+    #[error("`weight_band` is {band}; it can be at most {MAX_WEIGHT_BAND} points")]
+    WeightBand { band: u32 },
     #[error(
         "`{metric}` uses a log scale but `{model}` has the value {value}; a log scale needs values above 0"
     )]
@@ -282,6 +302,11 @@ pub fn check_spec(spec: &Spec) -> Result<(), RankError> {
     }
     if spec.criteria.is_empty() {
         return Err(RankError::NoCriteria);
+    }
+    if spec.weight_band > MAX_WEIGHT_BAND {
+        return Err(RankError::WeightBand {
+            band: spec.weight_band,
+        });
     }
     if let Some(c) = spec
         .criteria
@@ -328,10 +353,15 @@ pub fn rank(spec: &Spec, contenders: &[Contender]) -> Result<Ranking, RankError>
     for (i, r) in ranked.iter_mut().enumerate() {
         r.rank = i + 1;
     }
+    let swaps = match spec.method {
+        Method::Weighted => robust::apply(spec, &tie_keys(spec, &candidates, &ranked), &mut ranked),
+        Method::Ordered => Vec::new(),
+    };
     Ok(Ranking {
         bounds,
         ranked,
         excluded,
+        swaps,
     })
 }
 
@@ -405,6 +435,7 @@ fn score(spec: &Spec, candidates: &[&Contender]) -> Result<Scored, RankError> {
                 rank: 0,
                 score: Some(score),
                 parts,
+                rank_range: None,
             }
         })
         .collect();
@@ -453,26 +484,68 @@ fn unscored(spec: &Spec, candidates: &[&Contender]) -> Vec<Ranked> {
                     contribution: None,
                 })
                 .collect(),
+            rank_range: None,
         })
         .collect()
 }
 
+/// Orders two candidates by the tie-breakers in turn, then by id.
+fn tie_break(spec: &Spec, a: &Contender, b: &Contender) -> Ordering {
+    spec.tie_breakers
+        .iter()
+        .map(|t| {
+            t.better
+                .order_missing_last(a.value(&t.metric), b.value(&t.metric))
+        })
+        .find(|o| o.is_ne())
+        .unwrap_or(Ordering::Equal)
+        .then_with(|| a.id.cmp(&b.id))
+}
+
+fn by_id<'a>(candidates: &[&'a Contender]) -> BTreeMap<&'a str, &'a Contender> {
+    candidates.iter().map(|c| (c.id.as_str(), *c)).collect()
+}
+
+/// Each ranked model's position under the tie-breakers alone (then id), in rank order.
+fn tie_keys(spec: &Spec, candidates: &[&Contender], ranked: &[Ranked]) -> Vec<usize> {
+    let by_id = by_id(candidates);
+    let mut positions: Vec<usize> = (0..ranked.len()).collect();
+    positions.sort_by(|&a, &b| {
+        tie_break(
+            spec,
+            by_id[ranked[a].id.as_str()],
+            by_id[ranked[b].id.as_str()],
+        )
+    });
+    let mut keys = vec![0; ranked.len()];
+    for (key, &j) in positions.iter().enumerate() {
+        keys[j] = key;
+    }
+    keys
+}
+
+/// Sorts by score, highest first, as SPEC §3 orders a weighted ranking.
+///
+/// Equal-within-epsilon is not transitive, so a comparator cannot use it. Sort by exact score
+/// first, then treat each run of scores that step by less than the epsilon as one tie group
+/// and order the group by `ties` (the tie-breakers, then the id).
+fn sort_by_score<T>(items: &mut [T], score: impl Fn(&T) -> f64, ties: impl Fn(&T, &T) -> Ordering) {
+    items.sort_by(|a, b| score(b).total_cmp(&score(a)).then_with(|| ties(a, b)));
+    let mut start = 0;
+    for end in 1..=items.len() {
+        let split = end == items.len()
+            || (score(&items[end - 1]) - score(&items[end])).abs() >= SCORE_EPSILON;
+        if split {
+            items[start..end].sort_by(&ties);
+            start = end;
+        }
+    }
+}
+
 /// Sorts in place: by score (or the ordered criteria), then tie-breakers, then id.
 fn order(spec: &Spec, candidates: &[&Contender], ranked: &mut [Ranked]) {
-    let by_id: BTreeMap<&str, &Contender> =
-        candidates.iter().map(|c| (c.id.as_str(), *c)).collect();
-    let ties = |a: &Ranked, b: &Ranked| {
-        let (ca, cb) = (by_id[a.id.as_str()], by_id[b.id.as_str()]);
-        spec.tie_breakers
-            .iter()
-            .map(|t| {
-                t.better
-                    .order_missing_last(ca.value(&t.metric), cb.value(&t.metric))
-            })
-            .find(|o| o.is_ne())
-            .unwrap_or(Ordering::Equal)
-            .then_with(|| a.id.cmp(&b.id))
-    };
+    let by_id = by_id(candidates);
+    let ties = |a: &Ranked, b: &Ranked| tie_break(spec, by_id[a.id.as_str()], by_id[b.id.as_str()]);
     match spec.method {
         Method::Ordered => ranked.sort_by(|a, b| {
             a.parts
@@ -484,22 +557,7 @@ fn order(spec: &Spec, candidates: &[&Contender], ranked: &mut [Ranked]) {
                 .unwrap_or(Ordering::Equal)
                 .then_with(|| ties(a, b))
         }),
-        Method::Weighted => {
-            // Equal-within-epsilon is not transitive, so a comparator cannot use it. Sort by
-            // exact score first, then treat each run of scores that step by less than the
-            // epsilon as one tie group and order the group by the tie-breakers.
-            let score = |r: &Ranked| r.score.unwrap_or(0.0);
-            ranked.sort_by(|a, b| score(b).total_cmp(&score(a)).then_with(|| a.id.cmp(&b.id)));
-            let mut start = 0;
-            for end in 1..=ranked.len() {
-                let split = end == ranked.len()
-                    || (score(&ranked[end - 1]) - score(&ranked[end])).abs() >= SCORE_EPSILON;
-                if split {
-                    ranked[start..end].sort_by(&ties);
-                    start = end;
-                }
-            }
-        }
+        Method::Weighted => sort_by_score(ranked, |r| r.score.unwrap_or(0.0), ties),
     }
 }
 
@@ -532,6 +590,7 @@ mod tests {
             filters: vec![],
             tie_breakers: vec![],
             top: 5,
+            weight_band: DEFAULT_WEIGHT_BAND,
         }
     }
 
@@ -701,6 +760,7 @@ mod tests {
             filters: vec![],
             tie_breakers: vec![],
             top: 5,
+            weight_band: DEFAULT_WEIGHT_BAND,
         };
         let field = [
             contender("a", &[("q", 2.0), ("price", 9.0)]),

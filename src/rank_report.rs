@@ -9,7 +9,7 @@ use comfy_table::{CellAlignment, ContentArrangement, Table, presets};
 use crate::content::UseCase;
 use crate::error::{Error, did_you_mean};
 use crate::rank::{self, Criterion, Method, Missing, Ranking, Scale, Spec};
-use crate::render::{ranking_csv, ranking_json};
+use crate::render::{range_text, ranking_csv, ranking_json, swap_sentence};
 use crate::site::Site;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -191,7 +191,11 @@ fn table(site: &Site, u: &UseCase, ranking: &Ranking, moves: Option<&[Move]>) ->
     let mut t = Table::new();
     t.load_style(presets::UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Disabled);
-    let mut header = vec!["#".to_string(), "model".into()];
+    let mut header = vec!["#".to_string()];
+    if weighted {
+        header.push(format!("±{} pt", u.spec.weight_band));
+    }
+    header.push("model".into());
     if weighted {
         header.push("score".into());
     }
@@ -207,7 +211,11 @@ fn table(site: &Site, u: &UseCase, ranking: &Ranking, moves: Option<&[Move]>) ->
     }
     t.set_header(header);
     for r in &ranking.ranked {
-        let mut row = vec![r.rank.to_string(), r.id.clone()];
+        let mut row = vec![r.rank.to_string()];
+        if let Some(range) = r.rank_range {
+            row.push(range_text(range));
+        }
+        row.push(r.id.clone());
         if let Some(score) = r.score {
             row.push(format!("{score:.2}"));
         }
@@ -226,9 +234,10 @@ fn table(site: &Site, u: &UseCase, ranking: &Ranking, moves: Option<&[Move]>) ->
         }
         t.add_row(row);
     }
+    let model_column = if weighted { 2 } else { 1 };
     for i in 0..t.column_count() {
         if let Some(col) = t.column_mut(i)
-            && i != 1
+            && i != model_column
         {
             col.set_cell_alignment(CellAlignment::Right);
         }
@@ -242,6 +251,7 @@ fn table(site: &Site, u: &UseCase, ranking: &Ranking, moves: Option<&[Move]>) ->
     );
     if weighted {
         text.push_str("Each criterion's cell is its contribution to the score (and the figure).\n");
+        text.push_str(&robustness_text(site, u, ranking));
     }
     if !ranking.excluded.is_empty() {
         text.push_str("\nNot ranked:\n");
@@ -251,6 +261,18 @@ fn table(site: &Site, u: &UseCase, ranking: &Ranking, moves: Option<&[Move]>) ->
     }
     if let Some(moves) = moves {
         text.push_str(&moves_text(moves));
+    }
+    text
+}
+
+/// What the `±N pt` column means, and which neighbours swap within the band.
+fn robustness_text(site: &Site, u: &UseCase, ranking: &Ranking) -> String {
+    let mut text = format!(
+        "The ±{} pt column is each model's best and worst rank when every weight moves by up to {} points.\n",
+        u.spec.weight_band, u.spec.weight_band
+    );
+    for swap in &ranking.swaps {
+        let _ = writeln!(text, "  {}", swap_sentence(site, u, ranking, swap));
     }
     text
 }

@@ -77,6 +77,7 @@ impl Site {
         } else {
             time(Stage::Rank, || rank_all(&catalog, &content, &mut out))
         };
+        check_notes(&catalog, &content, &rankings, &mut out);
         let warnings = out.into_result()?;
         let site = Site {
             root: root.to_path_buf(),
@@ -188,9 +189,15 @@ fn rank_all(
     out: &mut Diagnostics,
 ) -> BTreeMap<String, Ranking> {
     let field = contenders(catalog);
+    // Each ranking searches its own grid of weight shifts, so use cases rank in parallel.
+    let results: Vec<(&UseCase, Result<Ranking, RankError>)> = content
+        .use_cases
+        .par_iter()
+        .map(|u| (u, rank::rank(&u.spec, &field)))
+        .collect();
     let mut rankings = BTreeMap::new();
-    for u in &content.use_cases {
-        match rank::rank(&u.spec, &field) {
+    for (u, result) in results {
+        match result {
             Ok(r) => {
                 rankings.insert(u.slug.clone(), r);
             }
@@ -198,6 +205,44 @@ fn rank_all(
         }
     }
     rankings
+}
+
+/// A `why_not` note shows only for a model outside the leaderboard's rows that readers can
+/// see; any other note would silently never appear.
+fn check_notes(
+    catalog: &Catalog,
+    content: &Content,
+    rankings: &BTreeMap<String, Ranking>,
+    out: &mut Diagnostics,
+) {
+    for u in &content.use_cases {
+        let Some(ranking) = rankings.get(&u.slug) else {
+            continue;
+        };
+        for (id, note) in &u.why_not {
+            let hidden = catalog
+                .models
+                .get(id)
+                .is_some_and(|m| m.status == data::Status::Hidden);
+            let problem = match ranking.position(id) {
+                _ if hidden => Some(format!("`{id}` is hidden")),
+                Some(r) if r.rank <= u.spec.top => Some(format!(
+                    "`{id}` ranks #{}, among the top {} rows",
+                    r.rank, u.spec.top
+                )),
+                _ => None,
+            };
+            if let Some(problem) = problem {
+                out.push(
+                    Diagnostic::error(
+                        note.location.clone(),
+                        format!("{problem}, so its `why_not` note would never show"),
+                    )
+                        .with_help("a `why_not` note is for a model ranked below the top rows or not ranked; remove this one"),
+                );
+            }
+        }
+    }
 }
 
 fn rank_diagnostic(e: &RankError, u: &UseCase, catalog: &Catalog) -> Diagnostic {

@@ -273,3 +273,52 @@ fn comparisons_and_changes_follow_figures_and_snapshots() {
     assert!(!page.contains("id=\"changes\""));
     assert_same_as_full_build(&live, root, "a deleted snapshot");
 }
+
+/// The sentence on why a model is below the rows reads the last row, and the editor's note
+/// shows on the model's profile: both must follow a change made while serving.
+#[test]
+fn why_not_sentences_follow_the_rows_they_compare_with() {
+    let site = scratch_site();
+    let root = site.path();
+    let coding = fs::read_to_string(root.join("content/use-cases/coding/index.md")).unwrap();
+    let end = coding[3..].find("\n---\n").unwrap() + 4;
+    let ranking = coding[coding.find("ranking:\n").unwrap()..end].replace("top: 5", "top: 2");
+    fs::create_dir_all(root.join("content/use-cases/trial")).unwrap();
+    fs::write(
+        root.join("content/use-cases/trial/index.md"),
+        format!("---\ntitle: Trial\ndescription: A trial ranking.\norder: 9\nheadline: aa_coding_index\nwhy_not:\n  gpt-5.3-codex: The fastest of them.\n{ranking}---\nThe trial.\n"),
+    )
+    .unwrap();
+    let mut live = LiveSite::new(root, options());
+    live.rebuild([]).unwrap();
+    assert_same_as_full_build(&live, root, "the first build");
+
+    // GPT-5.4 is the last row; its throughput moves its score, not the order.
+    let figure = edit(
+        root,
+        "data/models/gpt-5.4.yaml",
+        "output_speed: 94.4",
+        "output_speed: 90.1",
+    );
+    let update = live.rebuild([figure]).unwrap();
+    assert!(update.rendered < update.pages, "{update:?}");
+    assert_same_as_full_build(&live, root, "a figure of the last row");
+
+    let note = edit(
+        root,
+        "content/use-cases/trial/index.md",
+        "The fastest of them.",
+        "The fastest model here.",
+    );
+    live.rebuild([note]).unwrap();
+    assert_same_as_full_build(&live, root, "an editor's note");
+
+    let band = edit(
+        root,
+        "content/use-cases/trial/index.md",
+        "  top: 2\n",
+        "  top: 2\n  weight_band: 2\n",
+    );
+    live.rebuild([band]).unwrap();
+    assert_same_as_full_build(&live, root, "the weight band");
+}

@@ -124,6 +124,7 @@ fn case() -> impl Strategy<Value = Case> {
                         .into_iter()
                         .collect(),
                     top: 5,
+                    weight_band: 5,
                 },
                 field,
             })

@@ -39,11 +39,34 @@ struct RankingJson<'a> {
     title: &'a str,
     method: &'static str,
     top: usize,
+    /// Under `weighted` only: how far each weight moves for `rank_range`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    weight_band: Option<u32>,
     criteria: Vec<CriterionJson<'a>>,
     filters: Vec<FilterJson<'a>>,
     tie_breakers: Vec<&'a str>,
     ranked: Vec<RankedJson<'a>>,
     excluded: Vec<ExcludedJson<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    swaps: Option<Vec<SwapJson<'a>>>,
+}
+
+/// Neighbours that change places within the weight band.
+#[derive(Serialize)]
+struct SwapJson<'a> {
+    ranks: [usize; 2],
+    models: [&'a str; 2],
+    /// The smallest single-weight shift that swaps them; `null` when only several together do.
+    shift: Option<ShiftJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct ShiftJson<'a> {
+    metric: &'a str,
+    /// Signed percentage points, before renormalising.
+    points: i32,
+    /// The shifted weight, before renormalising.
+    weight: f64,
 }
 
 #[derive(Serialize)]
@@ -73,6 +96,9 @@ struct FilterJson<'a> {
 #[derive(Serialize)]
 struct RankedJson<'a> {
     rank: usize,
+    /// Best and worst rank over the weight band (`weighted` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rank_range: Option<[usize; 2]>,
     model: &'a str,
     name: &'a str,
     provider: &'a str,
@@ -104,6 +130,7 @@ fn ranking_document<'a>(site: &'a Site, u: &'a UseCase, ranking: &'a Ranking) ->
         title: &u.title,
         method: if weighted { "weighted" } else { "ordered" },
         top: u.spec.top,
+        weight_band: weighted.then_some(u.spec.weight_band),
         criteria: u
             .spec
             .criteria
@@ -155,6 +182,7 @@ fn ranking_document<'a>(site: &'a Site, u: &'a UseCase, ranking: &'a Ranking) ->
                 let m = site.catalog.models.get(&r.id)?;
                 Some(RankedJson {
                     rank: r.rank,
+                    rank_range: r.rank_range,
                     model: &m.id,
                     name: &m.name,
                     provider: &m.provider,
@@ -188,7 +216,27 @@ fn ranking_document<'a>(site: &'a Site, u: &'a UseCase, ranking: &'a Ranking) ->
                 reason: e.reason(&u.spec),
             })
             .collect(),
+        swaps: weighted.then(|| swaps_json(u, ranking)),
     }
+}
+
+fn swaps_json<'a>(u: &'a UseCase, ranking: &'a Ranking) -> Vec<SwapJson<'a>> {
+    ranking
+        .swaps
+        .iter()
+        .map(|s| SwapJson {
+            ranks: [s.rank, s.rank + 1],
+            models: [&ranking.ranked[s.rank - 1].id, &ranking.ranked[s.rank].id],
+            shift: s.shift.map(|shift| {
+                let c = &u.spec.criteria[shift.criterion];
+                ShiftJson {
+                    metric: &c.metric,
+                    points: shift.points,
+                    weight: c.weight + f64::from(shift.points),
+                }
+            }),
+        })
+        .collect()
 }
 
 fn pretty<T: Serialize>(value: &T) -> Vec<u8> {
@@ -210,6 +258,8 @@ pub fn ranking_csv(site: &Site, u: &UseCase) -> Option<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let mut header = vec![
         "rank".to_string(),
+        "best_rank".into(),
+        "worst_rank".into(),
         "model".into(),
         "name".into(),
         "provider".into(),
@@ -224,8 +274,11 @@ pub fn ranking_csv(site: &Site, u: &UseCase) -> Option<Vec<u8>> {
     w.write_record(&header).ok()?;
     let num = |v: Option<f64>| v.map_or_else(String::new, |v| v.to_string());
     for r in &doc.ranked {
+        let range = |i: usize| r.rank_range.map_or_else(String::new, |x| x[i].to_string());
         let mut row = vec![
             r.rank.to_string(),
+            range(0),
+            range(1),
             r.model.into(),
             r.name.into(),
             r.provider.into(),
@@ -240,6 +293,8 @@ pub fn ranking_csv(site: &Site, u: &UseCase) -> Option<Vec<u8>> {
     for e in &doc.excluded {
         let m = site.catalog.models.get(e.model)?;
         let mut row = vec![
+            String::new(),
+            String::new(),
             String::new(),
             m.id.clone(),
             m.name.clone(),

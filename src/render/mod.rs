@@ -28,6 +28,7 @@ pub use compare::{COMPARE_SEPARATOR, Pair, compare_path};
 pub use files::{FEED_PATH, feed, models_json, ranking_csv, ranking_json, site_files};
 pub use pages::{Page, PageHead, PageKind, RenderedPage, plan, render_page};
 pub use prose::{ProseRenderer, RenderedSite, Reuse, SourceLink, UseCaseHtml};
+pub use view::{range_text, swap_sentence};
 
 /// The theme's templates, as shipped.
 const THEME: &[(&str, &str)] = &[

@@ -17,6 +17,7 @@ use crate::content::{Guide, UseCase};
 use crate::data::Model;
 use crate::date::Date;
 use crate::error::Diagnostic;
+use crate::rank::Ranking;
 use crate::site::Site;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -392,7 +393,7 @@ pub fn render_page(
         }
         PageKind::Prompts { use_case } => prompts(site, html, page, use_case, &mut ctx),
         PageKind::Faq { use_case } => faq(site, html, page, use_case, &mut ctx),
-        PageKind::Profile { model } => profile(site, page, model, &mut ctx),
+        PageKind::Profile { model } => profile(site, html, page, model, &mut ctx),
         PageKind::Compare(pair) => compare::page(site, page, pair, &mut ctx),
         PageKind::Guide { slug } => guide(site, html, page, slug, &mut ctx),
         PageKind::NotFound => not_found(site, page),
@@ -514,6 +515,8 @@ struct UseCaseView {
     /// "higher" or "lower": which way a sortable column sorts first.
     headline_better: &'static str,
     columns: Vec<ColumnView>,
+    /// The weight band of the rank ranges; absent when ranks are not varied.
+    band: Option<u32>,
 }
 
 #[derive(Serialize)]
@@ -576,6 +579,8 @@ fn use_case_view(site: &Site, u: &UseCase) -> UseCaseView {
                 better: better_word(m.better),
             })
             .collect(),
+        band: (u.spec.method == crate::rank::Method::Weighted && u.spec.weight_band > 0)
+            .then_some(u.spec.weight_band),
     }
 }
 
@@ -714,6 +719,39 @@ fn price_note(site: &Site) -> String {
     format!("Prices are US dollars per 1M tokens, input / output.{source}")
 }
 
+/// A ranked model below the leaderboard's rows, with why it is not among them.
+#[derive(Serialize)]
+struct OtherRow {
+    row: RowView,
+    why: Option<String>,
+    note: Option<String>,
+}
+
+/// How solid the order is under the weight band.
+#[derive(Serialize)]
+struct RobustnessView {
+    band: u32,
+    intro: String,
+    /// Neighbours that swap, among the leaderboard's rows and the first row below them.
+    swaps: Vec<String>,
+}
+
+fn robustness_view(site: &Site, u: &UseCase, ranking: &Ranking) -> Option<RobustnessView> {
+    if u.spec.method != crate::rank::Method::Weighted || u.spec.weight_band == 0 {
+        return None;
+    }
+    Some(RobustnessView {
+        band: u.spec.weight_band,
+        intro: view::robustness_intro(u, ranking),
+        swaps: ranking
+            .swaps
+            .iter()
+            .filter(|s| s.rank <= u.spec.top)
+            .map(|s| view::swap_sentence(site, u, ranking, s))
+            .collect(),
+    })
+}
+
 fn leaderboard(
     site: &Site,
     html: &RenderedSite,
@@ -757,8 +795,22 @@ fn leaderboard(
         .iter()
         .any(|r| r.headline.claimed || r.cells.iter().any(|c| c.claimed));
     ctx.insert("has_claimed", &claimed);
-    ctx.insert("others", &all[top..]);
-    ctx.insert("excluded", &view::excluded_views(site, u));
+    let ranking = site.rankings.get(&u.slug);
+    let others: Vec<OtherRow> = all[top..]
+        .iter()
+        .zip(ranking.map_or(&[][..], |r| &r.ranked[top..]))
+        .map(|(row, r)| OtherRow {
+            row: row.clone(),
+            why: ranking.and_then(|ranking| view::trailing_text(site, u, ranking, r)),
+            note: h.why_not.get(&r.id).cloned(),
+        })
+        .collect();
+    ctx.insert("others", &others);
+    ctx.insert("excluded", &view::excluded_views(site, u, &h.why_not));
+    ctx.insert(
+        "robustness",
+        &ranking.and_then(|r| robustness_view(site, u, r)),
+    );
     let cards: Vec<AnalysisCard> = all[..top]
         .iter()
         .filter_map(|row| {
@@ -943,8 +995,15 @@ struct Placement {
     of: usize,
     in_top: bool,
     score_text: Option<String>,
+    /// "holds #2–#3 under ±5 pt weight shifts".
+    range_sentence: Option<String>,
     analysis_url: Option<String>,
+    /// Why the model is not ranked.
     reason: Option<String>,
+    /// Why a ranked model is below the leaderboard's rows.
+    why_not: Option<String>,
+    /// The editor's own sentence, as HTML.
+    note: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -957,7 +1016,13 @@ struct ProfileView {
     price: String,
 }
 
-fn profile(site: &Site, page: &Page, id: &str, ctx: &mut Context) -> Option<PageMeta> {
+fn profile(
+    site: &Site,
+    html: &RenderedSite,
+    page: &Page,
+    id: &str,
+    ctx: &mut Context,
+) -> Option<PageMeta> {
     let model = site.catalog.models.get(id)?;
     let trail = vec![Link {
         name: model.name.clone(),
@@ -981,7 +1046,7 @@ fn profile(site: &Site, page: &Page, id: &str, ctx: &mut Context) -> Option<Page
         },
     );
     ctx.insert("figures", &all_figures(site, model));
-    ctx.insert("placements", &placements(site, model));
+    ctx.insert("placements", &placements(site, html, model));
     let guides: Vec<GuideCard> = site
         .content
         .guides
@@ -994,7 +1059,7 @@ fn profile(site: &Site, page: &Page, id: &str, ctx: &mut Context) -> Option<Page
     Some(m)
 }
 
-fn placements(site: &Site, model: &Model) -> Vec<Placement> {
+fn placements(site: &Site, html: &RenderedSite, model: &Model) -> Vec<Placement> {
     site.content
         .use_cases
         .iter()
@@ -1005,6 +1070,11 @@ fn placements(site: &Site, model: &Model) -> Vec<Placement> {
                 url: site.url(&format!("use-cases/{}/", u.slug)),
             };
             let of = ranking.ranked.len();
+            let note = html
+                .use_cases
+                .get(&u.slug)
+                .and_then(|h| h.why_not.get(&model.id))
+                .cloned();
             if let Some(r) = ranking.position(&model.id) {
                 return Some(Placement {
                     use_case: link,
@@ -1012,8 +1082,14 @@ fn placements(site: &Site, model: &Model) -> Vec<Placement> {
                     of,
                     in_top: r.rank <= u.spec.top,
                     score_text: r.score.map(view::score_text),
+                    range_sentence: r
+                        .rank_range
+                        .filter(|_| u.spec.weight_band > 0)
+                        .map(|range| view::range_sentence(range, u.spec.weight_band)),
                     analysis_url: Some(site.url(&format!("use-cases/{}/{}/", u.slug, model.id))),
                     reason: None,
+                    why_not: view::trailing_text(site, u, ranking, r),
+                    note,
                 });
             }
             let e = ranking.excluded.iter().find(|e| e.id == model.id)?;
@@ -1023,8 +1099,11 @@ fn placements(site: &Site, model: &Model) -> Vec<Placement> {
                 of,
                 in_top: false,
                 score_text: None,
+                range_sentence: None,
                 analysis_url: None,
                 reason: Some(view::exclusion_text(site, u, e)),
+                why_not: None,
+                note,
             })
         })
         .collect()

@@ -672,6 +672,8 @@ pub struct UseCaseHtml {
     pub criteria_intro: Option<String>,
     pub criterion_notes: Vec<Option<String>>,
     pub filter_notes: Vec<Option<String>>,
+    /// The editors' `why_not` sentences, by model id.
+    pub why_not: BTreeMap<String, String>,
     pub analyses: BTreeMap<String, AnalysisHtml>,
     pub prompts_intro: Option<String>,
     pub prompts: Vec<PromptHtml>,
@@ -868,6 +870,11 @@ fn use_case_html(site: &Site, u: &UseCase, pass: &mut Pass) -> UseCaseHtml {
             .filter_notes
             .iter()
             .map(|p| p.as_ref().map(|p| pass.inline(p)))
+            .collect(),
+        why_not: u
+            .why_not
+            .iter()
+            .map(|(id, note)| (id.clone(), pass.inline(&note.text)))
             .collect(),
         ..UseCaseHtml::default()
     };

@@ -9,7 +9,11 @@ use serde::Serialize;
 use crate::content::UseCase;
 use crate::data::{Figure, Metric, Model};
 use crate::format::NOT_AVAILABLE;
-use crate::rank::{Better, Excluded, Exclusion, FilterMissing, Method, Missing, Op, Ranked, Scale};
+use crate::rank::robust::{grid_points, renormalised};
+use crate::rank::{
+    Better, Excluded, Exclusion, FilterMissing, Method, Missing, Op, Ranked, Ranking,
+    SCORE_EPSILON, Scale, Swap,
+};
 use crate::site::Site;
 
 #[derive(Debug, Clone, Serialize)]
@@ -407,6 +411,10 @@ pub struct RowView {
     pub price_sort: Option<[f64; 2]>,
     pub analysis_url: String,
     pub parts: Vec<PartView>,
+    /// "#2–#3" (or "#2" when the rank holds) over the weight band; weighted rankings only.
+    pub range_text: Option<String>,
+    /// "holds #2–#3 under ±5 pt weight shifts".
+    pub range_sentence: Option<String>,
 }
 
 pub fn score_text(score: f64) -> String {
@@ -492,6 +500,10 @@ pub fn row_view(site: &Site, u: &UseCase, r: &Ranked) -> Option<RowView> {
             .map(|(i, o)| [i, o]),
         analysis_url: site.url(&format!("use-cases/{}/{}/", u.slug, r.id)),
         parts,
+        range_text: r.rank_range.map(range_text),
+        range_sentence: r
+            .rank_range
+            .map(|range| range_sentence(range, u.spec.weight_band)),
     })
 }
 
@@ -499,9 +511,15 @@ pub fn row_view(site: &Site, u: &UseCase, r: &Ranked) -> Option<RowView> {
 pub struct ExcludedView {
     pub model: ModelRef,
     pub reason: String,
+    /// The editor's own sentence, as HTML.
+    pub note: Option<String>,
 }
 
-pub fn excluded_views(site: &Site, u: &UseCase) -> Vec<ExcludedView> {
+pub fn excluded_views(
+    site: &Site,
+    u: &UseCase,
+    notes: &std::collections::BTreeMap<String, String>,
+) -> Vec<ExcludedView> {
     let Some(ranking) = site.rankings.get(&u.slug) else {
         return Vec::new();
     };
@@ -513,9 +531,241 @@ pub fn excluded_views(site: &Site, u: &UseCase) -> Vec<ExcludedView> {
             (model.status != crate::data::Status::Hidden).then(|| ExcludedView {
                 model: site.model_ref(model),
                 reason: exclusion_text(site, u, e),
+                note: notes.get(&e.id).cloned(),
             })
         })
         .collect()
+}
+
+// ----- robustness -------------------------------------------------------------------------------
+
+/// "#2", or "#2–#3" when the rank moves within the band.
+pub fn range_text([best, worst]: [usize; 2]) -> String {
+    if best == worst {
+        format!("#{best}")
+    } else {
+        format!("#{best}–#{worst}")
+    }
+}
+
+/// "holds #2–#3 under ±5 pt weight shifts".
+pub fn range_sentence(range: [usize; 2], band: u32) -> String {
+    format!("holds {} under ±{band} pt weight shifts", range_text(range))
+}
+
+/// A count with thousands separated: "14,641".
+fn count_text(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A number of points as the page prints weights: "14", "12.5".
+fn points(x: f64) -> String {
+    let text = format!("{x:.2}");
+    text.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// How the rank ranges were found, in one sentence, and whether any rank moves.
+pub fn robustness_intro(u: &UseCase, ranking: &Ranking) -> String {
+    let band = u.spec.weight_band;
+    let weights: Vec<f64> = u.spec.criteria.iter().map(|c| c.weight).collect();
+    let count = grid_points(&weights, band);
+    let mut s = format!(
+        "We moved every weight by up to {band} points either way, in all {} combinations that keep each weight above 0, scaled the weights of each combination back to a total of 100 and ranked the models again.",
+        count_text(count)
+    );
+    let moving = ranking
+        .ranked
+        .iter()
+        .filter(|r| r.rank_range.is_some_and(|[a, b]| a != b))
+        .count();
+    s.push_str(&match moving {
+        0 => " Every rank held in all of them.".to_string(),
+        m if m == ranking.ranked.len() => {
+            " Every ranked model changed rank in some of them; the range column gives each one's best and worst rank.".to_string()
+        }
+        m => format!(
+            " {m} of the {} ranked models changed rank in some of them; the range column gives each one's best and worst rank.",
+            ranking.ranked.len()
+        ),
+    });
+    s
+}
+
+/// "#2 A and #3 B swap when Output speed weighs 14 points or more instead of 10 (13.46% once
+/// the weights are scaled back to 100)."
+pub fn swap_sentence(site: &Site, u: &UseCase, ranking: &Ranking, swap: &Swap) -> String {
+    let name = |r: &Ranked| {
+        site.catalog
+            .models
+            .get(&r.id)
+            .map_or_else(|| r.id.clone(), |m| m.name.clone())
+    };
+    let (upper, lower) = (&ranking.ranked[swap.rank - 1], &ranking.ranked[swap.rank]);
+    let pair = format!(
+        "#{} {} and #{} {}",
+        upper.rank,
+        name(upper),
+        lower.rank,
+        name(lower)
+    );
+    let Some(shift) = swap.shift else {
+        return format!(
+            "{pair} swap only when several weights move together; no single weight moved by up to {} points swaps them.",
+            u.spec.weight_band
+        );
+    };
+    let c = &u.spec.criteria[shift.criterion];
+    let weights: Vec<f64> = u.spec.criteria.iter().map(|c| c.weight).collect();
+    let mut shifts = vec![0; weights.len()];
+    shifts[shift.criterion] = shift.points;
+    let share = renormalised(&weights, &shifts)[shift.criterion];
+    format!(
+        "{pair} swap when {} weighs {} points or {} instead of {} ({} once the weights are scaled back to 100).",
+        site.metric_label(&c.metric),
+        points(c.weight + f64::from(shift.points)),
+        if shift.points > 0 { "more" } else { "less" },
+        points(c.weight),
+        weight_text(share)
+    )
+}
+
+// ----- why not --------------------------------------------------------------------------------
+
+/// "12.3 points", or "less than 0.1 points" where one decimal would print 0.
+fn gap_text(x: f64) -> String {
+    if x < 0.05 {
+        "less than 0.1 points".into()
+    } else {
+        format!("{x:.1} points")
+    }
+}
+
+/// Why a model ranked below the leaderboard's rows is not among them, from the figures that
+/// put it there: how far it trails the last row, and on which criteria. `None` for a row.
+pub fn trailing_text(site: &Site, u: &UseCase, ranking: &Ranking, r: &Ranked) -> Option<String> {
+    let top = u.spec.top;
+    let last = ranking.ranked.get(top.checked_sub(1)?)?;
+    if r.rank <= top {
+        return None;
+    }
+    let name = site
+        .catalog
+        .models
+        .get(&last.id)
+        .map_or_else(|| last.id.clone(), |m| m.name.clone());
+    let leader = format!("#{} {name}", last.rank);
+    Some(match (r.score, last.score) {
+        (Some(mine), Some(theirs)) => {
+            let tied = ranking.ranked[top - 1..r.rank].windows(2).all(|w| {
+                (w[0].score.unwrap_or(0.0) - w[1].score.unwrap_or(0.0)).abs() < SCORE_EPSILON
+            });
+            if tied {
+                format!(
+                    "It ties on score with {leader} ({}). {}",
+                    score_text(theirs),
+                    tie_break_sentence(site, u)
+                )
+            } else {
+                score_gap(site, u, r, last, &leader, theirs - mine)
+            }
+        }
+        _ => order_gap(site, u, r, last, &leader),
+    })
+}
+
+/// "It trails #5 X by 8.3 points (61.2 against 69.5). It loses most on A (12.0 points) and B
+/// (3.3 points), and gains most on C (2.1 points)."
+fn score_gap(
+    site: &Site,
+    u: &UseCase,
+    r: &Ranked,
+    last: &Ranked,
+    leader: &str,
+    gap: f64,
+) -> String {
+    let deficits: Vec<(String, f64)> = u
+        .spec
+        .criteria
+        .iter()
+        .zip(r.parts.iter().zip(&last.parts))
+        .map(|(c, (mine, theirs))| {
+            let d = theirs.contribution.unwrap_or(0.0) - mine.contribution.unwrap_or(0.0);
+            (site.metric_label(&c.metric), d)
+        })
+        .collect();
+    let mut losses: Vec<&(String, f64)> = deficits.iter().filter(|(_, d)| *d > 0.0).collect();
+    losses.sort_by(|a, b| b.1.total_cmp(&a.1));
+    let mut gains: Vec<&(String, f64)> = deficits.iter().filter(|(_, d)| *d < 0.0).collect();
+    gains.sort_by(|a, b| a.1.total_cmp(&b.1));
+    let mut s = format!(
+        "It trails {leader} by {} ({} against {}).",
+        gap_text(gap),
+        r.score.map(score_text).unwrap_or_default(),
+        last.score.map(score_text).unwrap_or_default()
+    );
+    let named: Vec<String> = losses
+        .iter()
+        .take(2)
+        .map(|(label, d)| format!("{label} ({})", gap_text(*d)))
+        .collect();
+    if !named.is_empty() {
+        s.push_str(&format!(" It loses most on {}", join_words(&named)));
+        match gains.first() {
+            Some((label, d)) => {
+                s.push_str(&format!(", and gains most on {label} ({}).", gap_text(-d)))
+            }
+            None => s.push('.'),
+        }
+    }
+    s
+}
+
+/// Under `ordered`: the first metric, in the order the ranking reads them, on which the model
+/// comes after the last row.
+fn order_gap(site: &Site, u: &UseCase, r: &Ranked, last: &Ranked, leader: &str) -> String {
+    let (Some(mine), Some(theirs)) = (
+        site.catalog.models.get(&r.id),
+        site.catalog.models.get(&last.id),
+    ) else {
+        return format!("It comes after {leader}.");
+    };
+    let keys = u
+        .spec
+        .criteria
+        .iter()
+        .map(|c| (c.metric.as_str(), c.better, ""))
+        .chain(
+            u.spec
+                .tie_breakers
+                .iter()
+                .map(|t| (t.metric.as_str(), t.better, "the tie-break ")),
+        );
+    for (metric, better, role) in keys {
+        let (a, b) = (mine.value(metric), theirs.value(metric));
+        if better.order_missing_last(a, b).is_ne() {
+            let figure = |m: &crate::data::Model| {
+                site.figure_by_key(m, metric)
+                    .map_or_else(|| NOT_AVAILABLE.to_string(), |f| f.text)
+            };
+            return format!(
+                "It comes after {leader} on {role}{}: {} against {}.",
+                site.metric_label(metric),
+                figure(mine),
+                figure(theirs)
+            );
+        }
+    }
+    format!(
+        "It has the same figures as {leader} on every criterion and tie-breaker, and comes after it by model id."
+    )
 }
 
 #[cfg(test)]

@@ -1,0 +1,676 @@
+//! Rank ranges: how solid each rank of a weighted ranking is when the weights move.
+//!
+//! The grid is every combination of whole-point shifts `d_i ∈ {−band, …, +band}`, one per
+//! criterion, leaving out the combinations in which a weight would drop to 0 or below. Each
+//! combination's weights are renormalised to sum to 100 ([`renormalised`]) and the ranking is
+//! computed again by SPEC §3; the normalised values do not change, only the weights do. A
+//! model's range is its best and worst rank over the grid, the unshifted point included.
+//!
+//! Ranking every point would cost `(2·band + 1)^k` full rankings. The search below splits the
+//! grid one criterion at a time and reasons about pairs of models instead: the difference of
+//! two scores is a linear function of the raw weights divided by their (positive) sum, so its
+//! bounds over a box of the grid come from the box's corners at once. A pair whose order
+//! cannot change inside a box is settled for the whole box; a model whose pairs are all
+//! settled has a single rank there; and a box in which no model can reach a rank outside the
+//! ranges already found is skipped. Only where two scores come within a few epsilons of each
+//! other, where the tie rule and chains of near-equal scores decide, is a point ranked in
+//! full, by the same ordering code as [`rank`](super::rank).
+
+use std::cmp::Ordering;
+
+use rayon::prelude::*;
+
+use super::{Ranked, SCORE_EPSILON, Spec, sort_by_score};
+
+/// More than the rounding error of a score (at most a few units in the last place of 100).
+const ROUNDING: f64 = 1e-11;
+
+/// Two neighbours of the published ranking that change places somewhere in the weight band.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Swap {
+    /// The upper rank of the two: the models at `rank` and `rank + 1` swap.
+    pub rank: usize,
+    /// The smallest shift of a single weight (the others unchanged before renormalising) from
+    /// which on, up to the edge of the band, the lower model ranks above the upper one;
+    /// `None` when only shifts of several weights together swap them.
+    pub shift: Option<Shift>,
+}
+
+/// A shift of one criterion's weight, in whole percentage points.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shift {
+    /// Index into the spec's criteria.
+    pub criterion: usize,
+    /// Signed: +4 raises the weight by 4 points before renormalising.
+    pub points: i32,
+}
+
+/// The weights after shifting each by its number of points and scaling them to sum to 100:
+/// `w'_i = (w_i + d_i) × 100 / Σ_j (w_j + d_j)`.
+pub fn renormalised(weights: &[f64], shifts: &[i32]) -> Vec<f64> {
+    let raw: Vec<f64> = weights
+        .iter()
+        .zip(shifts)
+        .map(|(w, d)| w + f64::from(*d))
+        .collect();
+    let sum: f64 = raw.iter().sum();
+    raw.iter().map(|v| v * 100.0 / sum).collect()
+}
+
+/// The lowest shift within the band that keeps a weight above 0.
+fn lowest_shift(weight: f64, band: i32) -> i32 {
+    (-band..=0)
+        .find(|&d| weight + f64::from(d) > 0.0)
+        .unwrap_or(0)
+}
+
+/// How many combinations of shifts the grid holds.
+pub fn grid_points(weights: &[f64], band: u32) -> u64 {
+    let band = i32::try_from(band).unwrap_or(i32::MAX);
+    weights
+        .iter()
+        .map(|&w| u64::try_from(band - lowest_shift(w, band) + 1).unwrap_or(0))
+        .fold(1, u64::saturating_mul)
+}
+
+/// Computes every ranked model's `rank_range` and the swaps of neighbours.
+pub(super) fn apply(spec: &Spec, tie_keys: &[usize], ranked: &mut [Ranked]) -> Vec<Swap> {
+    let field = Field::new(spec, tie_keys, ranked);
+    for (r, range) in ranked.iter_mut().zip(ranges(&field)) {
+        r.rank_range = Some(range);
+    }
+    swaps(&field)
+}
+
+/// The ranked models as the grid sees them, in their published order.
+struct Field {
+    weights: Vec<f64>,
+    band: i32,
+    /// Per criterion, the lowest shift that keeps its weight above 0.
+    lowest: Vec<i32>,
+    /// Model `j`'s normalised value on criterion `i` at `j * k + i`.
+    normalized: Vec<f64>,
+    /// Each model's position under the tie-breakers, then the id.
+    tie_keys: Vec<usize>,
+}
+
+impl Field {
+    fn new(spec: &Spec, tie_keys: &[usize], ranked: &[Ranked]) -> Field {
+        let band = i32::try_from(spec.weight_band).unwrap_or(i32::MAX);
+        let weights: Vec<f64> = spec.criteria.iter().map(|c| c.weight).collect();
+        let lowest = weights.iter().map(|&w| lowest_shift(w, band)).collect();
+        let normalized = ranked
+            .iter()
+            .flat_map(|r| r.parts.iter().map(|p| p.normalized.unwrap_or(0.0)))
+            .collect();
+        Field {
+            weights,
+            band,
+            lowest,
+            normalized,
+            tie_keys: tie_keys.to_vec(),
+        }
+    }
+
+    fn criteria(&self) -> usize {
+        self.weights.len()
+    }
+
+    fn models(&self) -> usize {
+        self.tie_keys.len()
+    }
+
+    fn row(&self, j: usize) -> &[f64] {
+        let k = self.criteria();
+        &self.normalized[j * k..(j + 1) * k]
+    }
+
+    /// Every model's rank at one point of the grid, exactly as [`rank`](super::rank) orders.
+    fn ranks_at(&self, shifts: &[i32]) -> Vec<usize> {
+        let weights = renormalised(&self.weights, shifts);
+        let scores: Vec<f64> = (0..self.models())
+            .map(|j| weights.iter().zip(self.row(j)).map(|(w, n)| w * n).sum())
+            .collect();
+        let mut order: Vec<usize> = (0..self.models()).collect();
+        sort_by_score(
+            &mut order,
+            |&j| scores[j],
+            |&a, &b| self.tie_keys[a].cmp(&self.tie_keys[b]),
+        );
+        let mut ranks = vec![0; order.len()];
+        for (i, &j) in order.iter().enumerate() {
+            ranks[j] = i + 1;
+        }
+        ranks
+    }
+
+    /// The model of a pair settled over a box that ranks below the other there.
+    fn lower(&self, a: usize, b: usize, how: Settled) -> usize {
+        match (how, self.tie_keys[a].cmp(&self.tie_keys[b])) {
+            (Settled::Above, _) | (Settled::Tied, Ordering::Less) => b,
+            _ => a,
+        }
+    }
+
+    /// A score difference of more than this keeps two models apart: beyond a whole chain of
+    /// near-equal scores between them, so never in one tie group.
+    fn margin(&self) -> f64 {
+        SCORE_EPSILON * (self.models() as f64 + 2.0)
+    }
+}
+
+/// The raw weights a box of the grid spans: criteria before `depth` are fixed, the others
+/// free over their whole shift range.
+struct Spans {
+    /// Per depth, the sum of the free criteria's lowest and highest raw weights.
+    free_low: Vec<f64>,
+    free_high: Vec<f64>,
+}
+
+impl Spans {
+    fn new(field: &Field) -> Spans {
+        let low: Vec<f64> = (0..field.criteria())
+            .map(|i| field.weights[i] + f64::from(field.lowest[i]))
+            .collect();
+        let high: Vec<f64> = field
+            .weights
+            .iter()
+            .map(|w| w + f64::from(field.band))
+            .collect();
+        Spans {
+            free_low: suffix_sums(&low),
+            free_high: suffix_sums(&high),
+        }
+    }
+}
+
+/// `out[d] = Σ_{i ≥ d} values[i]`, with `out[len] = 0`.
+fn suffix_sums(values: &[f64]) -> Vec<f64> {
+    let mut out = vec![0.0; values.len() + 1];
+    for i in (0..values.len()).rev() {
+        out[i] = out[i + 1] + values[i];
+    }
+    out
+}
+
+/// Two models and the difference of their normalised values, `a − b` per criterion.
+struct Pair {
+    a: usize,
+    b: usize,
+    delta: Vec<f64>,
+    /// Per depth, the least and the most the free criteria add to the raw difference.
+    free_low: Vec<f64>,
+    free_high: Vec<f64>,
+}
+
+impl Pair {
+    fn new(field: &Field, a: usize, b: usize) -> Pair {
+        let delta: Vec<f64> = field
+            .row(a)
+            .iter()
+            .zip(field.row(b))
+            .map(|(x, y)| x - y)
+            .collect();
+        let ends: Vec<(f64, f64)> = delta
+            .iter()
+            .enumerate()
+            .map(|(i, d)| {
+                let low = (field.weights[i] + f64::from(field.lowest[i])) * d;
+                let high = (field.weights[i] + f64::from(field.band)) * d;
+                (low.min(high), low.max(high))
+            })
+            .collect();
+        let lows: Vec<f64> = ends.iter().map(|e| e.0).collect();
+        let highs: Vec<f64> = ends.iter().map(|e| e.1).collect();
+        Pair {
+            a,
+            b,
+            delta,
+            free_low: suffix_sums(&lows),
+            free_high: suffix_sums(&highs),
+        }
+    }
+
+    /// How `a` and `b` are ordered over a box, given the raw difference and weight sum of
+    /// the fixed criteria.
+    fn settle(
+        &self,
+        spans: &Spans,
+        depth: usize,
+        fixed: f64,
+        fixed_sum: f64,
+        margin: f64,
+    ) -> Settled {
+        let (low, high) = (fixed + self.free_low[depth], fixed + self.free_high[depth]);
+        let (sum_low, sum_high) = (
+            fixed_sum + spans.free_low[depth],
+            fixed_sum + spans.free_high[depth],
+        );
+        // The score difference is 100 × raw difference / raw sum, and the raw sum is positive.
+        if low > 0.0 && 100.0 * low / sum_high > margin {
+            Settled::Above
+        } else if high < 0.0 && -100.0 * high / sum_high > margin {
+            Settled::Below
+        } else if 100.0 * low.abs().max(high.abs()) / sum_low < SCORE_EPSILON - ROUNDING {
+            Settled::Tied
+        } else {
+            Settled::Open
+        }
+    }
+}
+
+/// The order of a pair over a whole box of the grid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Settled {
+    /// `a` scores more, by a margin no chain of near-ties can bridge.
+    Above,
+    Below,
+    /// Always within the epsilon: one tie group, ordered by the tie-breakers.
+    Tied,
+    /// It depends on the point.
+    Open,
+}
+
+/// Best and worst rank of every model over the grid.
+fn ranges(field: &Field) -> Vec<[usize; 2]> {
+    let spans = Spans::new(field);
+    let margin = field.margin();
+    let n = field.models();
+    // Pairs settled over the whole grid count once and for all; each model keeps its others.
+    let mut above = vec![0; n];
+    let mut pairs = Vec::new();
+    let mut open: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for a in 0..n {
+        for b in a + 1..n {
+            let pair = Pair::new(field, a, b);
+            match pair.settle(&spans, 0, 0.0, 0.0, margin) {
+                Settled::Open => {
+                    open[a].push(pairs.len());
+                    open[b].push(pairs.len());
+                    pairs.push(pair);
+                }
+                how => above[field.lower(a, b, how)] += 1,
+            }
+        }
+    }
+    let search = |m: usize, goal: Goal| {
+        let mut solo = Solo {
+            field,
+            spans: &spans,
+            pairs: &pairs,
+            margin,
+            model: m,
+            base: above[m] + 1,
+            goal,
+            bound: m + 1,
+            shifts: vec![0; field.criteria()],
+        };
+        let start: Vec<(usize, f64)> = open[m].iter().map(|&p| (p, 0.0)).collect();
+        solo.visit(0, &start, 0.0, 0);
+        solo.bound
+    };
+    (0..n)
+        .into_par_iter()
+        .map(|m| [search(m, Goal::Best), search(m, Goal::Worst)])
+        .collect()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Goal {
+    Best,
+    Worst,
+}
+
+/// A branch-and-bound search for one model's best or worst rank over the grid.
+struct Solo<'a> {
+    field: &'a Field,
+    spans: &'a Spans,
+    pairs: &'a [Pair],
+    margin: f64,
+    model: usize,
+    /// One plus the models above it through pairs settled over the whole grid.
+    base: usize,
+    goal: Goal,
+    /// The best (or worst) rank found so far.
+    bound: usize,
+    shifts: Vec<i32>,
+}
+
+impl Solo<'_> {
+    /// Explores the box whose first `depth` shifts are fixed; `open` holds the model's pairs
+    /// open in the enclosing box with their raw difference over the fixed criteria, `above`
+    /// the models settled above it on the way down.
+    fn visit(&mut self, depth: usize, open: &[(usize, f64)], fixed_sum: f64, above: usize) {
+        let mut above = above;
+        let mut still = Vec::with_capacity(open.len());
+        for &(p, fixed) in open {
+            let pair = &self.pairs[p];
+            match pair.settle(self.spans, depth, fixed, fixed_sum, self.margin) {
+                Settled::Open => still.push((p, fixed)),
+                how => above += usize::from(self.field.lower(pair.a, pair.b, how) == self.model),
+            }
+        }
+        // Inside the box the rank lies between these two, whatever the open pairs do.
+        let (low, high) = (self.base + above, self.base + above + still.len());
+        let improves = match self.goal {
+            Goal::Best => low < self.bound,
+            Goal::Worst => high > self.bound,
+        };
+        if !improves {
+            return;
+        }
+        if still.is_empty() {
+            self.bound = low;
+        } else if depth == self.field.criteria() {
+            let rank = self.field.ranks_at(&self.shifts)[self.model];
+            self.bound = match self.goal {
+                Goal::Best => self.bound.min(rank),
+                Goal::Worst => self.bound.max(rank),
+            };
+        } else {
+            self.branch(depth, &still, fixed_sum, above);
+        }
+    }
+
+    /// Visits the boxes one shift of criterion `depth` each, those that favour the goal
+    /// first, so that good bounds come early and prune the rest.
+    fn branch(&mut self, depth: usize, still: &[(usize, f64)], fixed_sum: f64, above: usize) {
+        let pull: f64 = still
+            .iter()
+            .map(|&(p, _)| {
+                let pair = &self.pairs[p];
+                let sign = if pair.a == self.model { 1.0 } else { -1.0 };
+                sign * pair.delta[depth]
+            })
+            .sum();
+        let rise = (pull > 0.0) == (self.goal == Goal::Best);
+        let weight = self.field.weights[depth];
+        let shifts: Vec<i32> = if rise {
+            (self.field.lowest[depth]..=self.field.band).rev().collect()
+        } else {
+            (self.field.lowest[depth]..=self.field.band).collect()
+        };
+        for d in shifts {
+            let raw = weight + f64::from(d);
+            self.shifts[depth] = d;
+            let next: Vec<(usize, f64)> = still
+                .iter()
+                .map(|&(p, fixed)| (p, fixed + raw * self.pairs[p].delta[depth]))
+                .collect();
+            self.visit(depth + 1, &next, fixed_sum + raw, above);
+        }
+        self.shifts[depth] = 0;
+    }
+}
+
+/// The neighbours that change places somewhere in the band, with the smallest single-weight
+/// shift that swaps them.
+fn swaps(field: &Field) -> Vec<Swap> {
+    let singles = SingleShifts::new(field);
+    (1..field.models())
+        .filter_map(|lower| {
+            let upper = lower - 1;
+            let shift = singles.smallest(upper, lower);
+            (shift.is_some() || can_swap(field, upper, lower))
+                .then_some(Swap { rank: lower, shift })
+        })
+        .collect()
+}
+
+/// The ranking at every point of the grid where a single weight moves.
+struct SingleShifts {
+    /// Per criterion: the ranks with the weight raised by 1, 2, … points, and lowered.
+    raised: Vec<Vec<Vec<usize>>>,
+    lowered: Vec<Vec<Vec<usize>>>,
+}
+
+impl SingleShifts {
+    fn new(field: &Field) -> SingleShifts {
+        let k = field.criteria();
+        let along = |i: usize, points: i32| {
+            let mut shifts = vec![0; k];
+            shifts[i] = points;
+            field.ranks_at(&shifts)
+        };
+        SingleShifts {
+            raised: (0..k)
+                .map(|i| (1..=field.band).map(|t| along(i, t)).collect())
+                .collect(),
+            lowered: (0..k)
+                .map(|i| (1..=-field.lowest[i]).map(|t| along(i, -t)).collect())
+                .collect(),
+        }
+    }
+
+    /// The smallest single shift from which on `lower` ranks above `upper` all the way to the
+    /// edge of the band; on equal sizes the first criterion, and a rise before a fall.
+    fn smallest(&self, upper: usize, lower: usize) -> Option<Shift> {
+        let from = |ranks: &[Vec<usize>]| {
+            let holds = ranks
+                .iter()
+                .rev()
+                .take_while(|r| r[lower] < r[upper])
+                .count();
+            (holds > 0).then(|| ranks.len() - holds + 1)
+        };
+        let mut found: Vec<(usize, usize, i32)> = Vec::new();
+        for (i, (up, down)) in self.raised.iter().zip(&self.lowered).enumerate() {
+            found.extend(from(up).map(|t| (t, i, 1)));
+            found.extend(from(down).map(|t| (t, i, -1)));
+        }
+        found
+            .into_iter()
+            .min_by_key(|&(t, i, sign)| (t, i, -sign))
+            .map(|(t, criterion, sign)| Shift {
+                criterion,
+                points: sign * i32::try_from(t).unwrap_or(i32::MAX),
+            })
+    }
+}
+
+/// Whether `lower` ranks above `upper` at some point of the grid: the same box search as the
+/// ranges, for one pair, stopping at the first such point.
+fn can_swap(field: &Field, upper: usize, lower: usize) -> bool {
+    let pair = Pair::new(field, upper, lower);
+    let spans = Spans::new(field);
+    let mut shifts = vec![0; field.criteria()];
+    Probe {
+        field,
+        pair: &pair,
+        spans: &spans,
+        margin: field.margin(),
+    }
+    .look(0, 0.0, 0.0, &mut shifts)
+}
+
+struct Probe<'a> {
+    field: &'a Field,
+    pair: &'a Pair,
+    spans: &'a Spans,
+    margin: f64,
+}
+
+impl Probe<'_> {
+    fn look(&self, depth: usize, fixed: f64, fixed_sum: f64, shifts: &mut [i32]) -> bool {
+        let (upper, lower) = (self.pair.a, self.pair.b);
+        match self
+            .pair
+            .settle(self.spans, depth, fixed, fixed_sum, self.margin)
+        {
+            Settled::Above => false,
+            Settled::Below => true,
+            Settled::Tied => self.field.tie_keys[lower] < self.field.tie_keys[upper],
+            Settled::Open if depth == self.field.criteria() => {
+                let ranks = self.field.ranks_at(shifts);
+                ranks[lower] < ranks[upper]
+            }
+            Settled::Open => {
+                let weight = self.field.weights[depth];
+                let found = (self.field.lowest[depth]..=self.field.band).any(|d| {
+                    let raw = weight + f64::from(d);
+                    shifts[depth] = d;
+                    let delta = self.pair.delta[depth];
+                    self.look(depth + 1, fixed + raw * delta, fixed_sum + raw, shifts)
+                });
+                shifts[depth] = 0;
+                found
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rank::{Better, Contender, Criterion, Method, Missing, Scale, TieBreaker, rank};
+
+    fn contender(id: &str, values: &[(&str, f64)]) -> Contender {
+        Contender {
+            id: id.to_string(),
+            inactive: None,
+            values: values.iter().map(|(k, v)| (k.to_string(), *v)).collect(),
+        }
+    }
+
+    fn spec(weights: &[(&str, f64)], band: u32) -> Spec {
+        Spec {
+            method: Method::Weighted,
+            criteria: weights
+                .iter()
+                .map(|(m, w)| Criterion {
+                    metric: m.to_string(),
+                    better: Better::Higher,
+                    weight: *w,
+                    scale: Scale::Linear,
+                    missing: Missing::Zero,
+                })
+                .collect(),
+            filters: vec![],
+            tie_breakers: vec![],
+            top: 5,
+            weight_band: band,
+        }
+    }
+
+    /// Normalised values a (1, 0), b (0, 1), c (0.6, 0.3); weights q 52, p 48.
+    fn three() -> Vec<Contender> {
+        vec![
+            contender("a", &[("q", 100.0), ("p", 0.0), ("t", 1.0)]),
+            contender("b", &[("q", 0.0), ("p", 100.0), ("t", 2.0)]),
+            contender("c", &[("q", 60.0), ("p", 30.0), ("t", 3.0)]),
+        ]
+    }
+
+    fn ranges_of(r: &crate::rank::Ranking) -> Vec<(&str, [usize; 2])> {
+        r.ranked
+            .iter()
+            .map(|x| (x.id.as_str(), x.rank_range.unwrap()))
+            .collect()
+    }
+
+    // With q's renormalised weight written s (so p weighs 100 − s), the scores are a = s,
+    // b = 100 − s and c = 0.6 s + 0.3 (100 − s). Over ±5 points s runs from 47/100 (q −5,
+    // p +5) to 57/100 (q +5, p −5). a passes b when s > 50; c passes b when s > 7/13 ≈ 53.85;
+    // c would pass a only below s = 3/7 ≈ 42.86, outside the band. At s = 50 exactly (q −4,
+    // or p +4, or any shift with q + 4 = p) a and b tie and the id puts a first.
+    #[test]
+    fn three_models_by_hand() {
+        let r = rank(&spec(&[("q", 52.0), ("p", 48.0)], 5), &three()).unwrap();
+        assert_eq!(ranges_of(&r), [("a", [1, 2]), ("b", [1, 3]), ("c", [2, 3])]);
+        // a and b: q at 47 of 95 (−5) swaps them, q at 48 of 96 (−4) only ties them; p at
+        // 53 of 105 (+5) swaps them too, and q comes first in the configuration.
+        // b and c: p at 44 of 96 (−4) gives s = 52/96 ≈ 54.2; q needs +5 (57/105 ≈ 54.3),
+        // since +4 (56/104) is exactly 7/13, a tie that the id gives to b.
+        assert_eq!(
+            r.swaps,
+            [
+                Swap {
+                    rank: 1,
+                    shift: Some(Shift {
+                        criterion: 0,
+                        points: -5
+                    })
+                },
+                Swap {
+                    rank: 2,
+                    shift: Some(Shift {
+                        criterion: 1,
+                        points: -4
+                    })
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn a_tie_breaker_decides_the_points_where_scores_tie() {
+        let mut s = spec(&[("q", 52.0), ("p", 48.0)], 5);
+        s.tie_breakers.push(TieBreaker {
+            metric: "t".into(),
+            better: Better::Higher,
+        });
+        let r = rank(&s, &three()).unwrap();
+        assert_eq!(ranges_of(&r), [("a", [1, 2]), ("b", [1, 3]), ("c", [2, 3])]);
+        // Now the tie at s = 50 goes to b, so q −4 already swaps a and b.
+        assert_eq!(
+            r.swaps[0].shift,
+            Some(Shift {
+                criterion: 0,
+                points: -4
+            })
+        );
+    }
+
+    #[test]
+    fn a_model_that_leads_everything_keeps_first_place() {
+        let field = [
+            contender("top", &[("q", 9.0), ("p", 9.0)]),
+            contender("x", &[("q", 1.0), ("p", 5.0)]),
+            contender("y", &[("q", 5.0), ("p", 1.0)]),
+        ];
+        let r = rank(&spec(&[("q", 50.0), ("p", 50.0)], 5), &field).unwrap();
+        assert_eq!(r.ranked[0].id, "top");
+        assert_eq!(r.ranked[0].rank_range, Some([1, 1]));
+        // x and y tie at 50/50 (id order) and swap as soon as either weight moves.
+        assert_eq!(ranges_of(&r)[1..], [("x", [2, 3]), ("y", [2, 3])]);
+    }
+
+    #[test]
+    fn band_zero_keeps_every_rank_and_swaps_nothing() {
+        let r = rank(&spec(&[("q", 52.0), ("p", 48.0)], 0), &three()).unwrap();
+        assert_eq!(ranges_of(&r), [("a", [1, 1]), ("b", [2, 2]), ("c", [3, 3])]);
+        assert!(r.swaps.is_empty());
+    }
+
+    #[test]
+    fn neighbours_that_swap_only_together_have_no_single_shift() {
+        // Scores a 55, b 45 at 45/45/10; a leads p, b leads q, a has the cheaper r. Only q
+        // up and p down at once bring b level (then ahead on the tie-breaker).
+        let field = [
+            contender("a", &[("q", 69.4), ("p", 64.3), ("r", 1.0)]),
+            contender("b", &[("q", 82.7), ("p", 58.6), ("r", 0.0)]),
+        ];
+        let mut s = spec(&[("q", 45.0), ("p", 45.0), ("r", 10.0)], 5);
+        s.tie_breakers.push(TieBreaker {
+            metric: "q".into(),
+            better: Better::Higher,
+        });
+        let r = rank(&s, &field).unwrap();
+        assert_eq!(ranges_of(&r), [("a", [1, 2]), ("b", [1, 2])]);
+        assert_eq!(
+            r.swaps,
+            [Swap {
+                rank: 1,
+                shift: None
+            }]
+        );
+    }
+
+    #[test]
+    fn renormalising_scales_to_one_hundred() {
+        assert_eq!(renormalised(&[40.0, 60.0], &[0, 0]), [40.0, 60.0]);
+        assert_eq!(renormalised(&[40.0, 60.0], &[5, -5]), [45.0, 55.0]);
+        let w = renormalised(&[10.0, 90.0], &[4, 0]);
+        assert!((w[0] - 1400.0 / 104.0).abs() < 1e-12 && (w[1] - 9000.0 / 104.0).abs() < 1e-12);
+    }
+}

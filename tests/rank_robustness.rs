@@ -1,0 +1,238 @@
+//! Rank ranges and swaps against a brute-force oracle: every point of the weight grid is
+//! renormalised and ranked by `rank::rank` itself, and the best and worst rank of every model
+//! must match the engine's box search exactly, ties and tie-breakers included.
+
+use std::collections::BTreeMap;
+
+use proptest::prelude::*;
+use standings::rank::{
+    self, Better, Contender, Criterion, Method, Missing, Scale, Shift, Spec, Swap, TieBreaker,
+};
+
+const METRICS: usize = 3;
+
+fn metric(i: usize) -> String {
+    format!("m{i}")
+}
+
+#[derive(Debug, Clone)]
+struct Case {
+    spec: Spec,
+    field: Vec<Contender>,
+}
+
+/// Whole-point weights that add up to 100, or now and then thirds of it.
+fn weights(k: usize) -> impl Strategy<Value = Vec<f64>> {
+    (prop::collection::vec(1u32..40, k), any::<bool>()).prop_map(|(raw, thirds)| {
+        if thirds && raw.len() == 3 {
+            return vec![100.0 / 3.0; 3];
+        }
+        let total: u32 = raw.iter().sum();
+        let mut w: Vec<u32> = raw.iter().map(|r| (r * 100 / total).max(1)).collect();
+        let rest = 100u32.saturating_sub(w[1..].iter().sum::<u32>());
+        w[0] = rest;
+        w.into_iter().map(f64::from).collect()
+    })
+}
+
+fn case() -> impl Strategy<Value = Case> {
+    (1..=METRICS, 0u32..=5).prop_flat_map(|(k, band)| {
+        (
+            weights(k),
+            prop::collection::vec((any::<bool>(), any::<bool>()), k),
+            prop::option::of((0..METRICS, any::<bool>())),
+            // Few distinct figures, so that scores tie often.
+            prop::collection::vec(
+                prop::collection::vec(prop::option::weighted(0.85, 1u32..=5), METRICS),
+                2..=7,
+            ),
+        )
+            .prop_filter("weights above 0", |(w, ..)| w.iter().all(|&x| x > 0.0))
+            .prop_map(move |(weights, knobs, tie, rows)| Case {
+                spec: Spec {
+                    method: Method::Weighted,
+                    criteria: weights
+                        .iter()
+                        .zip(&knobs)
+                        .enumerate()
+                        .map(|(i, (&weight, &(lower, log)))| Criterion {
+                            metric: metric(i),
+                            better: if lower { Better::Lower } else { Better::Higher },
+                            weight,
+                            scale: if log { Scale::Log } else { Scale::Linear },
+                            missing: Missing::Zero,
+                        })
+                        .collect(),
+                    filters: vec![],
+                    tie_breakers: tie
+                        .map(|(m, lower)| TieBreaker {
+                            metric: metric(m),
+                            better: if lower { Better::Lower } else { Better::Higher },
+                        })
+                        .into_iter()
+                        .collect(),
+                    top: 5,
+                    weight_band: band,
+                },
+                field: rows
+                    .into_iter()
+                    .enumerate()
+                    .map(|(j, values)| Contender {
+                        id: format!("model-{j}"),
+                        inactive: None,
+                        values: values
+                            .into_iter()
+                            .enumerate()
+                            .filter_map(|(m, v)| Some((metric(m), f64::from(v?))))
+                            .collect(),
+                    })
+                    .collect(),
+            })
+    })
+}
+
+/// Every model's rank at every point of the grid, by shifts.
+type Grid = BTreeMap<Vec<i32>, BTreeMap<String, usize>>;
+
+fn grid(case: &Case) -> Grid {
+    let band = i32::try_from(case.spec.weight_band).unwrap();
+    let weights: Vec<f64> = case.spec.criteria.iter().map(|c| c.weight).collect();
+    let mut points: Vec<Vec<i32>> = vec![vec![]];
+    for w in &weights {
+        let shifts: Vec<i32> = (-band..=band).filter(|&d| w + f64::from(d) > 0.0).collect();
+        points = points
+            .into_iter()
+            .flat_map(|p| {
+                shifts.iter().map(move |&d| {
+                    let mut q = p.clone();
+                    q.push(d);
+                    q
+                })
+            })
+            .collect();
+    }
+    points
+        .into_iter()
+        .map(|shifts| {
+            let raw: Vec<f64> = weights
+                .iter()
+                .zip(&shifts)
+                .map(|(w, &d)| w + f64::from(d))
+                .collect();
+            let sum: f64 = raw.iter().sum();
+            let mut spec = case.spec.clone();
+            spec.weight_band = 0;
+            for (c, v) in spec.criteria.iter_mut().zip(&raw) {
+                c.weight = v * 100.0 / sum;
+            }
+            let ranking = rank::rank(&spec, &case.field).unwrap();
+            let ranks = ranking
+                .ranked
+                .iter()
+                .map(|r| (r.id.clone(), r.rank))
+                .collect();
+            (shifts, ranks)
+        })
+        .collect()
+}
+
+fn oracle_ranges(grid: &Grid, ids: &[String]) -> Vec<[usize; 2]> {
+    ids.iter()
+        .map(|id| {
+            let ranks = grid.values().map(|r| r[id]);
+            [ranks.clone().min().unwrap(), ranks.max().unwrap()]
+        })
+        .collect()
+}
+
+/// The smallest single shift from which on, to the edge of the band, `lower` is above
+/// `upper`: the definition in docs/authoring.md, point by point.
+fn oracle_shift(grid: &Grid, k: usize, upper: &str, lower: &str) -> Option<Shift> {
+    let mut best: Option<(i32, usize, i32)> = None;
+    for criterion in 0..k {
+        for sign in [1, -1] {
+            let along: Vec<bool> = (1..)
+                .map(|t| {
+                    let mut shifts = vec![0; k];
+                    shifts[criterion] = sign * t;
+                    grid.get(&shifts).map(|r| r[lower] < r[upper])
+                })
+                .take_while(Option::is_some)
+                .map(Option::unwrap)
+                .collect();
+            let Some(first) = (0..along.len()).find(|&s| along[s..].iter().all(|&b| b)) else {
+                continue;
+            };
+            let t = i32::try_from(first).unwrap() + 1;
+            let key = (t, criterion, -sign);
+            if best.is_none_or(|b| key < b) {
+                best = Some(key);
+            }
+        }
+    }
+    best.map(|(t, criterion, neg)| Shift {
+        criterion,
+        points: -neg * t,
+    })
+}
+
+fn oracle_swaps(grid: &Grid, k: usize, ids: &[String]) -> Vec<Swap> {
+    ids.windows(2)
+        .enumerate()
+        .filter(|(_, w)| grid.values().any(|r| r[&w[1]] < r[&w[0]]))
+        .map(|(i, w)| Swap {
+            rank: i + 1,
+            shift: oracle_shift(grid, k, &w[0], &w[1]),
+        })
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+
+    #[test]
+    fn ranges_and_swaps_match_every_point_of_the_grid(case in case()) {
+        let ranking = rank::rank(&case.spec, &case.field).unwrap();
+        let ids: Vec<String> = ranking.ranked.iter().map(|r| r.id.clone()).collect();
+        let grid = grid(&case);
+        let ranges: Vec<[usize; 2]> = ranking.ranked.iter().map(|r| r.rank_range.unwrap()).collect();
+        prop_assert_eq!(&ranges, &oracle_ranges(&grid, &ids));
+        prop_assert_eq!(&ranking.swaps, &oracle_swaps(&grid, case.spec.criteria.len(), &ids));
+        for r in &ranking.ranked {
+            let [best, worst] = r.rank_range.unwrap();
+            prop_assert!(best <= r.rank && r.rank <= worst);
+        }
+    }
+}
+
+#[test]
+fn ordered_rankings_have_no_ranges() {
+    let mut spec = Spec {
+        method: Method::Ordered,
+        criteria: vec![Criterion {
+            metric: metric(0),
+            better: Better::Higher,
+            weight: 0.0,
+            scale: Scale::Linear,
+            missing: Missing::Zero,
+        }],
+        filters: vec![],
+        tie_breakers: vec![],
+        top: 5,
+        weight_band: 5,
+    };
+    let field: Vec<Contender> = (0..3)
+        .map(|j| Contender {
+            id: format!("m-{j}"),
+            inactive: None,
+            values: [(metric(0), f64::from(j))].into_iter().collect(),
+        })
+        .collect();
+    let r = rank::rank(&spec, &field).unwrap();
+    assert!(r.ranked.iter().all(|x| x.rank_range.is_none()));
+    assert!(r.swaps.is_empty());
+    spec.method = Method::Weighted;
+    spec.criteria[0].weight = 100.0;
+    let r = rank::rank(&spec, &field).unwrap();
+    assert!(r.ranked.iter().all(|x| x.rank_range == Some([x.rank; 2])));
+}
