@@ -229,7 +229,7 @@ async function checkSorting(context, origin, file) {
   check("the leaderboard has numeric columns to sort", numeric >= 3, `${numeric} numeric columns`);
   check("the leaderboard has a figure that is not available, to sort last", missing > 0);
   // The model column sorts as text, by keyboard alone: Tab reaches the button, Space presses it.
-  const model = headers.nth(1);
+  const model = headers.filter({ hasText: /^Model$/ });
   await model.locator("button.sort").focus();
   await page.keyboard.press(" ");
   const names = await page.$$eval("table.leaderboard tbody th", (ths) => ths.map((t) => t.textContent.trim().toLowerCase()));
