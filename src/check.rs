@@ -65,6 +65,10 @@ pub fn run(root: &Path, options: &CheckOptions) -> Result<Findings, Error> {
     diagnostics.extend(at_level(settings.claimed_criteria, claimed_criteria(&site)));
     diagnostics.extend(at_level(settings.missing_analyses, missing_analyses(&site)));
     diagnostics.extend(at_level(settings.orphan_analyses, orphan_analyses(&site)));
+    diagnostics.extend(at_level(
+        settings.orphan_history,
+        crate::history::orphans(root, &site.content),
+    ));
     let output = MemoryOutput::new();
     let built = match site::build_site(Arc::clone(&site), &output) {
         Ok(built) => built,

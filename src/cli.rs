@@ -20,6 +20,7 @@ use crate::rank_report::{self, Format};
 use crate::scaffold;
 use crate::serve::{self, ServeOptions};
 use crate::site::{self, LoadOptions, Site};
+use crate::snapshot;
 use crate::terminal::Printer;
 
 #[derive(Debug, Parser)]
@@ -61,6 +62,26 @@ pub enum Command {
         /// Print where the time went: loading, ranking, prose, templates, writing.
         #[arg(long)]
         timings: bool,
+        /// Record each use case's ranking in data/history/ first, as `snapshot` does.
+        #[arg(long)]
+        record: bool,
+        /// With --record: the snapshots' date (YYYY-MM-DD) instead of today's.
+        #[arg(long, requires = "record", value_parser = parse_date)]
+        date: Option<Date>,
+        /// With --record: replace a snapshot of the same date that records another ranking.
+        #[arg(long, requires = "record")]
+        force: bool,
+    },
+    /// Record use cases' current rankings in data/history/<use-case>/<date>.json.
+    Snapshot {
+        /// The use cases to record (every use case when none is given).
+        use_cases: Vec<String>,
+        /// The snapshots' date (YYYY-MM-DD); today's date by default.
+        #[arg(long, value_parser = parse_date)]
+        date: Option<Date>,
+        /// Replace a snapshot of the same date that records another ranking.
+        #[arg(long)]
+        force: bool,
     },
     /// Check the whole site without writing anything; report every problem at once.
     Check {
@@ -159,12 +180,33 @@ fn run(cli: &Cli, printer: &Printer) -> Result<(), Error> {
             base_url,
             minify,
             timings,
+            record,
+            date,
+            force,
         } => {
             let options = LoadOptions {
                 base_url: base_url.clone(),
                 minify: *minify,
             };
-            build(cli, printer, output.clone(), &options, *timings)
+            let record = record.then_some(Recording {
+                date: *date,
+                force: *force,
+            });
+            build(cli, printer, output.clone(), &options, *timings, record)
+        }
+        Command::Snapshot {
+            use_cases,
+            date,
+            force,
+        } => {
+            let (site, warnings) = Site::load(&cli.root, &LoadOptions::default())?;
+            printer.diagnostics(&cli.root, &warnings);
+            let plan = snapshot::plan(&site, use_cases, recording_date(*date)?, *force)?;
+            snapshot::write(&cli.root, &plan)?;
+            for r in &plan {
+                printer.info(&snapshot::describe(r));
+            }
+            Ok(())
         }
         Command::Serve { port, bind, open } => serve::run(
             &cli.root,
@@ -266,28 +308,54 @@ fn plural(n: usize, word: &str) -> String {
     }
 }
 
+/// What `build --record` asks for.
+#[derive(Debug, Clone, Copy)]
+struct Recording {
+    date: Option<Date>,
+    force: bool,
+}
+
+/// The date a snapshot is recorded under: the one given, or today's.
+fn recording_date(date: Option<Date>) -> Result<Date, Error> {
+    date.or_else(Date::today).ok_or_else(|| {
+        Error::Usage("the system clock gives no date; pass --date YYYY-MM-DD".into())
+    })
+}
+
 fn build(
     cli: &Cli,
     printer: &Printer,
     output: Option<PathBuf>,
     options: &LoadOptions,
     timings: bool,
+    record: Option<Recording>,
 ) -> Result<(), Error> {
     let started = Instant::now();
     crate::timings::reset();
     let output = output.unwrap_or_else(|| cli.root.join("public"));
     printer.detail(&format!("loading {}", cli.root.display()));
     let progress = printer.progress("building the site");
-    let built = Site::load(&cli.root, options).and_then(|(site, warnings)| {
+    let built = Site::load(&cli.root, options).and_then(|(mut site, warnings)| {
+        // The pages show the new snapshots, but they are written only once the build has
+        // succeeded: a failed build records nothing.
+        let recordings = match record {
+            Some(r) => snapshot::plan(&site, &[], recording_date(r.date)?, r.force)?,
+            None => Vec::new(),
+        };
+        snapshot::apply(&mut site, &recordings);
         let site = Arc::new(site);
         let summary = output::publish(&cli.root, &output, |out| {
             site::build(Arc::clone(&site), out)
         })?;
-        Ok((summary, warnings))
+        snapshot::write(&cli.root, &recordings)?;
+        Ok((summary, warnings, recordings))
     });
     progress.finish_and_clear();
-    let (summary, warnings) = built?;
+    let (summary, warnings, recordings) = built?;
     printer.diagnostics(&cli.root, &warnings);
+    for r in &recordings {
+        printer.info(&snapshot::describe(r));
+    }
     printer.info(&format!(
         "built {} pages, {} files, {} into {} in {} ms",
         summary.pages,

@@ -125,6 +125,8 @@ pub struct CheckSettings {
     pub orphan_analyses: Level,
     /// Metric definitions that no ranking, setting or binding uses.
     pub unused_metrics: Level,
+    /// Snapshot folders under `data/history/` of use cases the site does not have.
+    pub orphan_history: Level,
 }
 
 impl Default for CheckSettings {
@@ -138,6 +140,7 @@ impl Default for CheckSettings {
             missing_analyses: Level::Warning,
             orphan_analyses: Level::Warning,
             unused_metrics: Level::Warning,
+            orphan_history: Level::Warning,
         }
     }
 }

@@ -499,6 +499,16 @@ fn load_models(
             ));
             continue;
         }
+        if stem.contains(crate::render::COMPARE_SEPARATOR) {
+            out.push(Diagnostic::error(
+                Location::file(&rel),
+                format!(
+                    "a model id cannot contain `{}`: it separates the two models in the address of a comparison page",
+                    crate::render::COMPARE_SEPARATOR
+                ),
+            ));
+            continue;
+        }
         if models.contains_key(&stem) {
             out.push(Diagnostic::error(
                 Location::file(&rel),

@@ -425,9 +425,10 @@ fn finish(
         state.heads.insert(path, r.head);
         count.put(&mut files, file, r.html.into_bytes());
     }
-    state
-        .heads
-        .retain(|path, _| state.pages.iter().any(|p| p.path == *path));
+    if old_pages.is_some() {
+        let paths: HashSet<&str> = state.pages.iter().map(|p| p.path.as_str()).collect();
+        state.heads.retain(|path, _| paths.contains(path.as_str()));
+    }
     let (feed_path, feed) = render::feed(
         site,
         state
@@ -529,6 +530,9 @@ pub struct Changed {
     /// Models whose `why_not` note changed in some use case (their profiles show it).
     notes: BTreeSet<String>,
     guides: BTreeSet<String>,
+    /// Use cases whose recorded rankings changed, or every use case when the site gained or
+    /// lost the feed of ranking changes that leaderboards link to.
+    history: BTreeSet<String>,
 }
 
 impl Changed {
@@ -562,6 +566,7 @@ impl Changed {
                     || self.shown_model_changed(site, use_case)
                     || self.top_analysis_changed(site, use_case)
                     || self.rows.iter().any(|(u, _)| u == use_case)
+                    || self.history.contains(use_case)
             }
             // The page's chart places the model among every ranked model's figures, so any
             // row of its ranking matters.
@@ -592,6 +597,18 @@ impl Changed {
                         .guides
                         .iter()
                         .any(|g| self.guides.contains(&g.slug) && g.models.contains(model))
+            }
+            PageKind::Compare(pair) => {
+                let ours = |m: &String| *m == pair.a || *m == pair.b;
+                self.models.iter().any(ours)
+                    || pair
+                        .shared
+                        .iter()
+                        .any(|u| self.listings.contains(u) || self.use_cases.contains(u))
+                    || self
+                        .rows
+                        .iter()
+                        .any(|(u, m)| ours(m) && pair.shared.contains(u))
             }
             PageKind::Guide { slug } => site
                 .content
@@ -655,6 +672,15 @@ impl Changed {
         for (u, v) in a.content.use_cases.iter().zip(&b.content.use_cases) {
             changed.compare_use_case(old, new, u, v);
         }
+        let feed_toggled = render::has_changes_feed(a) != render::has_changes_feed(b);
+        changed.history = b
+            .content
+            .use_cases
+            .iter()
+            .map(|u| &u.slug)
+            .filter(|slug| feed_toggled || a.history.get(*slug) != b.history.get(*slug))
+            .cloned()
+            .collect();
         let old_guides: BTreeMap<_, _> = a.content.guides.iter().map(|g| (&g.slug, g)).collect();
         for g in &b.content.guides {
             if old_guides.get(&g.slug) != Some(&g)

@@ -14,6 +14,7 @@ pub mod date;
 pub mod error;
 pub mod format;
 pub mod highlight;
+pub mod history;
 pub mod incremental;
 pub mod input;
 pub mod markdown;
@@ -25,6 +26,7 @@ pub mod report;
 pub mod scaffold;
 pub mod serve;
 pub mod site;
+pub mod snapshot;
 pub mod terminal;
 pub mod timings;
 

@@ -16,6 +16,7 @@ use crate::content::{self, Content, UseCase};
 use crate::data::{self, Catalog, Model};
 use crate::date::Date;
 use crate::error::{Diagnostic, Diagnostics, Error, Location};
+use crate::history::{self, History};
 use crate::output::Output;
 use crate::rank::{self, Contender, RankError, Ranked, Ranking};
 use crate::render::{self, Assets, PageHead, ProseRenderer, RenderedSite, Templates};
@@ -37,6 +38,8 @@ pub struct Site {
     pub content: Content,
     /// Per use-case slug.
     pub rankings: BTreeMap<String, Ranking>,
+    /// The rankings recorded before, per use-case slug.
+    pub history: History,
     /// Lookups and views built on first use from the fields above, for every page to share.
     pub(crate) shared: Shared,
 }
@@ -51,11 +54,12 @@ impl Site {
     /// Loads, checks and ranks everything; on success also returns the warnings.
     pub fn load(root: &Path, options: &LoadOptions) -> Result<(Site, Vec<Diagnostic>), Error> {
         let mut out = Diagnostics::new();
-        let (settings, catalog, content) = time(Stage::Load, || {
+        let (settings, catalog, content, history) = time(Stage::Load, || {
             let settings = config::load(root, &mut out);
             let catalog = data::load(root, &mut out);
             let content = content::load(root, &catalog, &mut out);
-            (settings, catalog, content)
+            let history = history::load(root, &content, &mut out);
+            (settings, catalog, content, history)
         });
         let Some(mut settings) = settings else {
             return Err(Error::Content(out.into_sorted()));
@@ -81,6 +85,7 @@ impl Site {
             catalog,
             content,
             rankings,
+            history,
             shared: Shared::default(),
         };
         Ok((site, warnings))

@@ -34,9 +34,11 @@ pub enum Stage {
     Highlight,
     Templates,
     Write,
+    /// Drawing the social images.
+    Cards,
 }
 
-const STAGES: [(Stage, &str); 13] = [
+const STAGES: [(Stage, &str); 14] = [
     (Stage::Load, "load"),
     (Stage::Rank, "rank"),
     (Stage::Compile, "compile templates"),
@@ -48,6 +50,7 @@ const STAGES: [(Stage, &str); 13] = [
     (Stage::Templates, "  templates"),
     (Stage::Write, "  write"),
     (Stage::Files, "data files"),
+    (Stage::Cards, "  social images"),
     (Stage::Static, "static"),
     (Stage::Replace, "replace output"),
 ];

@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use standings::incremental::LiveSite;
 use standings::output::MemoryOutput;
+use standings::snapshot;
 use standings::{LoadOptions, Site};
 
 use common::scratch_site;
@@ -208,6 +209,69 @@ fn a_broken_analysis_keeps_the_last_good_site_until_fixed() {
     let update = live.rebuild([PathBuf::from(rel)]).unwrap();
     assert_eq!(update.changed, 0, "the repaired file renders as before");
     assert_same_as_full_build(&live, root, "a repaired analysis");
+}
+
+fn bytes(live: &LiveSite, path: &str) -> Vec<u8> {
+    live.files().unwrap()[path].bytes.clone()
+}
+
+#[test]
+fn comparisons_and_changes_follow_figures_and_snapshots() {
+    let site = scratch_site();
+    let root = site.path();
+    let _ = fs::remove_dir_all(root.join("data/history"));
+    let mut live = LiveSite::new(root, options());
+    live.rebuild([]).unwrap();
+    let with_it = "compare/gpt-5.4-vs-gpt-5.5/index.html";
+    let without_it = "compare/claude-opus-4.7-vs-gpt-5.5/index.html";
+    let (before_with, before_without) = (bytes(&live, with_it), bytes(&live, without_it));
+
+    // A price is no criterion of any ranking, but the comparisons of its model show it.
+    let price = edit(
+        root,
+        "data/models/gpt-5.4.yaml",
+        "price_input: 2.5",
+        "price_input: 2.25",
+    );
+    let update = live.rebuild([price]).unwrap();
+    assert!(update.rendered < update.pages, "{update:?}");
+    assert_ne!(bytes(&live, with_it), before_with);
+    assert!(
+        String::from_utf8(bytes(&live, with_it))
+            .unwrap()
+            .contains("$2.25")
+    );
+    assert_eq!(bytes(&live, without_it), before_without);
+    assert_same_as_full_build(&live, root, "a price shown on comparisons");
+
+    let (loaded, _) = Site::load(root, &options()).unwrap();
+    let plan = snapshot::plan(&loaded, &[], "2026-12-01".parse().unwrap(), false).unwrap();
+    snapshot::write(root, &plan).unwrap();
+    let recorded = PathBuf::from("data/history/coding/2026-12-01.json");
+    live.rebuild([
+        recorded.clone(),
+        PathBuf::from("data/history/agentic-coding/2026-12-01.json"),
+    ])
+    .unwrap();
+    assert!(live.files().unwrap().contains_key("changes.xml"));
+    assert_same_as_full_build(&live, root, "the first snapshots");
+
+    let figure = edit(
+        root,
+        "data/models/gpt-5.4.yaml",
+        "aa_coding_index: 57.3",
+        "aa_coding_index: 57.9",
+    );
+    live.rebuild([figure]).unwrap();
+    let page = String::from_utf8(bytes(&live, "use-cases/coding/index.html")).unwrap();
+    assert!(page.contains("AA Coding Index: 57.3 → 57.9 (+0.6 points)"));
+    assert_same_as_full_build(&live, root, "a figure changed since the snapshot");
+
+    fs::remove_file(root.join(&recorded)).unwrap();
+    live.rebuild([recorded]).unwrap();
+    let page = String::from_utf8(bytes(&live, "use-cases/coding/index.html")).unwrap();
+    assert!(!page.contains("id=\"changes\""));
+    assert_same_as_full_build(&live, root, "a deleted snapshot");
 }
 
 /// The sentence on why a model is below the rows reads the last row, and the editor's note

@@ -304,6 +304,90 @@ fn the_feed_and_the_sitemap_carry_the_datas_dates() {
     )));
 }
 
+#[test]
+fn the_feed_of_ranking_changes_is_atom_that_leaderboards_announce() {
+    let dir = scratch_site();
+    let (loaded, _) = standings::Site::load(dir.path(), &LoadOptions::default()).unwrap();
+    let recorded =
+        standings::snapshot::plan(&loaded, &[], "2026-05-20".parse().unwrap(), false).unwrap();
+    standings::snapshot::write(dir.path(), &recorded).unwrap();
+    let (site, files) = build_in_memory(dir.path(), &sub_path());
+    let feed = text(&files, "changes.xml");
+    let doc = roxmltree::Document::parse(&feed).unwrap();
+    let atom = "http://www.w3.org/2005/Atom";
+    let root = doc.root_element();
+    assert_eq!(root.tag_name().namespace(), Some(atom));
+    let links: Vec<(Option<&str>, Option<&str>)> = root
+        .children()
+        .filter(|n| n.has_tag_name((atom, "link")))
+        .map(|n| (n.attribute("rel"), n.attribute("href")))
+        .collect();
+    let own = format!("{SUB}changes.xml");
+    assert!(links.contains(&(Some("self"), Some(own.as_str()))));
+    let newest = site
+        .history
+        .values()
+        .filter_map(|s| s.last())
+        .map(|s| s.date)
+        .max()
+        .expect("the rankings are recorded");
+    let updated = root
+        .children()
+        .find(|n| n.has_tag_name((atom, "updated")))
+        .and_then(|n| n.text());
+    assert_eq!(updated, Some(format!("{newest}T00:00:00Z").as_str()));
+    for u in &site.content.use_cases {
+        let html = Html::parse_document(&text(&files, &format!("use-cases/{}/index.html", u.slug)));
+        let announced: Vec<&str> = html
+            .select(&sel(
+                "head link[rel=alternate][type='application/atom+xml']",
+            ))
+            .map(|l| l.value().attr("href").unwrap())
+            .collect();
+        assert_eq!(
+            announced,
+            ["/sub/path/feed.xml", "/sub/path/changes.xml"],
+            "{}",
+            u.slug
+        );
+    }
+    let profile = Html::parse_document(&text(&files, "models/gpt-5.5/index.html"));
+    assert_eq!(
+        profile.select(&sel("head link[rel=alternate]")).count(),
+        1,
+        "only leaderboards announce the ranking changes"
+    );
+}
+
+#[test]
+fn comparisons_carry_breadcrumbs_and_a_canonical_address() {
+    let (_, files) = build_in_memory(&example_root(), &sub_path());
+    let path = "compare/claude-opus-4.7-vs-gpt-5.5/";
+    let html = text(&files, &format!("{path}index.html"));
+    let g = graph(path, &html);
+    let crumbs = of_type(&g, "BreadcrumbList").unwrap()["itemListElement"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert_eq!(crumbs.len(), 2);
+    assert_eq!(crumbs[1]["name"], "Claude Opus 4.7 vs GPT-5.5");
+    assert_eq!(crumbs[1]["item"], format!("{SUB}{path}"));
+    let doc = Html::parse_document(&html);
+    let canonical = doc
+        .select(&sel("link[rel=canonical]"))
+        .next()
+        .unwrap()
+        .value()
+        .attr("href")
+        .unwrap();
+    assert_eq!(canonical, format!("{SUB}{path}"));
+    assert!(text(&files, "sitemap.xml").contains(&format!("<loc>{SUB}{path}</loc>")));
+    assert!(
+        !text(&files, "feed.xml").contains("/compare/"),
+        "the feed of updated pages leaves comparisons out"
+    );
+}
+
 /// Every URL a page points at: links, assets, canonical, Open Graph, feed and JSON-LD.
 fn addresses(html: &str) -> Vec<String> {
     let doc = Html::parse_document(html);

@@ -3,11 +3,14 @@
 //! images and the hashed stylesheets and script.
 
 use rayon::prelude::*;
+
+use crate::timings::{Stage, time};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
 use super::assets::Assets;
 use super::card;
+use super::card_cache::CardCache;
 use super::pages::{Page, PageHead, PageKind};
 use super::view;
 use crate::content::UseCase;
@@ -18,6 +21,10 @@ use crate::site::Site;
 
 /// Where the Atom feed is published.
 pub const FEED_PATH: &str = "feed.xml";
+
+/// The newest pages the feed lists. Readers poll feeds, and a feed of every page of a large
+/// site would weigh megabytes; the sitemap lists every page.
+const FEED_LIMIT: usize = 50;
 
 fn better(b: Better) -> &'static str {
     match b {
@@ -455,7 +462,7 @@ fn robots(site: &Site) -> Vec<u8> {
 /// A file's path in the site, and its bytes.
 type File = (String, Vec<u8>);
 
-/// An Atom feed with one entry per dated page, newest first; dates come from the data, so
+/// An Atom feed with one entry per dated page, newest first, up to [`FEED_LIMIT`]; dates come from the data, so
 /// the feed changes only when a figure or a page's `updated` date does. It reuses the titles
 /// and descriptions of the rendered pages.
 pub fn feed<'a>(
@@ -465,9 +472,12 @@ pub fn feed<'a>(
     let base = &site.settings.base_url;
     let mut entries: Vec<(&Page, &PageHead)> = heads
         .into_iter()
-        .filter(|(p, _)| p.listed() && p.kind != PageKind::Home && p.updated.is_some())
+        .filter(|(p, _)| p.listed() && p.updated.is_some())
+        // Comparisons repeat the figures of their models' pages, and there are many of them.
+        .filter(|(p, _)| !matches!(p.kind, PageKind::Home | PageKind::Compare(_)))
         .collect();
     entries.sort_by(|(a, _), (b, _)| b.updated.cmp(&a.updated).then(a.path.cmp(&b.path)));
+    entries.truncate(FEED_LIMIT);
     let stamp = |d: crate::date::Date| format!("{d}T00:00:00Z");
     let updated = entries
         .iter()
@@ -501,30 +511,39 @@ pub fn feed<'a>(
 
 /// The social images: one per use case, one for the rest of the site.
 fn cards(site: &Site, pages: &[Page]) -> Result<Vec<File>, Diagnostic> {
-    // Drawing a card costs milliseconds; a site with hundreds of use cases draws them at once.
-    let mut files = site
+    let latest = pages
+        .iter()
+        .filter_map(|p| p.updated)
+        .max()
+        .map(|d| d.long());
+    let mut svgs: Vec<(String, String)> = site
         .content
         .use_cases
-        .par_iter()
+        .iter()
         .map(|u| {
             let top: Vec<_> = site
                 .top(&u.slug)
                 .iter()
                 .filter_map(|r| view::row_view(site, u, r))
                 .collect();
-            Ok((
+            (
                 card::use_case_path(&u.slug),
-                card::use_case_card(site, u, &top)?,
-            ))
+                card::use_case_card(site, u, &top),
+            )
         })
-        .collect::<Result<Vec<File>, Diagnostic>>()?;
-    let latest = pages
-        .iter()
-        .filter_map(|p| p.updated)
-        .max()
-        .map(|d| d.long());
-    files.push((card::SITE_PATH.into(), card::site_card(site, latest)?));
-    Ok(files)
+        .collect();
+    svgs.push((card::SITE_PATH.to_string(), card::site_card(site, latest)));
+    let cache = CardCache::new(&site.root);
+    // Drawing a card costs milliseconds; a site with hundreds of use cases draws them at once.
+    let drawn = svgs
+        .par_iter()
+        .map(|(path, svg)| {
+            let (entry, png) = time(Stage::Cards, || cache.draw(svg))?;
+            Ok((entry, (path.clone(), png)))
+        })
+        .collect::<Result<Vec<(String, File)>, Diagnostic>>()?;
+    cache.prune(&drawn.iter().map(|(entry, _)| entry.clone()).collect());
+    Ok(drawn.into_iter().map(|(_, file)| file).collect())
 }
 
 /// Every file that is not a page, in a fixed order.
@@ -545,6 +564,7 @@ pub fn site_files(site: &Site, pages: &[Page], assets: &Assets) -> Result<Vec<Fi
     files.push(("data/models.json".into(), models_json(site)));
     files.push(("sitemap.xml".into(), sitemap(site, pages)));
     files.push(("robots.txt".into(), robots(site)));
+    files.extend(super::changes::changes_feed(site));
     files.extend(cards(site, pages)?);
     files.extend(assets.iter().map(|a| (a.path.clone(), a.bytes.clone())));
     Ok(files)

@@ -5,7 +5,10 @@
 
 pub mod assets;
 pub mod card;
+mod card_cache;
+mod changes;
 pub mod chart;
+mod compare;
 mod files;
 mod pages;
 mod prose;
@@ -20,6 +23,8 @@ use crate::error::{Diagnostic, Diagnostics};
 use crate::input::{Origin, SourceFile};
 
 pub use assets::Assets;
+pub use changes::{CHANGES_FEED_PATH, changes_feed, has_feed as has_changes_feed};
+pub use compare::{COMPARE_SEPARATOR, Pair, compare_path};
 pub use files::{FEED_PATH, feed, models_json, ranking_csv, ranking_json, site_files};
 pub use pages::{Page, PageHead, PageKind, RenderedPage, plan, render_page};
 pub use prose::{ProseRenderer, RenderedSite, Reuse, SourceLink, UseCaseHtml};
@@ -40,6 +45,7 @@ const THEME: &[(&str, &str)] = &[
     ("prompts.html", include_str!("../../templates/prompts.html")),
     ("faq.html", include_str!("../../templates/faq.html")),
     ("model.html", include_str!("../../templates/model.html")),
+    ("compare.html", include_str!("../../templates/compare.html")),
     ("guide.html", include_str!("../../templates/guide.html")),
     ("404.html", include_str!("../../templates/404.html")),
     (
@@ -57,6 +63,14 @@ const THEME: &[(&str, &str)] = &[
     (
         "partials/chart.html",
         include_str!("../../templates/partials/chart.html"),
+    ),
+    (
+        "partials/changes.html",
+        include_str!("../../templates/partials/changes.html"),
+    ),
+    (
+        "partials/comparisons.html",
+        include_str!("../../templates/partials/comparisons.html"),
     ),
 ];
 

@@ -6,12 +6,13 @@ use serde::Serialize;
 use tera::Context;
 
 use super::assets::Assets;
+use super::compare::{self, Pair};
 use super::files::FEED_PATH;
 use super::prose::{
     AnalysisHtml, PromptHtml, QuestionHtml, QuickStartHtml, RenderedSite, UseCaseHtml,
 };
 use super::view::{self, FigureView, Link, ModelRef, RowView};
-use super::{Templates, card, chart, structured};
+use super::{Templates, card, changes, chart, structured};
 use crate::content::{Guide, UseCase};
 use crate::data::Model;
 use crate::date::Date;
@@ -27,6 +28,7 @@ pub enum PageKind {
     Prompts { use_case: String },
     Faq { use_case: String },
     Profile { model: String },
+    Compare(Pair),
     Guide { slug: String },
     NotFound,
 }
@@ -41,6 +43,7 @@ impl PageKind {
             PageKind::Prompts { .. } => "prompts.html",
             PageKind::Faq { .. } => "faq.html",
             PageKind::Profile { .. } => "model.html",
+            PageKind::Compare(_) => "compare.html",
             PageKind::Guide { .. } => "guide.html",
             PageKind::NotFound => "404.html",
         }
@@ -141,6 +144,18 @@ pub fn plan(site: &Site) -> Vec<Page> {
             },
             path: format!("models/{}/", m.id),
             updated: site.latest_figure(m, m.figures.keys().map(String::as_str)),
+        });
+    }
+    for pair in compare::pairs(site) {
+        let updated = [&pair.a, &pair.b]
+            .into_iter()
+            .filter_map(|id| site.catalog.models.get(id))
+            .filter_map(|m| site.latest_figure(m, m.figures.keys().map(String::as_str)))
+            .max();
+        pages.push(Page {
+            path: compare::compare_path(&pair.a, &pair.b),
+            kind: PageKind::Compare(pair),
+            updated,
         });
     }
     for g in &site.content.guides {
@@ -298,7 +313,7 @@ fn site_view<'a>(site: &'a Site, assets: &Assets) -> SiteView<'a> {
     }
 }
 
-fn meta(
+pub(super) fn meta(
     site: &Site,
     page: &Page,
     kind: &'static str,
@@ -379,6 +394,7 @@ pub fn render_page(
         PageKind::Prompts { use_case } => prompts(site, html, page, use_case, &mut ctx),
         PageKind::Faq { use_case } => faq(site, html, page, use_case, &mut ctx),
         PageKind::Profile { model } => profile(site, html, page, model, &mut ctx),
+        PageKind::Compare(pair) => compare::page(site, page, pair, &mut ctx),
         PageKind::Guide { slug } => guide(site, html, page, slug, &mut ctx),
         PageKind::NotFound => not_found(site, page),
     };
@@ -817,6 +833,11 @@ fn leaderboard(
     .collect();
     ctx.insert("charts", &charts);
     insert_editorial(ctx, &h);
+    ctx.insert("changes", &changes::section(site, u));
+    ctx.insert(
+        "changes_feed",
+        &changes::has_feed(site).then(|| site.url(changes::CHANGES_FEED_PATH)),
+    );
     Some(m)
 }
 
@@ -861,6 +882,7 @@ fn analysis(
     ctx.insert("verify", &verify_link(site, u, model));
     ctx.insert("chart", &chart::field_range(site, u, model));
     ctx.insert("row", &row);
+    ctx.insert("comparisons", &compare::in_use_case(site, u, model));
     Some(m)
 }
 
@@ -1033,6 +1055,7 @@ fn profile(
         .map(|g| guide_card(site, g))
         .collect();
     ctx.insert("guides", &guides);
+    ctx.insert("comparisons", &compare::of_model(site, model));
     Some(m)
 }
 

@@ -7,7 +7,7 @@
 // CHROMIUM overrides /usr/bin/chromium; STANDINGS names a built binary to use instead of
 // `cargo run --release`.
 import { execFileSync, spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -65,13 +65,35 @@ function requireTools() {
   return tools.every(([, present]) => present);
 }
 
-function build(output, baseUrl, minify) {
-  const args = ["build", "--output", output, "--base-url", baseUrl];
-  if (minify) args.push("--minify");
+function standings(args) {
   const [program, prefix] = process.env.STANDINGS
     ? [process.env.STANDINGS, []]
     : ["cargo", ["run", "--release", "--quiet", "--"]];
   execFileSync(program, [...prefix, ...args], { cwd: ROOT, stdio: ["ignore", "inherit", "inherit"] });
+}
+
+function build(output, baseUrl, minify, root = ROOT) {
+  const args = ["build", "--root", root, "--output", output, "--base-url", baseUrl];
+  if (minify) args.push("--minify");
+  standings(args);
+}
+
+/**
+ * A copy of the example site's sources with its rankings recorded and then one figure
+ * changed, so that its leaderboard shows "What changed". The changed figure is invented and
+ * never leaves the temporary folder.
+ */
+function plantChange(work) {
+  const site = join(work, "planted-site");
+  for (const part of ["site.yaml", "data", "content", "templates", "static"]) {
+    if (existsSync(join(ROOT, part))) cpSync(join(ROOT, part), join(site, part), { recursive: true });
+  }
+  standings(["snapshot", "--root", site, "--date", "2026-05-20"]);
+  const model = join(site, "data", "models", "gpt-5.4.yaml");
+  const yaml = readFileSync(model, "utf8");
+  if (!yaml.includes("output_speed: 94.4")) throw new Error("the planted change no longer applies: update plantChange");
+  writeFileSync(model, yaml.replace("output_speed: 94.4", "output_speed: 90"));
+  return site;
 }
 
 function htmlFiles(dir) {
@@ -286,15 +308,23 @@ async function main() {
   const work = mkdtempSync(join(tmpdir(), "standings-browser-"));
   const served = join(work, "public");
   const plain = join(work, "plain");
+  const planted = join(work, "planted");
   const server = await serve(served, PREFIX);
   const origin = `http://127.0.0.1:${server.address().port}`;
   const baseUrl = `${origin}${PREFIX}`;
+  const plantedServer = await serve(planted, PREFIX);
+  const plantedOrigin = `http://127.0.0.1:${plantedServer.address().port}`;
   const userDataDir = join(work, "chromium-profile");
   let context;
   try {
     build(served, baseUrl, true);
     build(plain, baseUrl, false);
+    build(planted, `${plantedOrigin}${PREFIX}`, false, plantChange(work));
+    const changed = "use-cases/coding/index.html";
+    check("a planted change gives a leaderboard with \"What changed\"", readFileSync(join(planted, changed), "utf8").includes('id="changes"'));
     const files = htmlFiles(served);
+    const comparison = files.find((f) => f.startsWith("compare/"));
+    check("the example site has head-to-head pages", Boolean(comparison));
     check(`the example site has pages (${files.length})`, files.length > 10);
     const guide = files.find((f) => f.startsWith("guides/"));
     const leaderboard = fullestLeaderboard(served, files);
@@ -308,7 +338,8 @@ async function main() {
       args: FLAGS,
     });
     await checkPages(context, origin, files);
-    const shots = [["leaderboard", leaderboard], ["model", analysis], ["guide", guide]].filter(([, f]) => f);
+    await checkPages(context, plantedOrigin, [changed]);
+    const shots = [["leaderboard", leaderboard], ["model", analysis], ["guide", guide], ["compare", comparison]].filter(([, f]) => f);
     await screenshots(context, origin, shots);
     if (leaderboard) await checkSorting(context, origin, leaderboard);
     await context.close();
@@ -316,6 +347,7 @@ async function main() {
 
     checkHtml("minified, as served", served);
     checkHtml("not minified", plain);
+    checkHtml("with a planted change", planted);
     if (leaderboard) await checkLighthouse(pageUrl(origin, leaderboard));
 
     const shot = join(ARTIFACTS, "leaderboard-1280-ranking.png");
@@ -323,6 +355,7 @@ async function main() {
   } finally {
     if (context) await context.close();
     server.close();
+    plantedServer.close();
     rmSync(work, { recursive: true, force: true });
   }
 }

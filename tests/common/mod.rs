@@ -151,3 +151,114 @@ pub fn check_links(files: &BTreeMap<String, Vec<u8>>, base: &str) -> usize {
     }
     checked
 }
+
+/// The figures of a model of a [`Lab`]: quality, speed, input price, output price.
+pub type Figures = [Option<f64>; 4];
+
+const LAB_METRICS: [&str; 4] = ["quality", "speed", "price_input", "price_output"];
+
+/// A small site written on the spot, with invented models whose figures a test sets and
+/// changes at will: two use cases, `drafting` (weighted: quality 70%, speed 30%; top 3) and
+/// `sprint` (ordered by speed; top 2).
+pub struct Lab {
+    pub dir: tempfile::TempDir,
+}
+
+impl Lab {
+    pub fn new(models: &[(&str, Figures)]) -> Lab {
+        let lab = Lab {
+            dir: tempfile::tempdir().unwrap(),
+        };
+        lab.write(
+            "site.yaml",
+            "title: Lab\ndescription: Invented models for tests.\nbase_url: https://lab.example/\n",
+        );
+        lab.write(
+            "data/metrics.yaml",
+            "quality:\n  label: Quality index\n  unit: index points\n  better: higher\n  format: {style: number, decimals: 1}\n\
+             speed:\n  label: Output speed\n  unit: tokens per second\n  better: higher\n  format: {style: number, decimals: 1, suffix: \" tok/s\"}\n\
+             price_input:\n  label: Input price\n  unit: USD per 1M tokens\n  better: lower\n  format: {style: usd}\n\
+             price_output:\n  label: Output price\n  unit: USD per 1M tokens\n  better: lower\n  format: {style: usd}\n",
+        );
+        lab.write("data/sources.yaml", "");
+        lab.write("data/providers.yaml", "lab:\n  name: The Lab\n");
+        lab.drafting(70.0, 30.0, 3);
+        lab.write(
+            "content/use-cases/sprint/index.md",
+            "---\ntitle: Sprinting\ndescription: The fastest models.\nheadline: speed\nranking:\n  method: ordered\n  top: 2\n  criteria:\n    - metric: speed\n---\nThe fastest invented models.\n",
+        );
+        for (id, figures) in models {
+            lab.model(id, *figures);
+        }
+        lab
+    }
+
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn write(&self, rel: &str, text: &str) {
+        let path = self.root().join(rel);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    }
+
+    /// Rewrites the `drafting` use case with these weights and number of top rows.
+    pub fn drafting(&self, quality: f64, speed: f64, top: usize) {
+        self.write(
+            "content/use-cases/drafting/index.md",
+            &format!(
+                "---\ntitle: Drafting long documents\nshort_title: Drafting\ndescription: Invented models ranked for drafting.\nheadline: quality\ncolumns: [speed]\nranking:\n  top: {top}\n  criteria:\n    - metric: quality\n      weight: {quality}\n    - metric: speed\n      weight: {speed}\n---\nThe invented models, ranked for drafting.\n"
+            ),
+        );
+    }
+
+    /// Writes (or rewrites) a model named "Model <ID>".
+    pub fn model(&self, id: &str, figures: Figures) {
+        let mut text = format!(
+            "name: Model {}\nprovider: lab\nas_of: 2026-01-15\nmetrics:\n",
+            id.to_uppercase()
+        );
+        for (metric, value) in LAB_METRICS.iter().zip(figures) {
+            let value = value.map_or_else(|| "null".to_string(), |v| v.to_string());
+            text.push_str(&format!("  {metric}: {value}\n"));
+        }
+        self.write(&format!("data/models/{id}.yaml"), &text);
+    }
+
+    /// Changes one figure of a model.
+    pub fn set(&self, id: &str, metric: &str, value: Option<f64>) {
+        let rel = format!("data/models/{id}.yaml");
+        let text = fs::read_to_string(self.root().join(&rel)).unwrap();
+        let value = value.map_or_else(|| "null".to_string(), |v| v.to_string());
+        let lines: Vec<String> = text
+            .lines()
+            .map(|l| {
+                if l.trim_start().starts_with(&format!("{metric}:")) {
+                    format!("  {metric}: {value}")
+                } else {
+                    l.to_string()
+                }
+            })
+            .collect();
+        self.write(&rel, &(lines.join("\n") + "\n"));
+    }
+
+    /// Gives a model a status (`deprecated`, `hidden`, …).
+    pub fn status(&self, id: &str, status: &str) {
+        let rel = format!("data/models/{id}.yaml");
+        let text = fs::read_to_string(self.root().join(&rel)).unwrap();
+        self.write(
+            &rel,
+            &text.replacen(
+                "provider: lab\n",
+                &format!("provider: lab\nstatus: {status}\n"),
+                1,
+            ),
+        );
+    }
+
+    pub fn build(&self) -> (Site, BTreeMap<String, Vec<u8>>) {
+        build_in_memory(self.root(), &LoadOptions::default())
+    }
+}
