@@ -598,10 +598,10 @@ pub fn robustness_intro(u: &UseCase, ranking: &Ranking) -> String {
     s.push_str(&match moving {
         0 => " Every rank held in all of them.".to_string(),
         m if m == ranking.ranked.len() => {
-            " Every ranked model changed rank in some of them; the range column gives each one's best and worst rank.".to_string()
+            " Every ranked model changed rank in some of them; under each rank the table gives the model's best and worst.".to_string()
         }
         m => format!(
-            " {m} of the {} ranked models changed rank in some of them; the range column gives each one's best and worst rank.",
+            " {m} of the {} ranked models changed rank in some of them; under each rank the table gives the model's best and worst.",
             ranking.ranked.len()
         ),
     });
