@@ -2,6 +2,8 @@
 //! renormalised and ranked by `rank::rank` itself, and the best and worst rank of every model
 //! must match the engine's box search exactly, ties and tie-breakers included.
 
+mod common;
+
 use std::collections::BTreeMap;
 
 use proptest::prelude::*;
@@ -95,22 +97,8 @@ fn case() -> impl Strategy<Value = Case> {
 type Grid = BTreeMap<Vec<i32>, BTreeMap<String, usize>>;
 
 fn grid(case: &Case) -> Grid {
-    let band = i32::try_from(case.spec.weight_band).unwrap();
     let weights: Vec<f64> = case.spec.criteria.iter().map(|c| c.weight).collect();
-    let mut points: Vec<Vec<i32>> = vec![vec![]];
-    for w in &weights {
-        let shifts: Vec<i32> = (-band..=band).filter(|&d| w + f64::from(d) > 0.0).collect();
-        points = points
-            .into_iter()
-            .flat_map(|p| {
-                shifts.iter().map(move |&d| {
-                    let mut q = p.clone();
-                    q.push(d);
-                    q
-                })
-            })
-            .collect();
-    }
+    let points = common::shift_grid(&weights, case.spec.weight_band);
     points
         .into_iter()
         .map(|shifts| {

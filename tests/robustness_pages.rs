@@ -38,23 +38,8 @@ fn edit(root: &Path, rel: &str, from: &str, to: &str) {
 /// Every model's rank at every point of the grid, ranked through the site as a what-if.
 fn grid_ranks(site: &Site, slug: &str) -> Vec<(Vec<i32>, BTreeMap<String, usize>)> {
     let u = site.use_case(slug).unwrap();
-    let band = i32::try_from(u.spec.weight_band).unwrap();
-    let mut points: Vec<Vec<i32>> = vec![vec![]];
-    for c in &u.spec.criteria {
-        let shifts: Vec<i32> = (-band..=band)
-            .filter(|&d| c.weight + f64::from(d) > 0.0)
-            .collect();
-        points = points
-            .iter()
-            .flat_map(|p| {
-                shifts.iter().map(move |&d| {
-                    let mut q = p.clone();
-                    q.push(d);
-                    q
-                })
-            })
-            .collect();
-    }
+    let weights: Vec<f64> = u.spec.criteria.iter().map(|c| c.weight).collect();
+    let points = common::shift_grid(&weights, u.spec.weight_band);
     points
         .into_iter()
         .map(|shifts| {

@@ -262,3 +262,24 @@ impl Lab {
         build_in_memory(self.root(), &LoadOptions::default())
     }
 }
+
+/// Every combination of whole-point weight shifts within `band`, one per weight, skipping
+/// those that would take a weight to zero or below: the grid rank ranges are defined over.
+pub fn shift_grid(weights: &[f64], band: u32) -> Vec<Vec<i32>> {
+    let band = i32::try_from(band).unwrap();
+    let mut points: Vec<Vec<i32>> = vec![vec![]];
+    for w in weights {
+        let shifts: Vec<i32> = (-band..=band).filter(|&d| w + f64::from(d) > 0.0).collect();
+        points = points
+            .iter()
+            .flat_map(|p| {
+                shifts.iter().map(move |&d| {
+                    let mut q = p.clone();
+                    q.push(d);
+                    q
+                })
+            })
+            .collect();
+    }
+    points
+}
