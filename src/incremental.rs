@@ -489,15 +489,7 @@ fn other_files(
     assets: &Assets,
     out: &mut Diagnostics,
 ) -> Result<OtherFiles, Error> {
-    // Theme files are published under their hashed names only, as the build does.
-    let sources: Vec<PathBuf> = output::static_files(root, out)
-        .into_iter()
-        .filter(|rel| {
-            !assets
-                .names()
-                .contains(&output::static_target(rel).as_str())
-        })
-        .collect();
+    let sources = assets.plain_static_files(root, out);
     let statics = MemoryOutput::new();
     output::copy_static(root, &sources, &statics)?;
     let mut files = out

@@ -310,15 +310,7 @@ pub fn build_site(site: Arc<Site>, output: &dyn Output) -> Result<Built, Error> 
     let pages = render::plan(&site);
     let files = time(Stage::Files, || render::site_files(&site, &pages, &assets));
     let files = out.take(files).unwrap_or_default();
-    // The theme's files are published under their hashed names only.
-    let statics: Vec<PathBuf> = crate::output::static_files(&site.root, &mut out)
-        .into_iter()
-        .filter(|rel| {
-            !assets
-                .names()
-                .contains(&crate::output::static_target(rel).as_str())
-        })
-        .collect();
+    let statics = assets.plain_static_files(&site.root, &mut out);
     let mut known = crate::check::site_paths(&pages, &files, &statics);
     known.insert(render::FEED_PATH.to_string());
     out.extend(crate::check::prose_paths(&site, &rendered, &known));

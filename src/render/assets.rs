@@ -5,12 +5,12 @@
 //! name, and pages point at it through the template context. A site's own `static/` file of
 //! the same name replaces the theme's, and is hashed the same way.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use sha2::{Digest, Sha256};
 
-use crate::error::Error;
+use crate::error::{Diagnostics, Error};
 use crate::highlight;
 
 /// The theme's stylesheet, written unless the site's `static/` has its own.
@@ -92,9 +92,16 @@ impl Assets {
             .map_or(name, |a| a.path.as_str())
     }
 
-    /// Names that `static/` copying leaves to this module.
-    pub fn names(&self) -> Vec<&'static str> {
-        self.list.iter().map(|a| a.name).collect()
+    /// The files of `static/` copied as they are: the theme's own names are left out,
+    /// because those are published under their hashed names only.
+    pub fn plain_static_files(&self, root: &Path, out: &mut Diagnostics) -> Vec<PathBuf> {
+        crate::output::static_files(root, out)
+            .into_iter()
+            .filter(|rel| {
+                let target = crate::output::static_target(rel);
+                !self.list.iter().any(|a| a.name == target)
+            })
+            .collect()
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &Asset> {
