@@ -50,8 +50,8 @@ impl Format {
         let sign = if v < 0.0 { "-" } else { "" };
         let a = v.abs();
         let body = match self.style {
-            Style::Number => format!("{a:.*}", self.decimals()),
-            Style::Percent => format!("{a:.*}%", self.decimals()),
+            Style::Number => fixed(a, self.decimals()),
+            Style::Percent => fixed(a, self.decimals()) + "%",
             Style::Tokens => tokens(a, self.decimals()),
             Style::Usd => format!("${}", money(a, self.decimals())),
         };
@@ -93,7 +93,7 @@ fn tokens(a: f64, decimals: usize) -> String {
     } else {
         (a, "")
     };
-    format!("{}{unit}", trim_zeros(format!("{scaled:.decimals$}")))
+    format!("{}{unit}", trim_zeros(fixed(scaled, decimals)))
 }
 
 /// Whole amounts without decimals; others with at least two (cents) and at most `max`.
@@ -101,10 +101,32 @@ fn money(a: f64, max: usize) -> String {
     if a.fract() == 0.0 {
         return format!("{a:.0}");
     }
-    let text = trim_zeros(format!("{a:.*}", max.max(2)));
+    let text = trim_zeros(fixed(a, max.max(2)));
     match text.split_once('.') {
         Some((_, frac)) if frac.len() < 2 => format!("{text}0"),
         _ => text,
+    }
+}
+
+/// `a` (not negative) with `decimals` decimals, exactly as `format!("{a:.decimals$}")` writes
+/// it. Exact float formatting is a visible share of a large build, where every page writes
+/// hundreds of figures, so the common case goes through whole numbers: scaled by a power of
+/// ten, a value whose fraction is clear of one half rounds the same as its exact decimal
+/// expansion would. Values near a tie, and very large ones, take the exact path.
+fn fixed(a: f64, decimals: usize) -> String {
+    const LIMIT: f64 = 1e15;
+    let scale = 10f64.powi(decimals as i32);
+    let scaled = a * scale;
+    let near_tie = (scaled.fract() - 0.5).abs() < 1e-6;
+    if !(0.0..LIMIT).contains(&scaled) || near_tie || decimals > 9 {
+        return format!("{a:.decimals$}");
+    }
+    let whole = scaled.round() as u64;
+    let unit = 10u64.pow(decimals as u32);
+    if decimals == 0 {
+        whole.to_string()
+    } else {
+        format!("{}.{:0decimals$}", whole / unit, whole % unit)
     }
 }
 
@@ -132,6 +154,22 @@ pub fn relative(a: f64, b: f64) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn fixed_writes_what_exact_formatting_writes(a in 0.0f64..1e9, decimals in 0usize..10) {
+            prop_assert_eq!(fixed(a, decimals), format!("{a:.decimals$}"));
+        }
+
+        #[test]
+        fn fixed_agrees_on_short_decimals_and_ties(units in 0u64..10_000_000, decimals in 0usize..6) {
+            // Figures as data files write them (few decimals), including exact halves.
+            for a in [units as f64 / 1000.0, units as f64 / 1000.0 + 0.0005, units as f64 / 8.0] {
+                prop_assert_eq!(fixed(a, decimals), format!("{a:.decimals$}"));
+            }
+        }
+    }
 
     fn f(style: Style, decimals: Option<u8>, suffix: &str) -> Format {
         Format {

@@ -6,7 +6,9 @@
 use std::cell::RefCell;
 use std::collections::hash_map::DefaultHasher;
 use std::collections::{HashMap, HashSet};
+use std::convert::Infallible;
 use std::hash::{Hash, Hasher};
+use std::path::Path;
 use std::rc::Rc;
 use std::sync::OnceLock;
 
@@ -15,6 +17,7 @@ use syntect::html::{ClassStyle, css_for_theme_with_class_style, line_tokens_to_c
 use syntect::parsing::{ParseState, ScopeStack, SyntaxReference, SyntaxSet};
 use syntect::util::LinesWithEndings;
 
+use crate::cache::Cache;
 use crate::render::escape_html;
 
 const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
@@ -46,11 +49,38 @@ pub fn knows(language: &str) -> bool {
         || syntaxes().find_syntax_by_token(alias(language)).is_some()
 }
 
+/// Changes whenever a release could highlight the same code differently; see [`Cache`].
+const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "/syntect-5.3/spaced-hl-classes");
+
+/// The cache of highlighted code blocks of the site at `root`.
+pub fn cache(root: &Path) -> Cache {
+    Cache::new(root, "highlight", VERSION, "html")
+}
+
 /// A code block as HTML: `<pre>` with highlighted spans, or escaped text for unknown languages.
-pub fn code_block(code: &str, language: &str) -> String {
-    crate::timings::time(crate::timings::Stage::Highlight, || {
-        highlighted(code, language)
+/// Highlighting is the costliest step of rendering Markdown, so a block already highlighted
+/// by an earlier build comes from `cache`.
+pub fn code_block(code: &str, language: &str, cache: Option<&Cache>) -> String {
+    crate::timings::time(crate::timings::Stage::Highlight, || match cache {
+        Some(cache) => {
+            let input = [language.as_bytes(), &[0], code.as_bytes()].concat();
+            let kept = cache.get_or_make(&input, is_whole_block, || {
+                Ok::<_, Infallible>(highlighted(code, language).into_bytes())
+            });
+            match kept.map(String::from_utf8) {
+                Ok(Ok(html)) => html,
+                _ => highlighted(code, language),
+            }
+        }
+        None => highlighted(code, language),
     })
+}
+
+/// Whether kept bytes are a whole block as [`highlighted`] writes it.
+fn is_whole_block(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"<pre class=\"code\"")
+        && bytes.ends_with(b"</code></pre>")
+        && std::str::from_utf8(bytes).is_ok()
 }
 
 fn highlighted(code: &str, language: &str) -> String {
@@ -273,14 +303,44 @@ mod tests {
 
     #[test]
     fn highlights_known_languages_with_classes() {
-        let html = code_block("def f():\n    return 1\n", "python");
+        let html = code_block("def f():\n    return 1\n", "python", None);
         assert!(html.contains("class=\"hl-"), "{html}");
         assert!(html.starts_with("<pre class=\"code\" data-lang=\"python\""));
     }
 
     #[test]
+    fn a_block_highlighted_before_comes_from_the_cache() {
+        let root = tempfile::tempdir().unwrap();
+        let code = "import os\nprint(os.sep)\n";
+        let fresh = code_block(code, "python", None);
+        assert_eq!(code_block(code, "python", Some(&cache(root.path()))), fresh);
+
+        // Proof that the second build reads the entry: a kept block is returned as it is.
+        let dir = root.path().join(crate::cache::CACHE_DIR).join("highlight");
+        let entry = std::fs::read_dir(&dir)
+            .unwrap()
+            .next()
+            .unwrap()
+            .unwrap()
+            .path();
+        let marked = fresh.replace("print", "kept");
+        std::fs::write(&entry, &marked).unwrap();
+        assert_eq!(
+            code_block(code, "python", Some(&cache(root.path()))),
+            marked
+        );
+        // Another language is another entry.
+        assert_ne!(code_block(code, "bash", Some(&cache(root.path()))), marked);
+
+        // A damaged entry is highlighted again and rewritten.
+        std::fs::write(&entry, &fresh[..fresh.len() / 2]).unwrap();
+        assert_eq!(code_block(code, "python", Some(&cache(root.path()))), fresh);
+        assert_eq!(std::fs::read_to_string(&entry).unwrap(), fresh);
+    }
+
+    #[test]
     fn unknown_languages_are_escaped_plain_text() {
-        let html = code_block("<b>x</b>", "nosuchlang");
+        let html = code_block("<b>x</b>", "nosuchlang", None);
         assert!(html.contains("&lt;b&gt;x&lt;/b&gt;"));
         assert!(!knows("nosuchlang"));
         assert!(knows("js") && knows("go") && knows("bash"));

@@ -1050,6 +1050,7 @@ fn reread(
 /// called once to apply them and again to undo.
 fn swap_staged(state: &mut State, staged: &mut [Staged]) {
     let site = Arc::make_mut(&mut state.site);
+    site.forget_views();
     for s in staged.iter_mut() {
         std::mem::swap(&mut site.content.use_cases[s.index], &mut s.use_case);
         let slot = state

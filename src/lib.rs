@@ -5,6 +5,7 @@
 //! templates into pages and data files; [`output`] writes them without losing the previous
 //! site. [`site`] runs the stages in order and [`cli`] is the command line.
 
+pub mod cache;
 pub mod check;
 pub mod cli;
 pub mod config;

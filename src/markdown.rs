@@ -11,6 +11,7 @@ use std::collections::BTreeSet;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 
+use crate::cache::Cache;
 use crate::highlight;
 
 /// Marks the place of a block produced by a data binding; see [`placeholder`].
@@ -27,6 +28,8 @@ pub struct MarkdownOptions<'a> {
     pub allow_html: bool,
     /// The base path (`/` or `/sub/`) that root-relative links are given.
     pub base_path: &'a str,
+    /// Where highlighted code is kept between builds, if anywhere.
+    pub highlighted: Option<&'a Cache>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -96,7 +99,9 @@ fn transform<'a>(
             match event {
                 Event::Text(t) => text.push_str(&t),
                 Event::End(TagEnd::CodeBlock) => {
-                    events.push(Event::Html(highlight::code_block(text, language).into()));
+                    events.push(Event::Html(
+                        highlight::code_block(text, language, options.highlighted).into(),
+                    ));
                     code = None;
                 }
                 _ => {}
@@ -283,6 +288,7 @@ mod tests {
     const OPTS: MarkdownOptions = MarkdownOptions {
         allow_html: false,
         base_path: "/sub/",
+        highlighted: None,
     };
 
     #[test]

@@ -19,7 +19,7 @@ use crate::error::{Diagnostic, Diagnostics, Error, Location};
 use crate::history::{self, History};
 use crate::output::Output;
 use crate::rank::{self, Contender, RankError, Ranked, Ranking};
-use crate::render::{self, Assets, PageHead, ProseRenderer, RenderedSite, Templates};
+use crate::render::{self, Assets, chart, PageHead, ProseRenderer, RenderedSite, Templates};
 use crate::timings::{Stage, time};
 
 /// What can change how a site is loaded, from the command line.
@@ -48,6 +48,28 @@ pub struct Site {
 pub(crate) struct Shared {
     /// Position in `content.use_cases`, per slug.
     use_cases: OnceLock<HashMap<String, usize>>,
+    /// What the analysis pages of each use case draw alike.
+    fields: PerUseCase<chart::Field>,
+}
+
+/// One value per use case, by position, each made when first asked for and then shared by
+/// every page (and thread) that asks again.
+#[derive(Debug, Clone)]
+pub(crate) struct PerUseCase<T>(OnceLock<Vec<OnceLock<T>>>);
+
+impl<T> Default for PerUseCase<T> {
+    fn default() -> Self {
+        PerUseCase(OnceLock::new())
+    }
+}
+
+impl<T> PerUseCase<T> {
+    fn get_or_init(&self, count: usize, index: usize, make: impl FnOnce() -> T) -> Option<&T> {
+        let slots = self
+            .0
+            .get_or_init(|| (0..count).map(|_| OnceLock::new()).collect());
+        Some(slots.get(index)?.get_or_init(make))
+    }
 }
 
 impl Site {
@@ -102,6 +124,21 @@ impl Site {
             slugs.zip(0..).collect()
         });
         index.get(slug).map(|&i| &self.content.use_cases[i])
+    }
+
+    /// The part of the analysis pages' chart that all pages of `u` share.
+    pub(crate) fn field(&self, u: &UseCase) -> Option<&chart::Field> {
+        self.use_case(&u.slug)?;
+        let index = self.shared.use_cases.get()?.get(&u.slug).copied()?;
+        let count = self.content.use_cases.len();
+        self.shared
+            .fields
+            .get_or_init(count, index, || chart::Field::new(self, u))
+    }
+
+    /// Forgets the shared views, for a site whose content was changed in place.
+    pub(crate) fn forget_views(&mut self) {
+        self.shared = Shared::default();
     }
 
     /// The rows the leaderboard shows: the first `top` ranked models.
@@ -304,7 +341,9 @@ pub fn build_site(site: Arc<Site>, output: &dyn Output) -> Result<Built, Error> 
     let templates = time(Stage::Compile, || Templates::load(&site.root, &mut out));
     let rendered = time(Stage::Prose, || {
         let prose = ProseRenderer::new(Arc::clone(&site));
-        RenderedSite::render(&site, &prose, &mut out)
+        let rendered = RenderedSite::render(&site, &prose, &mut out);
+        prose.prune_cache();
+        rendered
     });
     let assets = Assets::collect(&site.root)?;
     let pages = render::plan(&site);

@@ -51,6 +51,16 @@ fn options() -> &'static usvg::Options<'static> {
     })
 }
 
+/// Changes whenever a release could draw the same SVG differently; see [`crate::cache`].
+pub const DRAWING_VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "/resvg-0.49/png-fast-rgb");
+
+/// Whether kept bytes are a whole PNG: its signature first and its IEND chunk last.
+pub fn is_whole_png(bytes: &[u8]) -> bool {
+    const START: &[u8] = b"\x89PNG\r\n\x1a\n";
+    const END: &[u8] = &[0, 0, 0, 0, b'I', b'E', b'N', b'D', 0xAE, 0x42, 0x60, 0x82];
+    bytes.starts_with(START) && bytes.ends_with(END)
+}
+
 /// Rasterises a card's SVG to PNG bytes.
 pub fn rasterise(svg: &str) -> Result<Vec<u8>, Diagnostic> {
     let fail = |what: &str| Diagnostic::general(format!("social image: {what}"));
@@ -335,6 +345,8 @@ mod tests {
         assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
         assert_eq!(&png[16..24], &[0, 0, 4, 176, 0, 0, 2, 118]);
         assert_eq!(png, rasterise(&svg).unwrap());
+        assert!(is_whole_png(&png));
+        assert!(!is_whole_png(&png[..png.len() - 1]));
     }
 
     #[test]

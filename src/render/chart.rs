@@ -589,106 +589,144 @@ fn place_label(
 
 // ----- one model against the field ----------------------------------------------------------
 
-/// For each criterion, where the model's figure sits between the worst and the best figure
-/// among the ranked models; better is always to the right.
-pub fn field_range(site: &Site, u: &UseCase, model: &Model) -> Option<Chart> {
+/// What every analysis page of a use case draws alike: per criterion, its label, its track
+/// with the range's ends and a small dot per ranked model. A use case has up to twenty
+/// analysis pages, so this is made once per use case (see [`Site::memo`]).
+#[derive(Debug, Clone, Default)]
+pub struct Field {
+    rows: Vec<FieldRow>,
+}
+
+#[derive(Debug, Clone)]
+struct FieldRow {
+    y: f64,
+    label: String,
+    /// The label, the track, its ends and the dots, as SVG.
+    svg: String,
+    /// The weakest and the strongest figure, on the criterion's scale; none without figures.
+    ends: Option<(f64, f64)>,
+    log: bool,
+    weakest: String,
+    strongest: String,
+}
+
+const FIELD: (f64, f64, f64, f64, f64) = (210.0, 230.0, 590.0, 610.0, 54.0);
+
+impl FieldRow {
+    /// Where a figure sits on the track.
+    fn x(&self, v: f64) -> f64 {
+        let (_, x0, x1, _, _) = FIELD;
+        let scaled = |v: f64| if self.log && v > 0.0 { v.ln() } else { v };
+        let t = match self.ends {
+            Some((a, b)) if a != b => (scaled(v) - scaled(a)) / (scaled(b) - scaled(a)),
+            _ => 1.0,
+        };
+        x0 + (x1 - x0) * t
+    }
+}
+
+impl Field {
+    /// The shared part of the chart for `u`; empty when a criterion's metric is unknown.
+    pub fn new(site: &Site, u: &UseCase) -> Field {
+        let Some(ranking) = site.rankings.get(&u.slug) else {
+            return Field::default();
+        };
+        let mut rows = Vec::new();
+        for (i, c) in u.spec.criteria.iter().enumerate() {
+            let Some(metric) = site.catalog.metrics.get(&c.metric) else {
+                return Field::default();
+            };
+            rows.push(field_row(site, ranking, i, c, metric));
+        }
+        Field { rows }
+    }
+}
+
+fn field_row(
+    site: &Site,
+    ranking: &crate::rank::Ranking,
+    i: usize,
+    c: &crate::rank::Criterion,
+    metric: &Metric,
+) -> FieldRow {
+    let (label_w, x0, x1, _, step) = FIELD;
+    let field: Vec<(&str, f64)> = ranking
+        .ranked
+        .iter()
+        .filter_map(|r| Some((r.id.as_str(), r.parts.get(i)?.value?)))
+        .collect();
+    let lo = field.iter().map(|f| f.1).fold(f64::INFINITY, f64::min);
+    let hi = field.iter().map(|f| f.1).fold(f64::NEG_INFINITY, f64::max);
+    let ends = (!field.is_empty()).then_some(match c.better {
+        Better::Higher => (lo, hi),
+        Better::Lower => (hi, lo),
+    });
+    let end_text = |v: Option<f64>| v.map_or_else(|| NOT_AVAILABLE.to_string(), |v| metric.format.value(v));
+    let mut row = FieldRow {
+        y: 24.0 + step * i as f64 + 22.0,
+        label: metric.label.clone(),
+        svg: String::new(),
+        ends,
+        log: c.scale == Scale::Log,
+        weakest: end_text(ends.map(|e| e.0)),
+        strongest: end_text(ends.map(|e| e.1)),
+    };
+    let y = row.y;
+    let mut svg = String::new();
+    text(&mut svg, label_w, y + 4.0, "label", "end", &fit(&metric.label, label_w));
+    if ends.is_some() {
+        line(&mut svg, (x0, y), (x1, y), "track");
+        text(&mut svg, x0, y + 22.0, "tick", "start", &row.weakest);
+        text(&mut svg, x1, y + 22.0, "tick", "end", &row.strongest);
+        for (id, v) in &field {
+            let name = site.catalog.models.get(*id).map_or(*id, |m| m.name.as_str());
+            let tip = format!("{name}: {}", metric.format.value(*v));
+            circle(&mut svg, (row.x(*v), y), 4.0, "dot", &tip);
+        }
+    }
+    row.svg = svg;
+    row
+}
+
+/// One model's figures on the tracks of its use case's [`Field`]: a large dot on each.
+pub fn field_range(site: &Site, u: &UseCase, model: &Model, field: &Field) -> Option<Chart> {
     let ranking = site.rankings.get(&u.slug)?;
     let me = ranking.position(&model.id)?;
+    if field.rows.len() != u.spec.criteria.len() {
+        return None;
+    }
+    let (_, x0, x1, value_x, step) = FIELD;
     let id = format!("chart-field-{}", model.id.replace('.', "-"));
     let title = format!("{} against the other ranked models", model.name);
     let description = format!(
         "For each criterion of the {} ranking, a line runs from the weakest to the strongest \
-         figure among the {} ranked models, better to the right. The large dot is {}; the small \
-         dots are the other ranked models.",
+         figure among the {} ranked models, better to the right. The small dots are the ranked \
+         models; the large dot is {}.",
         u.short_title,
         ranking.ranked.len(),
         model.name
     );
-    let (label_w, x0, x1, value_x, step) = (210.0, 230.0, 590.0, 610.0, 54.0);
-    let height = step * u.spec.criteria.len() as f64 + 24.0;
+    let height = step * field.rows.len() as f64 + 24.0;
     let mut svg = open(&id, height, &title, &description);
     text(&mut svg, x0, 14.0, "tick", "start", "weaker");
     text(&mut svg, x1, 14.0, "tick", "end", "stronger");
     let mut rows = Vec::new();
-    for (i, c) in u.spec.criteria.iter().enumerate() {
+    for (i, (c, row)) in u.spec.criteria.iter().zip(&field.rows).enumerate() {
         let metric = site.catalog.metrics.get(&c.metric)?;
-        let field: Vec<f64> = ranking
-            .ranked
-            .iter()
-            .filter_map(|r| r.parts.get(i)?.value)
-            .collect();
         let mine = me.parts.get(i).and_then(|p| p.value);
-        let y = 24.0 + step * i as f64 + 22.0;
-        text(
-            &mut svg,
-            label_w,
-            y + 4.0,
-            "label",
-            "end",
-            &fit(&metric.label, label_w),
-        );
         let figure = metric.format.figure(mine);
-        text(&mut svg, value_x, y + 4.0, "value", "start", &figure);
-        let scaled = |v: f64| match c.scale {
-            Scale::Log if v > 0.0 => v.ln(),
-            _ => v,
-        };
-        let lo = field.iter().copied().fold(f64::INFINITY, f64::min);
-        let hi = field.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-        let worst_best = match c.better {
-            Better::Higher => (lo, hi),
-            Better::Lower => (hi, lo),
-        };
-        rows.push(vec![
-            metric.label.clone(),
-            figure,
-            field_text(metric, &field, worst_best.0),
-            field_text(metric, &field, worst_best.1),
-        ]);
-        if field.is_empty() {
-            continue;
-        }
-        let pos = |v: f64| {
-            let (a, b) = (scaled(worst_best.0), scaled(worst_best.1));
-            let t = if a == b {
-                1.0
-            } else {
-                (scaled(v) - a) / (b - a)
-            };
-            x0 + (x1 - x0) * t
-        };
-        line(&mut svg, (x0, y), (x1, y), "track");
-        text(
-            &mut svg,
-            x0,
-            y + 22.0,
-            "tick",
-            "start",
-            &metric.format.value(worst_best.0),
-        );
-        text(
-            &mut svg,
-            x1,
-            y + 22.0,
-            "tick",
-            "end",
-            &metric.format.value(worst_best.1),
-        );
-        for r in ranking.ranked.iter().filter(|r| r.id != model.id) {
-            if let Some(v) = r.parts.get(i).and_then(|p| p.value) {
-                let name = site
-                    .catalog
-                    .models
-                    .get(&r.id)
-                    .map_or(r.id.as_str(), |m| &m.name);
-                let tip = format!("{name}: {}", metric.format.value(v));
-                circle(&mut svg, (pos(v), y), 4.0, "dot", &tip);
-            }
-        }
-        if let Some(v) = mine {
+        svg.push_str(&row.svg);
+        text(&mut svg, value_x, row.y + 4.0, "value", "start", &figure);
+        if let (Some(v), Some(_)) = (mine, row.ends) {
             let tip = format!("{}: {}", model.name, metric.format.value(v));
-            circle(&mut svg, (pos(v), y), 7.0, "point ranked", &tip);
+            circle(&mut svg, (row.x(v), row.y), 7.0, "point ranked", &tip);
         }
+        rows.push(vec![
+            row.label.clone(),
+            figure,
+            row.weakest.clone(),
+            row.strongest.clone(),
+        ]);
     }
     svg.push_str("</svg>");
     Some(Chart {
@@ -711,14 +749,6 @@ pub fn field_range(site: &Site, u: &UseCase, model: &Model) -> Option<Chart> {
         },
         not_plotted: Vec::new(),
     })
-}
-
-fn field_text(metric: &Metric, field: &[f64], v: f64) -> String {
-    if field.is_empty() {
-        NOT_AVAILABLE.into()
-    } else {
-        metric.format.value(v)
-    }
 }
 
 #[cfg(test)]

@@ -4,13 +4,13 @@
 
 use rayon::prelude::*;
 
+use crate::cache::Cache;
 use crate::timings::{Stage, time};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
 use super::assets::Assets;
 use super::card;
-use super::card_cache::CardCache;
 use super::pages::{Page, PageHead, PageKind};
 use super::view;
 use crate::content::UseCase;
@@ -533,17 +533,19 @@ fn cards(site: &Site, pages: &[Page]) -> Result<Vec<File>, Diagnostic> {
         })
         .collect();
     svgs.push((card::SITE_PATH.to_string(), card::site_card(site, latest)));
-    let cache = CardCache::new(&site.root);
+    let cache = Cache::new(&site.root, "cards", card::DRAWING_VERSION, "png");
     // Drawing a card costs milliseconds; a site with hundreds of use cases draws them at once.
     let drawn = svgs
         .par_iter()
         .map(|(path, svg)| {
-            let (entry, png) = time(Stage::Cards, || cache.draw(svg))?;
-            Ok((entry, (path.clone(), png)))
+            let png = time(Stage::Cards, || {
+                cache.get_or_make(svg.as_bytes(), card::is_whole_png, || card::rasterise(svg))
+            })?;
+            Ok((path.clone(), png))
         })
-        .collect::<Result<Vec<(String, File)>, Diagnostic>>()?;
-    cache.prune(&drawn.iter().map(|(entry, _)| entry.clone()).collect());
-    Ok(drawn.into_iter().map(|(_, file)| file).collect())
+        .collect::<Result<Vec<File>, Diagnostic>>()?;
+    cache.prune();
+    Ok(drawn)
 }
 
 /// Every file that is not a page, in a fixed order.

@@ -5,7 +5,6 @@
 
 pub mod assets;
 pub mod card;
-mod card_cache;
 mod changes;
 pub mod chart;
 mod compare;

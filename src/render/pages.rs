@@ -880,7 +880,10 @@ fn analysis(
     ctx.insert("criteria", &bounds_views(site, u));
     ctx.insert("figures", &all_figures(site, model));
     ctx.insert("verify", &verify_link(site, u, model));
-    ctx.insert("chart", &chart::field_range(site, u, model));
+    let chart = site
+        .field(u)
+        .and_then(|field| chart::field_range(site, u, model, field));
+    ctx.insert("chart", &chart);
     ctx.insert("row", &row);
     ctx.insert("comparisons", &compare::in_use_case(site, u, model));
     Some(m)

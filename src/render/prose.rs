@@ -16,6 +16,7 @@ use std::sync::Mutex;
 use rayon::prelude::*;
 use tera::{Context, Kwargs, State, Tera, Value};
 
+use crate::cache::Cache;
 use crate::content::{Analysis, Faq, Prompts, Prose, QuickStart, UseCase};
 use crate::data::{Metric, Model};
 use crate::error::{Diagnostic, Diagnostics, Location};
@@ -63,6 +64,8 @@ pub struct ProseRenderer {
     base_path: String,
     allow_html: bool,
     named_metrics: Mutex<BTreeSet<String>>,
+    /// Highlighted code kept between builds.
+    highlighted: Cache,
 }
 
 impl ProseRenderer {
@@ -75,6 +78,7 @@ impl ProseRenderer {
             base_path: site.base_path().to_string(),
             allow_html: site.settings.allow_html,
             named_metrics: Mutex::new(BTreeSet::new()),
+            highlighted: highlight::cache(&site.root),
         }
     }
 
@@ -82,7 +86,14 @@ impl ProseRenderer {
         MarkdownOptions {
             allow_html: self.allow_html,
             base_path: &self.base_path,
+            highlighted: Some(&self.highlighted),
         }
+    }
+
+    /// Forgets the highlighted code that neither this renderer nor any build of the last day
+    /// has used; for a whole build, which sees every code block.
+    pub fn prune_cache(&self) {
+        self.highlighted.prune();
     }
 
     /// Runs the bindings of a text; returns the Markdown and the blocks it refers to.
@@ -138,7 +149,7 @@ impl ProseRenderer {
     }
 
     pub fn code(&self, code: &str, language: &str) -> String {
-        highlight::code_block(code, language)
+        highlight::code_block(code, language, Some(&self.highlighted))
     }
 }
 
