@@ -114,15 +114,11 @@ fn at_level(level: Level, problems: Vec<Diagnostic>) -> Vec<Diagnostic> {
 
 /// Every path of the built site a link may lead to: pages (`use-cases/x/`), files and
 /// static files.
-pub fn site_paths(
-    pages: &[Page],
-    files: &[(String, Vec<u8>)],
-    statics: &[PathBuf],
-) -> BTreeSet<String> {
+pub fn site_paths(pages: &[Page], files: &[String], statics: &[PathBuf]) -> BTreeSet<String> {
     pages
         .iter()
         .map(|p| p.path.clone())
-        .chain(files.iter().map(|(path, _)| path.clone()))
+        .chain(files.iter().cloned())
         .chain(statics.iter().map(|s| static_target(s)))
         .collect()
 }

@@ -490,13 +490,11 @@ fn other_files(
     out: &mut Diagnostics,
 ) -> Result<OtherFiles, Error> {
     let sources = assets.plain_static_files(root, out);
-    let statics = MemoryOutput::new();
-    output::copy_static(root, &sources, &statics)?;
-    let mut files = out
-        .take(render::site_files(site, pages, assets))
-        .unwrap_or_default();
-    files.extend(statics.into_files());
-    Ok(files)
+    let files = MemoryOutput::new();
+    out.take(render::write_site_files(site, pages, assets, &files));
+    // Static files are written last, as the build does, so that they win over data files.
+    output::copy_static(root, &sources, &files)?;
+    Ok(files.into_files().into_iter().collect())
 }
 
 // ----- what changed -------------------------------------------------------------------------

@@ -19,7 +19,7 @@ use crate::error::{Diagnostic, Diagnostics, Error, Location};
 use crate::history::{self, History};
 use crate::output::Output;
 use crate::rank::{self, Contender, RankError, Ranked, Ranking};
-use crate::render::{self, Assets, chart, PageHead, ProseRenderer, RenderedSite, Templates};
+use crate::render::{self, Assets, PageHead, ProseRenderer, RenderedSite, Templates, chart};
 use crate::timings::{Stage, time};
 
 /// What can change how a site is loaded, from the command line.
@@ -316,19 +316,6 @@ pub struct Built {
     pub warnings: Vec<Diagnostic>,
 }
 
-/// Writes the data and housekeeping files; returns their bytes.
-fn write_files(output: &dyn Output, files: Vec<(String, Vec<u8>)>) -> Result<u64, Error> {
-    files
-        .par_iter()
-        .map(|(path, data)| {
-            output
-                .write(path, data)
-                .map(|()| data.len() as u64)
-                .map_err(|e| Error::io("write", path, e))
-        })
-        .sum()
-}
-
 /// Renders every page and file of the site into `output`.
 pub fn build(site: Arc<Site>, output: &dyn Output) -> Result<Summary, Error> {
     build_site(site, output).map(|b| b.summary)
@@ -339,27 +326,32 @@ pub fn build_site(site: Arc<Site>, output: &dyn Output) -> Result<Built, Error> 
     let started = Instant::now();
     let mut out = Diagnostics::new();
     let templates = time(Stage::Compile, || Templates::load(&site.root, &mut out));
+    let assets = Assets::collect(&site.root)?;
+    let pages = render::plan(&site);
+    // The data files (social images among them) are written, and dropped, before the prose
+    // is rendered, so that the two never take memory at once. A build that fails later
+    // leaves them in the output folder, which is then never published.
+    let files = time(Stage::Files, || {
+        render::write_site_files(&site, &pages, &assets, output)
+    });
+    let (file_paths, sizes): (Vec<String>, Vec<u64>) =
+        out.take(files).unwrap_or_default().into_iter().unzip();
+    let mut bytes: u64 = sizes.iter().sum();
     let rendered = time(Stage::Prose, || {
         let prose = ProseRenderer::new(Arc::clone(&site));
         let rendered = RenderedSite::render(&site, &prose, &mut out);
         prose.prune_cache();
         rendered
     });
-    let assets = Assets::collect(&site.root)?;
-    let pages = render::plan(&site);
-    let files = time(Stage::Files, || render::site_files(&site, &pages, &assets));
-    let files = out.take(files).unwrap_or_default();
     let statics = assets.plain_static_files(&site.root, &mut out);
-    let mut known = crate::check::site_paths(&pages, &files, &statics);
+    let mut known = crate::check::site_paths(&pages, &file_paths, &statics);
     known.insert(render::FEED_PATH.to_string());
     out.extend(crate::check::prose_paths(&site, &rendered, &known));
     let Some(templates) = templates else {
         return Err(Error::Content(out.into_sorted()));
     };
     let warnings = out.into_result()?;
-    // Written first and dropped, so that the pages never share memory with them.
-    let file_count = files.len();
-    let mut bytes = time(Stage::Files, || write_files(output, files))?;
+    let file_count = file_paths.len();
 
     // Only the heads are kept: holding every page's HTML until the end would cost memory
     // in proportion to the site.
@@ -367,7 +359,7 @@ pub fn build_site(site: Arc<Site>, output: &dyn Output) -> Result<Built, Error> 
         pages
             .par_iter()
             .map(|page| {
-                let r = time(Stage::Templates, || {
+                let r = time(page.kind.stage(), || {
                     render::render_page(&site, &rendered, &templates, &assets, page)
                 })?;
                 time(Stage::Write, || {

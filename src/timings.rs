@@ -32,13 +32,18 @@ pub enum Stage {
     Bindings,
     Markdown,
     Highlight,
+    /// Rendering pages through their templates, by kind of page.
+    Leaderboards,
+    Analyses,
+    Profiles,
+    Comparisons,
     Templates,
     Write,
     /// Drawing the social images.
     Cards,
 }
 
-const STAGES: [(Stage, &str); 14] = [
+const STAGES: [(Stage, &str); 18] = [
     (Stage::Load, "load"),
     (Stage::Rank, "rank"),
     (Stage::Compile, "compile templates"),
@@ -47,7 +52,11 @@ const STAGES: [(Stage, &str); 14] = [
     (Stage::Markdown, "  markdown"),
     (Stage::Highlight, "  highlight"),
     (Stage::Pages, "pages"),
-    (Stage::Templates, "  templates"),
+    (Stage::Leaderboards, "  leaderboards"),
+    (Stage::Analyses, "  analyses"),
+    (Stage::Profiles, "  model profiles"),
+    (Stage::Comparisons, "  head-to-head"),
+    (Stage::Templates, "  other pages"),
     (Stage::Write, "  write"),
     (Stage::Files, "data files"),
     (Stage::Cards, "  social images"),

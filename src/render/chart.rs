@@ -336,7 +336,7 @@ pub fn quality_price(site: &Site, u: &UseCase) -> Option<Chart> {
     );
     let description = format!(
         "Each point is a model: {} ({}) upwards, {} ({}) to the right on a logarithmic scale. \
-         Filled points are ranked for {}; hollow ones are not.",
+         Filled, named points are ranked for {}; hollow ones are not.",
         quality.label,
         better_words(quality.better),
         price.label,
@@ -506,13 +506,14 @@ fn scatter(
         ))
     );
 
+    // Only the ranked points are named: a catalogue of hundreds of models would bury the
+    // ranked ones under labels. The others keep their name in a tooltip and in the table.
     let mut placed: Vec<Rect> = Vec::new();
-    for p in points {
+    // Unranked points go first, so that the ranked ones are drawn over them.
+    let (ranked, unranked): (Vec<&Point>, Vec<&Point>) =
+        points.iter().partition(|p| p.rank.is_some());
+    for p in unranked.into_iter().chain(ranked) {
         let at = (x(p.price), y(p.quality));
-        let (class, label_class) = match p.rank {
-            Some(_) => ("point ranked", "label strong"),
-            None => ("point", "label muted"),
-        };
         let tip = format!(
             "{}: {} {}, {} {}",
             p.model.name,
@@ -521,13 +522,15 @@ fn scatter(
             price.label.to_lowercase(),
             price.format.value(p.price)
         );
-        circle(&mut svg, at, 6.0, class, &tip);
-        let name = match p.rank {
-            Some(r) => format!("#{r} {}", p.model.name),
-            None => p.model.name.clone(),
-        };
-        let (lx, ly, anchor) = place_label(at, &name, (left, right, bottom), &mut placed);
-        text(&mut svg, lx, ly, label_class, anchor, &name);
+        match p.rank {
+            Some(r) => {
+                circle(&mut svg, at, 6.0, "point ranked", &tip);
+                let name = format!("#{r} {}", p.model.name);
+                let (lx, ly, anchor) = place_label(at, &name, (left, right, bottom), &mut placed);
+                text(&mut svg, lx, ly, "label strong", anchor, &name);
+            }
+            None => circle(&mut svg, at, 5.0, "point", &tip),
+        }
     }
     svg.push_str("</svg>");
     svg
@@ -661,7 +664,8 @@ fn field_row(
         Better::Higher => (lo, hi),
         Better::Lower => (hi, lo),
     });
-    let end_text = |v: Option<f64>| v.map_or_else(|| NOT_AVAILABLE.to_string(), |v| metric.format.value(v));
+    let end_text =
+        |v: Option<f64>| v.map_or_else(|| NOT_AVAILABLE.to_string(), |v| metric.format.value(v));
     let mut row = FieldRow {
         y: 24.0 + step * i as f64 + 22.0,
         label: metric.label.clone(),
@@ -673,13 +677,24 @@ fn field_row(
     };
     let y = row.y;
     let mut svg = String::new();
-    text(&mut svg, label_w, y + 4.0, "label", "end", &fit(&metric.label, label_w));
+    text(
+        &mut svg,
+        label_w,
+        y + 4.0,
+        "label",
+        "end",
+        &fit(&metric.label, label_w),
+    );
     if ends.is_some() {
         line(&mut svg, (x0, y), (x1, y), "track");
         text(&mut svg, x0, y + 22.0, "tick", "start", &row.weakest);
         text(&mut svg, x1, y + 22.0, "tick", "end", &row.strongest);
         for (id, v) in &field {
-            let name = site.catalog.models.get(*id).map_or(*id, |m| m.name.as_str());
+            let name = site
+                .catalog
+                .models
+                .get(*id)
+                .map_or(*id, |m| m.name.as_str());
             let tip = format!("{name}: {}", metric.format.value(*v));
             circle(&mut svg, (row.x(*v), y), 4.0, "dot", &tip);
         }

@@ -5,6 +5,7 @@
 use rayon::prelude::*;
 
 use crate::cache::Cache;
+use crate::output::Output;
 use crate::timings::{Stage, time};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -459,9 +460,6 @@ fn robots(site: &Site) -> Vec<u8> {
     .into_bytes()
 }
 
-/// A file's path in the site, and its bytes.
-type File = (String, Vec<u8>);
-
 /// An Atom feed with one entry per dated page, newest first, up to [`FEED_LIMIT`]; dates come from the data, so
 /// the feed changes only when a figure or a page's `updated` date does. It reuses the titles
 /// and descriptions of the rendered pages.
@@ -510,7 +508,7 @@ pub fn feed<'a>(
 }
 
 /// The social images: one per use case, one for the rest of the site.
-fn cards(site: &Site, pages: &[Page]) -> Result<Vec<File>, Diagnostic> {
+fn cards(site: &Site, pages: &[Page], write: &WriteFile) -> Result<Vec<Written>, Diagnostic> {
     let latest = pages
         .iter()
         .filter_map(|p| p.updated)
@@ -541,16 +539,35 @@ fn cards(site: &Site, pages: &[Page]) -> Result<Vec<File>, Diagnostic> {
             let png = time(Stage::Cards, || {
                 cache.get_or_make(svg.as_bytes(), card::is_whole_png, || card::rasterise(svg))
             })?;
-            Ok((path.clone(), png))
+            write(path.clone(), &png)
         })
-        .collect::<Result<Vec<File>, Diagnostic>>()?;
+        .collect::<Result<Vec<Written>, Diagnostic>>()?;
     cache.prune();
     Ok(drawn)
 }
 
-/// Every file that is not a page, in a fixed order.
-pub fn site_files(site: &Site, pages: &[Page], assets: &Assets) -> Result<Vec<File>, Diagnostic> {
-    let rankings: Vec<[Option<File>; 2]> = site
+/// A file written: its path and its size in bytes.
+pub type Written = (String, u64);
+
+/// Writes one file of the site, from its path and bytes.
+type WriteFile<'a> = dyn Fn(String, &[u8]) -> Result<Written, Diagnostic> + Sync + 'a;
+
+/// Writes every file that is not a page into `output`, each as soon as it is made, so that a
+/// large site never holds all of them (hundreds of social images among them) at once.
+/// Returns their paths and sizes in a fixed order.
+pub fn write_site_files(
+    site: &Site,
+    pages: &[Page],
+    assets: &Assets,
+    output: &dyn Output,
+) -> Result<Vec<Written>, Diagnostic> {
+    let write = |path: String, bytes: &[u8]| -> Result<Written, Diagnostic> {
+        output
+            .write(&path, bytes)
+            .map_err(|e| Diagnostic::general(format!("could not write {path}: {e}")))?;
+        Ok((path, bytes.len() as u64))
+    };
+    let rankings: Vec<Vec<Written>> = site
         .content
         .use_cases
         .par_iter()
@@ -560,14 +577,24 @@ pub fn site_files(site: &Site, pages: &[Page], assets: &Assets) -> Result<Vec<Fi
                 ranking_json(site, u).map(|json| (format!("{dir}/ranking.json"), json)),
                 ranking_csv(site, u).map(|csv| (format!("{dir}/ranking.csv"), csv)),
             ]
+            .into_iter()
+            .flatten()
+            .map(|(path, bytes)| write(path, &bytes))
+            .collect()
         })
-        .collect();
-    let mut files: Vec<File> = rankings.into_iter().flatten().flatten().collect();
-    files.push(("data/models.json".into(), models_json(site)));
-    files.push(("sitemap.xml".into(), sitemap(site, pages)));
-    files.push(("robots.txt".into(), robots(site)));
-    files.extend(super::changes::changes_feed(site));
-    files.extend(cards(site, pages)?);
-    files.extend(assets.iter().map(|a| (a.path.clone(), a.bytes.clone())));
-    Ok(files)
+        .collect::<Result<_, Diagnostic>>()?;
+    let mut written: Vec<Written> = rankings.into_iter().flatten().collect();
+    let small = [
+        ("data/models.json".to_string(), models_json(site)),
+        ("sitemap.xml".to_string(), sitemap(site, pages)),
+        ("robots.txt".to_string(), robots(site)),
+    ];
+    for (path, bytes) in small.into_iter().chain(super::changes::changes_feed(site)) {
+        written.push(write(path, &bytes)?);
+    }
+    written.extend(cards(site, pages, &write)?);
+    for a in assets.iter() {
+        written.push(write(a.path.clone(), &a.bytes)?);
+    }
+    Ok(written)
 }

@@ -19,6 +19,7 @@ use crate::date::Date;
 use crate::error::Diagnostic;
 use crate::rank::Ranking;
 use crate::site::Site;
+use crate::timings::Stage;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PageKind {
@@ -34,6 +35,17 @@ pub enum PageKind {
 }
 
 impl PageKind {
+    /// Where `--timings` counts the rendering of this kind of page.
+    pub fn stage(&self) -> Stage {
+        match self {
+            PageKind::Leaderboard { .. } => Stage::Leaderboards,
+            PageKind::Analysis { .. } => Stage::Analyses,
+            PageKind::Profile { .. } => Stage::Profiles,
+            PageKind::Compare(_) => Stage::Comparisons,
+            _ => Stage::Templates,
+        }
+    }
+
     /// The template that renders this kind of page.
     pub fn template(&self) -> &'static str {
         match self {
