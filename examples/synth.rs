@@ -1074,9 +1074,15 @@ mod tests {
         assert_ne!(a.files, generate(300, 8).files);
     }
 
-    #[test]
-    fn a_small_synthetic_site_loads_and_builds() {
-        let corpus = generate(300, 42);
+    /// Writes the synthetic site of about `pages` pages and builds it in memory.
+    fn built(
+        pages: usize,
+    ) -> (
+        Corpus,
+        standings::site::Summary,
+        std::collections::BTreeMap<String, Vec<u8>>,
+    ) {
+        let corpus = generate(pages, 42);
         let dir = tempfile::tempdir().unwrap();
         write(dir.path(), &corpus).unwrap();
         let (site, _) = standings::Site::load(dir.path(), &standings::LoadOptions::default())
@@ -1084,7 +1090,42 @@ mod tests {
         let out = standings::output::MemoryOutput::new();
         let summary = standings::build(Arc::new(site), &out)
             .unwrap_or_else(|e| panic!("{e}\n{:#?}", e.diagnostics()));
-        let files = out.into_files();
+        (corpus, summary, out.into_files())
+    }
+
+    #[test]
+    fn a_model_profile_accounts_for_every_use_case() {
+        let (corpus, _, files) = built(600);
+        let number = |text: &str| -> usize {
+            let digits: String = text
+                .chars()
+                .take_while(|c| *c != ' ')
+                .filter(char::is_ascii_digit)
+                .collect();
+            digits.parse().unwrap()
+        };
+        let mut counted = 0;
+        for (path, html) in files.iter().filter(|(p, _)| p.starts_with("models/")) {
+            let doc = scraper::Html::parse_document(&String::from_utf8_lossy(html));
+            let select = |css: &str| scraper::Selector::parse(css).unwrap();
+            let listed = doc.select(&select("ul.placements > li")).count();
+            let counts: Vec<usize> = doc
+                .select(&select("ul.not-ranked-counts > li"))
+                .map(|li| number(&li.text().collect::<String>()))
+                .collect();
+            counted += usize::from(!counts.is_empty());
+            assert_eq!(
+                listed + counts.iter().sum::<usize>(),
+                corpus.use_cases,
+                "{path}"
+            );
+        }
+        assert!(counted > 0, "no profile counted its not-ranked use cases");
+    }
+
+    #[test]
+    fn a_small_synthetic_site_loads_and_builds() {
+        let (corpus, summary, files) = built(300);
         // Which models share a top, and so get a comparison, depends on the computed order.
         let comparisons = files.keys().filter(|p| p.starts_with("compare/")).count();
         assert!(comparisons > 0);

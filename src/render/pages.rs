@@ -1,6 +1,7 @@
 //! The pages of SPEC §2: which exist, and what each one's template is given.
 
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 use tera::Context;
@@ -17,6 +18,7 @@ use crate::content::{Guide, UseCase};
 use crate::data::Model;
 use crate::date::Date;
 use crate::error::Diagnostic;
+use crate::rank::Excluded;
 use crate::rank::Ranking;
 use crate::site::Site;
 use crate::timings::Stage;
@@ -1061,7 +1063,9 @@ fn profile(
         },
     );
     ctx.insert("figures", &all_figures(site, model));
-    ctx.insert("placements", &placements(site, html, model));
+    let (placements, unlisted) = listed_placements(site, placements(site, html, model));
+    ctx.insert("placements", &placements);
+    ctx.insert("not_ranked_elsewhere", &unlisted);
     let guides: Vec<GuideCard> = site
         .content
         .guides
@@ -1074,7 +1078,59 @@ fn profile(
     Some(m)
 }
 
-fn placements(site: &Site, html: &RenderedSite, model: &Model) -> Vec<Placement> {
+/// Up to this many use cases that do not rank a model are listed one by one on its profile;
+/// beyond it they are counted by reason, since a large site would list thousands.
+const LISTED_NOT_RANKED: usize = 12;
+
+/// Use cases that do not rank a model, counted by what keeps it out.
+#[derive(Serialize)]
+struct NotRankedGroup {
+    count: String,
+    reason: String,
+}
+
+/// The placements to list one by one and, when there are too many not-ranked ones to list,
+/// those counted by reason instead. Every ranked placement, and every one with an editor's
+/// note, is listed.
+fn listed_placements(
+    site: &Site,
+    placements: Vec<(Placement, Option<(&UseCase, &Excluded)>)>,
+) -> (Vec<Placement>, Vec<NotRankedGroup>) {
+    let not_ranked = placements.iter().filter(|(p, _)| p.rank.is_none()).count();
+    let listing = not_ranked <= LISTED_NOT_RANKED;
+    let mut groups: BTreeMap<String, usize> = BTreeMap::new();
+    let mut listed = Vec::new();
+    for (mut p, out) in placements {
+        match out {
+            Some((u, e)) if !listing && p.note.is_none() => {
+                *groups.entry(view::exclusion_kind(site, u, e)).or_default() += 1;
+            }
+            Some((u, e)) => {
+                p.reason = Some(view::exclusion_text(site, u, e));
+                listed.push(p);
+            }
+            None => listed.push(p),
+        }
+    }
+    let mut groups: Vec<(String, usize)> = groups.into_iter().collect();
+    groups.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let groups = groups
+        .into_iter()
+        .map(|(reason, n)| NotRankedGroup {
+            count: view::count_text(n as u64),
+            reason,
+        })
+        .collect();
+    (listed, groups)
+}
+
+/// The model's place in every use case; for a use case that does not rank it, the reason
+/// is left to [`listed_placements`], which writes it only when it lists the placement.
+fn placements<'a>(
+    site: &'a Site,
+    html: &RenderedSite,
+    model: &Model,
+) -> Vec<(Placement, Option<(&'a UseCase, &'a Excluded)>)> {
     site.content
         .use_cases
         .iter()
@@ -1091,7 +1147,7 @@ fn placements(site: &Site, html: &RenderedSite, model: &Model) -> Vec<Placement>
                 .and_then(|h| h.why_not.get(&model.id))
                 .cloned();
             if let Some(r) = ranking.position(&model.id) {
-                return Some(Placement {
+                let placement = Placement {
                     use_case: link,
                     rank: Some(r.rank),
                     of,
@@ -1105,10 +1161,11 @@ fn placements(site: &Site, html: &RenderedSite, model: &Model) -> Vec<Placement>
                     reason: None,
                     why_not: view::trailing_text(site, u, ranking, r),
                     note,
-                });
+                };
+                return Some((placement, None));
             }
-            let e = ranking.excluded.iter().find(|e| e.id == model.id)?;
-            Some(Placement {
+            let e = ranking.exclusion(&model.id)?;
+            let placement = Placement {
                 use_case: link,
                 rank: None,
                 of,
@@ -1116,10 +1173,11 @@ fn placements(site: &Site, html: &RenderedSite, model: &Model) -> Vec<Placement>
                 score_text: None,
                 range_sentence: None,
                 analysis_url: None,
-                reason: Some(view::exclusion_text(site, u, e)),
+                reason: None,
                 why_not: None,
                 note,
-            })
+            };
+            Some((placement, Some((u, e))))
         })
         .collect()
 }

@@ -355,6 +355,31 @@ pub fn exclusion_text(site: &Site, u: &UseCase, e: &Excluded) -> String {
     }
 }
 
+/// What keeps a model out of a use case, in words that hold for every use case it keeps it
+/// out of: the thresholds differ, and each leaderboard states its own.
+pub fn exclusion_kind(site: &Site, u: &UseCase, e: &Excluded) -> String {
+    let metric = |key: &str| site.metric_label(key);
+    match &e.why {
+        Exclusion::Status(status) => format!("it is {status}"),
+        Exclusion::FilterMissing(i) => format!(
+            "a rule on {}, for which it has no published figure",
+            metric(&u.spec.filters[*i].metric)
+        ),
+        Exclusion::FilterFailed { filter, value } => {
+            let key = &u.spec.filters[*filter].metric;
+            format!(
+                "a rule on {} that its figure of {} does not meet",
+                metric(key),
+                site.metric_value(key, *value)
+            )
+        }
+        Exclusion::CriterionMissing(i) => format!(
+            "no ranking without a {} figure, which it lacks",
+            metric(&u.spec.criteria[*i].metric)
+        ),
+    }
+}
+
 fn join_words(parts: &[String]) -> String {
     match parts {
         [] => String::new(),
@@ -563,7 +588,7 @@ pub fn range_sentence(range: [usize; 2], band: u32) -> String {
 }
 
 /// A count with thousands separated: "14,641".
-fn count_text(n: u64) -> String {
+pub fn count_text(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
