@@ -50,6 +50,10 @@ pub(crate) struct Shared {
     use_cases: OnceLock<HashMap<String, usize>>,
     /// What the analysis pages of each use case draw alike.
     fields: PerUseCase<chart::Field>,
+    /// What the pages of each use case show alike.
+    use_case_views: PerUseCase<render::UseCaseViews>,
+    /// What every page shows alike of each model.
+    pub(crate) models: OnceLock<render::ModelMemo>,
 }
 
 /// One value per use case, by position, each made when first asked for and then shared by
@@ -128,12 +132,25 @@ impl Site {
 
     /// The part of the analysis pages' chart that all pages of `u` share.
     pub(crate) fn field(&self, u: &UseCase) -> Option<&chart::Field> {
+        self.per_use_case(&self.shared.fields, u, || chart::Field::new(self, u))
+    }
+
+    /// What all pages of `u` show alike.
+    pub(crate) fn use_case_views(&self, u: &UseCase) -> Option<&render::UseCaseViews> {
+        self.per_use_case(&self.shared.use_case_views, u, || {
+            render::UseCaseViews::new(self, u)
+        })
+    }
+
+    fn per_use_case<'a, T>(
+        &'a self,
+        memo: &'a PerUseCase<T>,
+        u: &UseCase,
+        make: impl FnOnce() -> T,
+    ) -> Option<&'a T> {
         self.use_case(&u.slug)?;
         let index = self.shared.use_cases.get()?.get(&u.slug).copied()?;
-        let count = self.content.use_cases.len();
-        self.shared
-            .fields
-            .get_or_init(count, index, || chart::Field::new(self, u))
+        memo.get_or_init(self.content.use_cases.len(), index, make)
     }
 
     /// Forgets the shared views, for a site whose content was changed in place.

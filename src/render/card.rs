@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 use resvg::{tiny_skia, usvg};
 
 use super::escape_html;
-use super::view::RowView;
+use super::view::{RowView, Viewed};
 use crate::content::UseCase;
 use crate::error::Diagnostic;
 use crate::site::Site;
@@ -205,7 +205,7 @@ fn footer(svg: &mut String, site: &Site, updated: Option<String>) {
 }
 
 /// The card of a use case: its title and its top three with their scores or headline figure.
-pub fn use_case_card(site: &Site, u: &UseCase, top: &[RowView]) -> String {
+pub fn use_case_card(site: &Site, u: &UseCase, top: &[Viewed<RowView>]) -> String {
     let mut svg = frame(site);
     let room = f64::from(WIDTH) - 2.0 * MARGIN;
     text(

@@ -11,7 +11,7 @@ use std::fmt::Write;
 use serde::Serialize;
 
 use super::escape_html;
-use super::view::RowView;
+use super::view::{RowView, Viewed};
 use crate::content::UseCase;
 use crate::data::{Metric, Model};
 use crate::format::NOT_AVAILABLE;
@@ -118,7 +118,7 @@ fn fit(label: &str, width: f64) -> String {
 
 /// One stacked bar per ranked model, in rank order, split by each criterion's contribution.
 /// Only a weighted ranking has contributions to stack.
-pub fn score_breakdown(u: &UseCase, rows: &[RowView]) -> Option<Chart> {
+pub fn score_breakdown(u: &UseCase, rows: &[Viewed<RowView>]) -> Option<Chart> {
     if u.spec.method != Method::Weighted || rows.is_empty() {
         return None;
     }

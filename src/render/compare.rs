@@ -11,7 +11,7 @@ use serde::Serialize;
 use tera::Context;
 
 use super::pages::{Page, PageMeta, meta};
-use super::view::{FigureView, Link, ModelRef, score_text, weight_text};
+use super::view::{FigureView, Link, ModelRef, Viewed, score_text, weight_text};
 use crate::content::UseCase;
 use crate::data::{Metric, Model};
 use crate::rank::{Better, Method};
@@ -171,8 +171,8 @@ fn links<'a>(
 
 #[derive(Serialize)]
 struct CompareView {
-    a: ModelRef,
-    b: ModelRef,
+    a: Viewed<ModelRef>,
+    b: Viewed<ModelRef>,
     prices: Vec<FigureRow>,
     figures: Vec<FigureRow>,
     /// Whether a figure is marked as reported by its vendor.
@@ -192,8 +192,8 @@ struct CompareView {
 struct FigureRow {
     label: String,
     unit: String,
-    a: FigureView,
-    b: FigureView,
+    a: Viewed<FigureView>,
+    b: Viewed<FigureView>,
     better: Option<String>,
 }
 

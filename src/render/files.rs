@@ -13,7 +13,6 @@ use std::collections::BTreeMap;
 use super::assets::Assets;
 use super::card;
 use super::pages::{Page, PageHead, PageKind};
-use super::view;
 use crate::content::UseCase;
 use crate::error::Diagnostic;
 use crate::rank::{Better, FilterMissing, Method, Missing, Ranking, Scale};
@@ -519,14 +518,9 @@ fn cards(site: &Site, pages: &[Page], write: &WriteFile) -> Result<Vec<Written>,
         .use_cases
         .iter()
         .map(|u| {
-            let top: Vec<_> = site
-                .top(&u.slug)
-                .iter()
-                .filter_map(|r| view::row_view(site, u, r))
-                .collect();
             (
                 card::use_case_path(&u.slug),
-                card::use_case_card(site, u, &top),
+                card::use_case_card(site, u, &super::pages::rows(site, u, site.top(&u.slug))),
             )
         })
         .collect();

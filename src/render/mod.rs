@@ -25,8 +25,10 @@ pub use assets::Assets;
 pub use changes::{CHANGES_FEED_PATH, changes_feed, has_feed as has_changes_feed};
 pub use compare::{COMPARE_SEPARATOR, Pair, compare_path};
 pub use files::{FEED_PATH, feed, models_json, ranking_csv, ranking_json, write_site_files};
+pub(crate) use pages::UseCaseViews;
 pub use pages::{Page, PageHead, PageKind, RenderedPage, plan, render_page};
 pub use prose::{ProseRenderer, RenderedSite, Reuse, SourceLink, UseCaseHtml};
+pub(crate) use view::ModelMemo;
 pub use view::{range_text, swap_sentence};
 
 /// The theme's templates, as shipped.

@@ -12,14 +12,13 @@ use super::files::FEED_PATH;
 use super::prose::{
     AnalysisHtml, PromptHtml, QuestionHtml, QuickStartHtml, RenderedSite, UseCaseHtml,
 };
-use super::view::{self, FigureView, Link, ModelRef, RowView};
+use super::view::{self, Link, ModelRef, RowView, Viewed};
 use super::{Templates, card, changes, chart, structured};
 use crate::content::{Guide, UseCase};
 use crate::data::Model;
 use crate::date::Date;
 use crate::error::Diagnostic;
-use crate::rank::Excluded;
-use crate::rank::Ranking;
+use crate::rank::{Excluded, Ranked, Ranking};
 use crate::site::Site;
 use crate::timings::Stage;
 
@@ -442,7 +441,7 @@ struct UseCaseCard {
     short_title: String,
     description: String,
     url: String,
-    top_pick: Option<RowView>,
+    top_pick: Option<Viewed<RowView>>,
     ranked: usize,
 }
 
@@ -471,10 +470,7 @@ fn home(site: &Site, html: &RenderedSite, page: &Page, ctx: &mut Context) -> Opt
             short_title: u.short_title.clone(),
             description: u.description.clone(),
             url: site.url(&format!("use-cases/{}/", u.slug)),
-            top_pick: site
-                .top(&u.slug)
-                .first()
-                .and_then(|r| view::row_view(site, u, r)),
+            top_pick: rows(site, u, site.top(&u.slug).get(..1).unwrap_or_default()).pop(),
             ranked: site.rankings.get(&u.slug).map_or(0, |r| r.ranked.len()),
         })
         .collect();
@@ -605,21 +601,35 @@ fn use_case_trail(site: &Site, u: &UseCase) -> Vec<Link> {
     }]
 }
 
-fn rows(site: &Site, u: &UseCase) -> Vec<RowView> {
-    site.rankings
-        .get(&u.slug)
-        .map(|r| {
-            r.ranked
-                .iter()
-                .filter_map(|row| view::row_view(site, u, row))
-                .collect()
-        })
-        .unwrap_or_default()
+/// What all pages of a use case show alike, made once per use case. Small: the rows are
+/// made by the pages that show them, as each analysis page shows only its own.
+#[derive(Debug, Clone)]
+pub(crate) struct UseCaseViews {
+    view: tera::Value,
+    bounds: tera::Value,
+}
+
+impl UseCaseViews {
+    pub fn new(site: &Site, u: &UseCase) -> Self {
+        UseCaseViews {
+            view: tera::Value::from_serializable(&use_case_view(site, u)),
+            bounds: tera::Value::from_serializable(&bounds_views(site, u)),
+        }
+    }
+}
+
+/// The rows of the ranked models at `ranked`.
+pub(crate) fn rows(site: &Site, u: &UseCase, ranked: &[Ranked]) -> Vec<Viewed<RowView>> {
+    ranked
+        .iter()
+        .filter_map(|r| view::row_view(site, u, r))
+        .map(Viewed::new)
+        .collect()
 }
 
 #[derive(Serialize)]
 struct AnalysisCard<'a> {
-    row: RowView,
+    row: Viewed<RowView>,
     analysis: Option<AnalysisView<'a>>,
     verify: Option<Link>,
 }
@@ -647,8 +657,8 @@ fn analysis_view(a: &AnalysisHtml) -> AnalysisView<'_> {
 fn verify_link(site: &Site, u: &UseCase, model: &Model) -> Option<Link> {
     let f = site.figure_by_key(model, &u.headline)?;
     Some(Link {
-        name: format!("Verify on {}", f.source?),
-        url: f.source_url?,
+        name: format!("Verify on {}", f.source.as_ref()?),
+        url: f.source_url.clone()?,
     })
 }
 
@@ -736,7 +746,7 @@ fn price_note(site: &Site) -> String {
 /// A ranked model below the leaderboard's rows, with why it is not among them.
 #[derive(Serialize)]
 struct OtherRow {
-    row: RowView,
+    row: Viewed<RowView>,
     why: Option<String>,
     note: Option<String>,
 }
@@ -774,6 +784,7 @@ fn leaderboard(
     ctx: &mut Context,
 ) -> Option<PageMeta> {
     let u = site.use_case(slug)?;
+    let views = site.use_case_views(u)?;
     let h = editorial(html, slug);
     let m = meta(
         site,
@@ -783,7 +794,7 @@ fn leaderboard(
         u.description.clone(),
         use_case_trail(site, u),
     );
-    ctx.insert("use_case", &use_case_view(site, u));
+    ctx.insert_value("use_case", views.view.clone());
     ctx.insert("summary", &h.summary);
     ctx.insert("criteria_intro", &h.criteria_intro);
     ctx.insert(
@@ -801,7 +812,7 @@ fn leaderboard(
         })
         .collect();
     ctx.insert("filters", &filters);
-    let all = rows(site, u);
+    let all = &rows(site, u, site.rankings.get(slug).map_or(&[], |r| &r.ranked))[..];
     let top = u.spec.top.min(all.len());
     ctx.insert("top_pick", &all.first());
     ctx.insert("rows", &all[..top]);
@@ -839,7 +850,7 @@ fn leaderboard(
     ctx.insert("analyses", &cards);
     ctx.insert("price_note", &price_note(site));
     let charts: Vec<chart::Chart> = [
-        chart::score_breakdown(u, &all),
+        chart::score_breakdown(u, all),
         chart::quality_price(site, u),
     ]
     .into_iter()
@@ -866,11 +877,9 @@ fn analysis(
     let (Some(u), Some(model)) = (site.use_case(slug), site.catalog.models.get(id)) else {
         return None;
     };
-    let row = site
-        .rankings
-        .get(slug)
-        .and_then(|r| r.position(id))
-        .and_then(|r| view::row_view(site, u, r))?;
+    let views = site.use_case_views(u)?;
+    let ranked = site.rankings.get(slug)?.position(id)?;
+    let row = view::row_view(site, u, ranked)?;
     let title = format!("{} for {}", model.name, u.short_title);
     let description = format!(
         "Why {} ranks #{} of {} for {}: score breakdown, strengths, weaknesses and every figure with its source.",
@@ -885,14 +894,14 @@ fn analysis(
         url: site.url(&page.path),
     });
     let m = meta(site, page, "analysis", title, description, trail);
-    ctx.insert("use_case", &use_case_view(site, u));
+    ctx.insert_value("use_case", views.view.clone());
     let h = html.use_cases.get(slug);
     ctx.insert(
         "analysis",
         &h.and_then(|h| h.analyses.get(id)).map(analysis_view),
     );
-    ctx.insert("criteria", &bounds_views(site, u));
-    ctx.insert("figures", &all_figures(site, model));
+    ctx.insert_value("criteria", views.bounds.clone());
+    ctx.insert("figures", &site.all_figures(model));
     ctx.insert("verify", &verify_link(site, u, model));
     let chart = site
         .field(u)
@@ -947,14 +956,6 @@ fn bounds_views(site: &Site, u: &UseCase) -> Vec<BoundsView> {
         .collect()
 }
 
-fn all_figures(site: &Site, model: &Model) -> Vec<FigureView> {
-    site.catalog
-        .metrics
-        .values()
-        .map(|m| site.figure_view(model, m))
-        .collect()
-}
-
 fn prompts(
     site: &Site,
     html: &RenderedSite,
@@ -963,6 +964,7 @@ fn prompts(
     ctx: &mut Context,
 ) -> Option<PageMeta> {
     let u = site.use_case(slug)?;
+    let views = site.use_case_views(u)?;
     let mut trail = use_case_trail(site, u);
     trail.push(Link {
         name: "Prompts".into(),
@@ -974,7 +976,7 @@ fn prompts(
         u.short_title
     );
     let m = meta(site, page, "prompts", title, description, trail);
-    ctx.insert("use_case", &use_case_view(site, u));
+    ctx.insert_value("use_case", views.view.clone());
     insert_editorial(ctx, &editorial(html, slug));
     Some(m)
 }
@@ -987,6 +989,7 @@ fn faq(
     ctx: &mut Context,
 ) -> Option<PageMeta> {
     let u = site.use_case(slug)?;
+    let views = site.use_case_views(u)?;
     let mut trail = use_case_trail(site, u);
     trail.push(Link {
         name: "FAQ".into(),
@@ -998,7 +1001,7 @@ fn faq(
         u.short_title
     );
     let m = meta(site, page, "faq", title, description, trail);
-    ctx.insert("use_case", &use_case_view(site, u));
+    ctx.insert_value("use_case", views.view.clone());
     insert_editorial(ctx, &editorial(html, slug));
     Some(m)
 }
@@ -1025,7 +1028,7 @@ struct Placement {
 
 #[derive(Serialize)]
 struct ProfileView {
-    model: ModelRef,
+    model: Viewed<ModelRef>,
     released: Option<String>,
     released_long: Option<String>,
     inputs: Vec<String>,
@@ -1045,7 +1048,7 @@ fn profile(
         name: model.name.clone(),
         url: site.url(&page.path),
     }];
-    let provider = site.model_ref(model).provider;
+    let provider = site.model_ref(model).provider.clone();
     let description = format!(
         "{} by {}: its rank in every use case and every figure with its source and date.",
         model.name, provider
@@ -1062,7 +1065,7 @@ fn profile(
             price: site.price_pair(model),
         },
     );
-    ctx.insert("figures", &all_figures(site, model));
+    ctx.insert("figures", &site.all_figures(model));
     let (placements, unlisted) = listed_placements(site, placements(site, html, model));
     ctx.insert("placements", &placements);
     ctx.insert("not_ranked_elsewhere", &unlisted);
@@ -1190,7 +1193,7 @@ struct GuideView<'a> {
     description: &'a str,
     body: &'a str,
     toc: Vec<Link>,
-    models: Vec<ModelRef>,
+    models: Vec<Viewed<ModelRef>>,
     use_case: Option<Link>,
 }
 

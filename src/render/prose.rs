@@ -305,7 +305,8 @@ fn provider(site: &Site, kwargs: Kwargs) -> Bound {
     only(&kwargs, "provider", &["model"])?;
     Ok(Value::from(
         site.model_ref(model(site, kwargs.must_get::<&str>("model")?)?)
-            .provider,
+            .provider
+            .clone(),
     ))
 }
 

@@ -4,7 +4,12 @@
 //! ranking method is written here from the same [`Spec`](crate::rank::Spec) that computed the
 //! order, so templates only place text and cannot contradict the data.
 
-use serde::Serialize;
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::ops::Deref;
+use std::sync::{Arc, OnceLock};
+
+use serde::{Serialize, Serializer};
 
 use crate::content::UseCase;
 use crate::data::{Figure, Metric, Model};
@@ -63,7 +68,94 @@ pub struct FigureView {
     pub note: Option<String>,
 }
 
+/// A view shown on many pages, made once: the view, for the code that reads it, and what
+/// templates see of it, serialised once. Tera clones a `tera::Value` it meets in a context
+/// instead of serialising it again, and a clone shares its contents, so placing a `Viewed`
+/// on a page costs a reference count whatever its size.
+#[derive(Debug, Clone)]
+pub struct Viewed<T> {
+    view: Arc<T>,
+    value: tera::Value,
+}
+
+impl<T: Serialize> Viewed<T> {
+    pub fn new(view: T) -> Self {
+        let value = tera::Value::from_serializable(&view);
+        Viewed {
+            view: Arc::new(view),
+            value,
+        }
+    }
+}
+
+impl<T> Deref for Viewed<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.view
+    }
+}
+
+impl<T> Serialize for Viewed<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.value.serialize(serializer)
+    }
+}
+
+/// What every page shows alike of one model: its reference and each of its figures.
+#[derive(Debug, Clone)]
+pub struct ModelViews {
+    model: Viewed<ModelRef>,
+    /// In the order of the catalogue's metrics.
+    figures: Vec<Viewed<FigureView>>,
+    /// `figures` as one list, for the pages that show them all.
+    all_figures: tera::Value,
+}
+
+/// [`ModelViews`] per model id, each made on first use; and each metric's position.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ModelMemo {
+    metrics: HashMap<String, usize>,
+    models: HashMap<String, OnceLock<ModelViews>>,
+}
+
 impl Site {
+    fn model_views(&self, model: &Model) -> Cow<'_, ModelViews> {
+        let memo = self.shared.models.get_or_init(|| ModelMemo {
+            metrics: self.catalog.metrics.keys().cloned().zip(0..).collect(),
+            models: self
+                .catalog
+                .models
+                .keys()
+                .map(|id| (id.clone(), OnceLock::new()))
+                .collect(),
+        });
+        match memo.models.get(&model.id) {
+            Some(slot) => Cow::Borrowed(slot.get_or_init(|| self.make_model_views(model))),
+            // A model from outside the catalogue (a what-if) is not remembered.
+            None => Cow::Owned(self.make_model_views(model)),
+        }
+    }
+
+    fn make_model_views(&self, model: &Model) -> ModelViews {
+        let figures: Vec<Viewed<FigureView>> = self
+            .catalog
+            .metrics
+            .values()
+            .map(|m| Viewed::new(self.make_figure_view(model, m)))
+            .collect();
+        ModelViews {
+            model: Viewed::new(self.make_model_ref(model)),
+            all_figures: tera::Value::from_serializable(&figures),
+            figures,
+        }
+    }
+
+    /// Every figure of a model, in the catalogue's order of metrics.
+    pub fn all_figures(&self, model: &Model) -> tera::Value {
+        self.model_views(model).all_figures.clone()
+    }
+
     pub fn base_path(&self) -> &str {
         self.settings.base_path()
     }
@@ -82,7 +174,11 @@ impl Site {
         }
     }
 
-    pub fn model_ref(&self, model: &Model) -> ModelRef {
+    pub fn model_ref(&self, model: &Model) -> Viewed<ModelRef> {
+        self.model_views(model).model.clone()
+    }
+
+    fn make_model_ref(&self, model: &Model) -> ModelRef {
         let provider = self
             .catalog
             .providers
@@ -107,11 +203,17 @@ impl Site {
         }
     }
 
-    pub fn model_ref_by_id(&self, id: &str) -> Option<ModelRef> {
+    pub fn model_ref_by_id(&self, id: &str) -> Option<Viewed<ModelRef>> {
         self.catalog.models.get(id).map(|m| self.model_ref(m))
     }
 
-    pub fn figure_view(&self, model: &Model, metric: &Metric) -> FigureView {
+    /// A model's figure for `metric`.
+    pub fn figure_view(&self, model: &Model, metric: &Metric) -> Viewed<FigureView> {
+        self.figure_by_key(model, &metric.key)
+            .unwrap_or_else(|| Viewed::new(self.make_figure_view(model, metric)))
+    }
+
+    fn make_figure_view(&self, model: &Model, metric: &Metric) -> FigureView {
         let missing = Figure {
             value: None,
             source: None,
@@ -139,11 +241,10 @@ impl Site {
         }
     }
 
-    pub fn figure_by_key(&self, model: &Model, key: &str) -> Option<FigureView> {
-        self.catalog
-            .metrics
-            .get(key)
-            .map(|m| self.figure_view(model, m))
+    pub fn figure_by_key(&self, model: &Model, key: &str) -> Option<Viewed<FigureView>> {
+        let views = self.model_views(model);
+        let index = *self.shared.models.get()?.metrics.get(key)?;
+        Some(views.figures.get(index)?.clone())
     }
 
     /// "$5 / $30", or "not available" when either price is missing.
@@ -426,11 +527,11 @@ pub struct PartView {
 #[derive(Debug, Clone, Serialize)]
 pub struct RowView {
     pub rank: usize,
-    pub model: ModelRef,
+    pub model: Viewed<ModelRef>,
     pub score: Option<f64>,
     pub score_text: Option<String>,
-    pub headline: FigureView,
-    pub cells: Vec<FigureView>,
+    pub headline: Viewed<FigureView>,
+    pub cells: Vec<Viewed<FigureView>>,
     pub price: String,
     /// Input and output price, for sorting the price column; absent when either is missing.
     pub price_sort: Option<[f64; 2]>,
@@ -543,7 +644,7 @@ pub fn row_view(site: &Site, u: &UseCase, r: &Ranked) -> Option<RowView> {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ExcludedView {
-    pub model: ModelRef,
+    pub model: Viewed<ModelRef>,
     pub reason: String,
     /// The editor's own sentence, as HTML.
     pub note: Option<String>,
@@ -787,7 +888,7 @@ fn order_gap(site: &Site, u: &UseCase, r: &Ranked, last: &Ranked, leader: &str) 
         if better.order_missing_last(a, b).is_ne() {
             let figure = |m: &crate::data::Model| {
                 site.figure_by_key(m, metric)
-                    .map_or_else(|| NOT_AVAILABLE.to_string(), |f| f.text)
+                    .map_or_else(|| NOT_AVAILABLE.to_string(), |f| f.text.clone())
             };
             return format!(
                 "It comes after {leader} on {role}{}: {} against {}.",
