@@ -1134,7 +1134,10 @@ mod tests {
             .keys()
             .find(|p| p.ends_with("/prompts/index.html"))
             .unwrap();
-        assert!(String::from_utf8_lossy(&files[page]).contains("class=\"hl-"));
+        let html = String::from_utf8_lossy(&files[page]);
+        let code = html.split("<code class=\"language-").nth(1).unwrap();
+        let code = code.split("</code>").next().unwrap();
+        assert!(code.contains("<span class=\"l"), "not highlighted: {code}");
     }
 
     #[test]

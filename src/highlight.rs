@@ -2,27 +2,126 @@
 //!
 //! Loading syntect's syntax definitions takes tens of milliseconds, so it happens once per
 //! process. Pages carry class names only; the colours live in one stylesheet per build.
+//!
+//! A token's classes name the style the light and the dark theme give it, not its scopes:
+//! `<span class="l3 d5">` instead of one nested span per scope, each with every atom of its
+//! scope name as a class. Code blocks are the bulkiest part of a use case's pages, and this
+//! makes them about a quarter of the size.
 
 use std::cell::RefCell;
 use std::collections::hash_map::DefaultHasher;
 use std::collections::{HashMap, HashSet};
 use std::convert::Infallible;
+use std::fmt::Write;
 use std::hash::{Hash, Hasher};
 use std::path::Path;
 use std::rc::Rc;
 use std::sync::OnceLock;
 
-use syntect::highlighting::ThemeSet;
-use syntect::html::{ClassStyle, css_for_theme_with_class_style, line_tokens_to_classed_spans};
-use syntect::parsing::{ParseState, ScopeStack, SyntaxReference, SyntaxSet};
+use syntect::highlighting::{Color, FontStyle, Highlighter, Theme, ThemeSet};
+use syntect::parsing::{ParseState, Scope, ScopeStack, SyntaxReference, SyntaxSet};
 use syntect::util::LinesWithEndings;
 
 use crate::cache::Cache;
 use crate::render::escape_html;
 
-const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
 const LIGHT_THEME: &str = "InspiredGitHub";
 const DARK_THEME: &str = "base16-ocean.dark";
+
+/// One theme, and the position of each of its colours, which names the colour's class.
+struct Palette {
+    theme: Theme,
+    colours: Vec<Color>,
+}
+
+impl Palette {
+    fn new(theme: Theme) -> Palette {
+        let mut colours: Vec<Color> = theme
+            .scopes
+            .iter()
+            .filter_map(|item| item.style.foreground)
+            .collect();
+        colours.sort_by_key(|c| (c.r, c.g, c.b, c.a));
+        colours.dedup();
+        Palette { theme, colours }
+    }
+
+    /// The classes of a token this theme gives `colour` and `font`, after `prefix`; nothing
+    /// for the theme's plain text, which takes the page's code colour.
+    fn classes(&self, prefix: char, colour: Color, font: FontStyle, out: &mut String) {
+        let plain = self.theme.settings.foreground == Some(colour);
+        if let Some(i) = self
+            .colours
+            .iter()
+            .position(|c| *c == colour)
+            .filter(|_| !plain)
+        {
+            let _ = write!(out, " {prefix}{i}");
+        }
+        for (flag, letter) in [
+            (FontStyle::BOLD, 'b'),
+            (FontStyle::ITALIC, 'i'),
+            (FontStyle::UNDERLINE, 'u'),
+        ] {
+            if font.contains(flag) {
+                let _ = write!(out, " {prefix}{letter}");
+            }
+        }
+    }
+
+    /// The rules for this theme's classes, each colour made legible on `background`.
+    fn css(&self, prefix: char, background: [u8; 3]) -> String {
+        let mut css = String::new();
+        for (i, c) in self.colours.iter().enumerate() {
+            let [r, g, b] = readable([c.r, c.g, c.b], background);
+            let _ = writeln!(css, ".{prefix}{i} {{\n color: #{r:02x}{g:02x}{b:02x};\n}}");
+        }
+        let _ = write!(
+            css,
+            ".{prefix}b {{ font-weight: bold; }}\n.{prefix}i {{ font-style: italic; }}\n.{prefix}u {{ text-decoration: underline; }}"
+        );
+        css
+    }
+}
+
+struct Palettes {
+    light: Palette,
+    dark: Palette,
+}
+
+fn palettes() -> &'static Palettes {
+    static PALETTES: OnceLock<Palettes> = OnceLock::new();
+    PALETTES.get_or_init(|| {
+        let mut themes = ThemeSet::load_defaults().themes;
+        let mut take = |name: &str| Palette::new(themes.remove(name).unwrap_or_default());
+        Palettes {
+            light: take(LIGHT_THEME),
+            dark: take(DARK_THEME),
+        }
+    })
+}
+
+fn highlighters() -> &'static [Highlighter<'static>; 2] {
+    static HIGHLIGHTERS: OnceLock<[Highlighter<'static>; 2]> = OnceLock::new();
+    HIGHLIGHTERS.get_or_init(|| {
+        let p = palettes();
+        [
+            Highlighter::new(&p.light.theme),
+            Highlighter::new(&p.dark.theme),
+        ]
+    })
+}
+
+/// The classes of a token under `scopes`, in both themes; empty for plain text.
+fn classes_of(scopes: &[Scope]) -> String {
+    let p = palettes();
+    let [light, dark] = highlighters();
+    let (l, d) = (light.style_for_stack(scopes), dark.style_for_stack(scopes));
+    let mut out = String::new();
+    p.light.classes('l', l.foreground, l.font_style, &mut out);
+    p.dark.classes('d', d.foreground, d.font_style, &mut out);
+    out.trim_start().to_string()
+}
 
 fn syntaxes() -> &'static SyntaxSet {
     static SET: OnceLock<SyntaxSet> = OnceLock::new();
@@ -50,7 +149,10 @@ pub fn knows(language: &str) -> bool {
 }
 
 /// Changes whenever a release could highlight the same code differently; see [`Cache`].
-const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "/syntect-5.3/spaced-hl-classes");
+const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    "/syntect-5.3/theme-style-classes"
+);
 
 /// The cache of highlighted code blocks of the site at `root`.
 pub fn cache(root: &Path) -> Cache {
@@ -118,9 +220,8 @@ struct LineState {
 }
 
 struct HighlightedLine {
+    /// Closes every span it opens.
     html: String,
-    /// Spans the line leaves open (or closes, when negative).
-    spans: isize,
     after: LineState,
 }
 
@@ -132,6 +233,8 @@ struct HighlightedLine {
 struct LineMemo {
     seen: HashSet<u64>,
     lines: HashMap<String, Vec<(LineState, Rc<HighlightedLine>)>>,
+    /// The classes of each scope stack met, as resolving a theme's style is slow.
+    classes: HashMap<Vec<Scope>, Rc<str>>,
 }
 
 /// States remembered per line; a line rarely starts in more than a few.
@@ -152,7 +255,7 @@ impl LineMemo {
         if let Some((_, done)) = known.into_iter().find(|(state, _)| state == before) {
             return Ok(Rc::clone(done));
         }
-        let done = Rc::new(highlight_line(before, line, set)?);
+        let done = Rc::new(self.highlight_line(before, line, set)?);
         let mut hasher = DefaultHasher::new();
         line.hash(&mut hasher);
         if !self.seen.insert(hasher.finish()) {
@@ -163,21 +266,87 @@ impl LineMemo {
         }
         Ok(done)
     }
+
+    fn highlight_line(
+        &mut self,
+        before: &LineState,
+        line: &str,
+        set: &SyntaxSet,
+    ) -> Result<HighlightedLine, syntect::Error> {
+        let mut after = before.clone();
+        let ops = after.parse.parse_line(line, set)?;
+        let mut spans = Spans::default();
+        let mut start = 0;
+        for (at, op) in ops {
+            if at > start {
+                spans.push(&line[start..at], self.classes(after.scopes.as_slice()));
+                start = at;
+            }
+            after.scopes.apply(&op)?;
+        }
+        if start < line.len() {
+            spans.push(&line[start..], self.classes(after.scopes.as_slice()));
+        }
+        Ok(HighlightedLine {
+            html: spans.finish(),
+            after,
+        })
+    }
+
+    fn classes(&mut self, scopes: &[Scope]) -> Rc<str> {
+        if let Some(known) = self.classes.get(scopes) {
+            return Rc::clone(known);
+        }
+        let made: Rc<str> = classes_of(scopes).into();
+        self.classes.insert(scopes.to_vec(), Rc::clone(&made));
+        made
+    }
 }
 
-fn highlight_line(
-    before: &LineState,
-    line: &str,
-    set: &SyntaxSet,
-) -> Result<HighlightedLine, syntect::Error> {
-    let mut after = before.clone();
-    let ops = after.parse.parse_line(line, set)?;
-    let (html, spans) = line_tokens_to_classed_spans(line, &ops, CLASS_STYLE, &mut after.scopes)?;
-    Ok(HighlightedLine { html, spans, after })
+/// A line's tokens as spans, neighbours of the same classes in one span.
+#[derive(Default)]
+struct Spans {
+    html: String,
+    open: Option<Rc<str>>,
 }
 
-/// Code as spans with one class per scope, line by line as syntect's `ClassedHTMLGenerator`
-/// writes it.
+impl Spans {
+    fn push(&mut self, text: &str, classes: Rc<str>) {
+        // Blanks look alike in any colour, so they stay in the span before them.
+        let blank = text.trim().is_empty();
+        let same =
+            self.open.as_deref() == Some(&*classes) || classes.is_empty() && self.open.is_none();
+        if !blank && !same {
+            self.close();
+            if !classes.is_empty() {
+                let _ = write!(self.html, "<span class=\"{classes}\">");
+                self.open = Some(classes);
+            }
+        }
+        self.html.push_str(&escape_html(text));
+    }
+
+    fn close(&mut self) {
+        if self.open.take().is_some() {
+            self.html.push_str("</span>");
+        }
+    }
+
+    /// The line's HTML, its last span closed before the line break.
+    fn finish(mut self) -> String {
+        let newline = self.open.is_some() && self.html.ends_with('\n');
+        if newline {
+            self.html.pop();
+        }
+        self.close();
+        if newline {
+            self.html.push('\n');
+        }
+        self.html
+    }
+}
+
+/// Code as spans classed by style, line by line.
 fn classed(
     code: &str,
     syntax: &SyntaxReference,
@@ -187,20 +356,15 @@ fn classed(
         parse: ParseState::new(syntax),
         scopes: ScopeStack::new(),
     };
-    let mut html = String::with_capacity(code.len() * 8);
-    let mut open = 0;
+    let mut html = String::with_capacity(code.len() * 3);
     MEMO.with_borrow_mut(|memo| {
         for line in LinesWithEndings::from(code) {
             let done = memo.line(&state, line, set)?;
             html.push_str(&done.html);
-            open += done.spans;
             state = done.after.clone();
         }
         Ok::<(), syntect::Error>(())
     })?;
-    for _ in 0..open {
-        html.push_str("</span>");
-    }
     Ok(html)
 }
 
@@ -214,51 +378,13 @@ pub fn stylesheet() -> &'static str {
 }
 
 fn make_stylesheet() -> String {
-    let themes = ThemeSet::load_defaults();
-    let css = |name: &str, background: [u8; 3]| {
-        let css = themes
-            .themes
-            .get(name)
-            .and_then(|t| css_for_theme_with_class_style(t, CLASS_STYLE).ok())
-            .unwrap_or_default();
-        legible(&css, background)
-    };
+    let p = palettes();
     format!(
-        "/* Generated from syntect's {LIGHT_THEME} and {DARK_THEME} themes. Each theme sits in its\n   own media block, so no light rule the dark theme lacks leaks into dark mode. */\n\
+        "/* Generated from syntect's {LIGHT_THEME} (classes l…) and {DARK_THEME} (classes d…)\n   themes. Each theme sits in its own media block. */\n\
          @media (prefers-color-scheme: light) {{\n{}\n}}\n@media (prefers-color-scheme: dark) {{\n{}\n}}\n",
-        css(LIGHT_THEME, LIGHT_BACKGROUND),
-        css(DARK_THEME, DARK_BACKGROUND)
+        p.light.css('l', LIGHT_BACKGROUND),
+        p.dark.css('d', DARK_BACKGROUND)
     )
-}
-
-/// Rewrites every ` color: #rrggbb` of a stylesheet to reach [`MIN_CONTRAST`] on `background`;
-/// background colours are dropped so the page's code background is the one measured against.
-fn legible(css: &str, background: [u8; 3]) -> String {
-    css.lines()
-        .filter(|line| !line.trim_start().starts_with("background-color:"))
-        .map(|line| {
-            let hex = line
-                .trim()
-                .strip_prefix("color: #")
-                .and_then(|r| r.strip_suffix(';'));
-            match hex.and_then(parse_hex) {
-                Some(rgb) => {
-                    let [r, g, b] = readable(rgb, background);
-                    format!(" color: #{r:02x}{g:02x}{b:02x};")
-                }
-                None => line.to_string(),
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-fn parse_hex(hex: &str) -> Option<[u8; 3]> {
-    if hex.len() != 6 {
-        return None;
-    }
-    let byte = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).ok();
-    Some([byte(0)?, byte(2)?, byte(4)?])
 }
 
 fn luminance(rgb: [u8; 3]) -> f64 {
@@ -301,10 +427,18 @@ fn readable(rgb: [u8; 3], background: [u8; 3]) -> [u8; 3] {
 mod tests {
     use super::*;
 
+    fn parse_hex(hex: &str) -> Option<[u8; 3]> {
+        if hex.len() != 6 {
+            return None;
+        }
+        let byte = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).ok();
+        Some([byte(0)?, byte(2)?, byte(4)?])
+    }
+
     #[test]
     fn highlights_known_languages_with_classes() {
         let html = code_block("def f():\n    return 1\n", "python", None);
-        assert!(html.contains("class=\"hl-"), "{html}");
+        assert!(html.contains("<span class=\"l"), "{html}");
         assert!(html.starts_with("<pre class=\"code\" data-lang=\"python\""));
     }
 
@@ -339,6 +473,40 @@ mod tests {
     }
 
     #[test]
+    fn highlighting_keeps_the_code_and_closes_every_span() {
+        let code =
+            "import os\n\ndef f(x: str) -> int:\n    \"\"\"Doc <b>\"\"\"\n    return len(x) & 1\n";
+        let html = code_block(code, "python", None);
+        let inner = html
+            .split_once("<code class=\"language-python\">")
+            .unwrap()
+            .1;
+        let inner = inner.strip_suffix("</code></pre>").unwrap();
+        assert_eq!(
+            inner.matches("<span").count(),
+            inner.matches("</span>").count()
+        );
+        for line in inner.split('\n') {
+            assert_eq!(
+                line.matches("<span").count(),
+                line.matches("</span>").count(),
+                "{line}"
+            );
+        }
+        let text = regex::Regex::new("<[^>]+>").unwrap().replace_all(inner, "");
+        let text = text
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"");
+        assert_eq!(text.replace("&amp;", "&"), code);
+        // A keyword is coloured in both themes; plain names are left to the page's colour.
+        assert!(
+            inner.contains("<span class=\"l9 lb d10\">import </span>os"),
+            "{inner}"
+        );
+    }
+
+    #[test]
     fn unknown_languages_are_escaped_plain_text() {
         let html = code_block("<b>x</b>", "nosuchlang", None);
         assert!(html.contains("&lt;b&gt;x&lt;/b&gt;"));
@@ -365,7 +533,7 @@ mod tests {
     #[test]
     fn the_stylesheet_has_both_themes() {
         let css = stylesheet();
-        assert!(css.contains(".hl-"));
+        assert!(css.contains(".l0 ") && css.contains(".d0 "));
         assert!(css.contains("prefers-color-scheme: dark"));
     }
 }
