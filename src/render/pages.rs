@@ -18,7 +18,7 @@ use crate::content::{Guide, UseCase};
 use crate::data::Model;
 use crate::date::Date;
 use crate::error::Diagnostic;
-use crate::rank::{Excluded, Ranked, Ranking};
+use crate::rank::{Excluded, Exclusion, Ranked, Ranking};
 use crate::site::Site;
 use crate::timings::Stage;
 
@@ -1092,32 +1092,73 @@ struct NotRankedGroup {
     reason: String,
 }
 
+/// A use case's place for a model: ranked, or left out with the reason and the editor's note.
+enum Place<'a> {
+    Ranked(Placement),
+    Out {
+        u: &'a UseCase,
+        of: usize,
+        e: &'a Excluded,
+        note: Option<String>,
+    },
+}
+
+/// What sets one group of not-ranked use cases apart: the kind of reason and what it names.
+/// Comparing these is cheap; the sentence is written once per group.
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
+enum ReasonKey<'a> {
+    Status(&'a str),
+    FilterMissing(&'a str),
+    FilterFailed(&'a str, u64),
+    CriterionMissing(&'a str),
+}
+
+fn reason_key<'a>(u: &'a UseCase, e: &'a Excluded) -> ReasonKey<'a> {
+    match &e.why {
+        Exclusion::Status(status) => ReasonKey::Status(status),
+        Exclusion::FilterMissing(i) => ReasonKey::FilterMissing(&u.spec.filters[*i].metric),
+        Exclusion::FilterFailed { filter, value } => {
+            ReasonKey::FilterFailed(&u.spec.filters[*filter].metric, value.to_bits())
+        }
+        Exclusion::CriterionMissing(i) => ReasonKey::CriterionMissing(&u.spec.criteria[*i].metric),
+    }
+}
+
 /// The placements to list one by one and, when there are too many not-ranked ones to list,
 /// those counted by reason instead. Every ranked placement, and every one with an editor's
 /// note, is listed.
-fn listed_placements(
-    site: &Site,
-    placements: Vec<(Placement, Option<(&UseCase, &Excluded)>)>,
-) -> (Vec<Placement>, Vec<NotRankedGroup>) {
-    let not_ranked = placements.iter().filter(|(p, _)| p.rank.is_none()).count();
+fn listed_placements(site: &Site, places: Vec<Place>) -> (Vec<Placement>, Vec<NotRankedGroup>) {
+    let not_ranked = places
+        .iter()
+        .filter(|p| matches!(p, Place::Out { .. }))
+        .count();
     let listing = not_ranked <= LISTED_NOT_RANKED;
-    let mut groups: BTreeMap<String, usize> = BTreeMap::new();
+    let mut groups: BTreeMap<ReasonKey, (usize, &UseCase, &Excluded)> = BTreeMap::new();
     let mut listed = Vec::new();
-    for (mut p, out) in placements {
-        match out {
-            Some((u, e)) if !listing && p.note.is_none() => {
-                *groups.entry(view::exclusion_kind(site, u, e)).or_default() += 1;
+    for place in places {
+        match place {
+            Place::Ranked(p) => listed.push(p),
+            Place::Out {
+                u, e, note: None, ..
+            } if !listing => {
+                groups.entry(reason_key(u, e)).or_insert((0, u, e)).0 += 1;
             }
-            Some((u, e)) => {
-                p.reason = Some(view::exclusion_text(site, u, e));
-                listed.push(p);
-            }
-            None => listed.push(p),
+            Place::Out { u, of, e, note } => listed.push(Placement {
+                reason: Some(view::exclusion_text(site, u, e)),
+                note,
+                ..Placement::new(site, u, of)
+            }),
         }
     }
-    let mut groups: Vec<(String, usize)> = groups.into_iter().collect();
-    groups.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    let groups = groups
+    // Two keys could still read alike (two metrics of one label), so the counts are merged
+    // by sentence.
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    for (n, u, e) in groups.into_values() {
+        *counts.entry(view::exclusion_kind(site, u, e)).or_default() += n;
+    }
+    let mut counts: Vec<(String, usize)> = counts.into_iter().collect();
+    counts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let groups = counts
         .into_iter()
         .map(|(reason, n)| NotRankedGroup {
             count: view::count_text(n as u64),
@@ -1127,60 +1168,58 @@ fn listed_placements(
     (listed, groups)
 }
 
+impl Placement {
+    /// A placement in `u`, of `of` ranked models, with nothing yet said of the model.
+    fn new(site: &Site, u: &UseCase, of: usize) -> Placement {
+        Placement {
+            use_case: Link {
+                name: u.short_title.clone(),
+                url: site.url(&format!("use-cases/{}/", u.slug)),
+            },
+            rank: None,
+            of,
+            in_top: false,
+            score_text: None,
+            range_sentence: None,
+            analysis_url: None,
+            reason: None,
+            why_not: None,
+            note: None,
+        }
+    }
+}
+
 /// The model's place in every use case; for a use case that does not rank it, the reason
 /// is left to [`listed_placements`], which writes it only when it lists the placement.
-fn placements<'a>(
-    site: &'a Site,
-    html: &RenderedSite,
-    model: &Model,
-) -> Vec<(Placement, Option<(&'a UseCase, &'a Excluded)>)> {
+fn placements<'a>(site: &'a Site, html: &RenderedSite, model: &Model) -> Vec<Place<'a>> {
     site.content
         .use_cases
         .iter()
         .filter_map(|u| {
             let ranking = site.rankings.get(&u.slug)?;
-            let link = Link {
-                name: u.short_title.clone(),
-                url: site.url(&format!("use-cases/{}/", u.slug)),
-            };
             let of = ranking.ranked.len();
             let note = html
                 .use_cases
                 .get(&u.slug)
                 .and_then(|h| h.why_not.get(&model.id))
                 .cloned();
-            if let Some(r) = ranking.position(&model.id) {
-                let placement = Placement {
-                    use_case: link,
-                    rank: Some(r.rank),
-                    of,
-                    in_top: r.rank <= u.spec.top,
-                    score_text: r.score.map(view::score_text),
-                    range_sentence: r
-                        .rank_range
-                        .filter(|_| u.spec.weight_band > 0)
-                        .map(|range| view::range_sentence(range, u.spec.weight_band)),
-                    analysis_url: Some(site.url(&format!("use-cases/{}/{}/", u.slug, model.id))),
-                    reason: None,
-                    why_not: view::trailing_text(site, u, ranking, r),
-                    note,
-                };
-                return Some((placement, None));
-            }
-            let e = ranking.exclusion(&model.id)?;
-            let placement = Placement {
-                use_case: link,
-                rank: None,
-                of,
-                in_top: false,
-                score_text: None,
-                range_sentence: None,
-                analysis_url: None,
-                reason: None,
-                why_not: None,
-                note,
+            let Some(r) = ranking.position(&model.id) else {
+                let e = ranking.exclusion(&model.id)?;
+                return Some(Place::Out { u, of, e, note });
             };
-            Some((placement, Some((u, e))))
+            Some(Place::Ranked(Placement {
+                rank: Some(r.rank),
+                in_top: r.rank <= u.spec.top,
+                score_text: r.score.map(view::score_text),
+                range_sentence: r
+                    .rank_range
+                    .filter(|_| u.spec.weight_band > 0)
+                    .map(|range| view::range_sentence(range, u.spec.weight_band)),
+                analysis_url: Some(site.url(&format!("use-cases/{}/{}/", u.slug, model.id))),
+                why_not: view::trailing_text(site, u, ranking, r),
+                note,
+                ..Placement::new(site, u, of)
+            }))
         })
         .collect()
 }
