@@ -14,7 +14,9 @@ mod prose;
 pub mod structured;
 mod view;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use tera::{Context, Tera};
 
@@ -91,16 +93,23 @@ pub fn minify(html: &str) -> String {
 /// HTML-escapes text for element content and attribute values.
 pub fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
+    let mut plain = 0;
+    // Runs between the special characters are copied whole; all five are ASCII, so every
+    // index found is a character boundary.
+    for (i, b) in text.bytes().enumerate() {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&text[plain..i]);
+        out.push_str(entity);
+        plain = i + 1;
     }
+    out.push_str(&text[plain..]);
     out
 }
 
@@ -109,6 +118,9 @@ pub struct Templates {
     tera: Tera,
     /// Template name to its file, for messages.
     files: Vec<(String, PathBuf)>,
+    /// The largest page each template has made so far: a page is rendered into a buffer of
+    /// that size rather than one doubled a dozen times on the way to a few hundred kB.
+    sizes: HashMap<String, AtomicUsize>,
 }
 
 impl Templates {
@@ -139,9 +151,14 @@ impl Templates {
             .iter()
             .map(|(n, _, p)| (n.clone(), p.clone()))
             .collect();
+        let sizes = sources
+            .iter()
+            .map(|(n, _, _)| (n.clone(), AtomicUsize::new(0)))
+            .collect();
         let mut templates = Templates {
             tera: Tera::new(),
             files,
+            sizes,
         };
         templates.tera.autoescape_on(vec![".html", ".xml"]);
         match templates
@@ -157,9 +174,19 @@ impl Templates {
     }
 
     pub fn render(&self, name: &str, context: &Context) -> Result<String, Diagnostic> {
+        let size = self.sizes.get(name);
+        let mut out = Vec::with_capacity(size.map_or(0, |s| s.load(Ordering::Relaxed)));
         self.tera
-            .render(name, context)
-            .map_err(|e| self.diagnostic(&e))
+            .render_to(name, context, &mut out)
+            .map_err(|e| self.diagnostic(&e))?;
+        if let Some(size) = size {
+            size.fetch_max(out.len(), Ordering::Relaxed);
+        }
+        String::from_utf8(out).map_err(|e| {
+            Diagnostic::general(format!(
+                "the template {name} wrote text that is not UTF-8: {e}"
+            ))
+        })
     }
 
     fn diagnostic(&self, e: &tera::Error) -> Diagnostic {
@@ -235,6 +262,13 @@ mod tests {
             escape_html("<a href=\"x\">'&'</a>"),
             "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
         );
+    }
+
+    #[test]
+    fn escaping_keeps_other_text_whole() {
+        assert_eq!(escape_html(""), "");
+        assert_eq!(escape_html("Gemini 3 Pro · 1M tokens"), "Gemini 3 Pro · 1M tokens");
+        assert_eq!(escape_html("é<ü>ß&"), "é&lt;ü&gt;ß&amp;");
     }
 
     #[test]
