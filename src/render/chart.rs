@@ -11,7 +11,7 @@ use std::fmt::Write;
 use serde::Serialize;
 
 use super::escape_html;
-use super::view::{RowView, Viewed};
+use super::view::{FigureView, RowView, Viewed};
 use crate::content::UseCase;
 use crate::data::{Metric, Model};
 use crate::format::NOT_AVAILABLE;
@@ -275,6 +275,9 @@ struct Point<'a> {
     price: f64,
     quality: f64,
     rank: Option<usize>,
+    /// The two figures as the site writes them (made once per model and build).
+    price_text: Viewed<FigureView>,
+    quality_text: Viewed<FigureView>,
 }
 
 /// The price metric the quality chart uses: a blended price when the site names one.
@@ -293,13 +296,18 @@ pub fn quality_price(site: &Site, u: &UseCase) -> Option<Chart> {
     let mut points = Vec::new();
     let mut not_plotted = Vec::new();
     for model in site.visible_models() {
-        let (p, q) = (model.value(&price.key), model.value(&quality.key));
-        match (p, q) {
+        let (price_text, quality_text) = (
+            site.figure_view(model, price),
+            site.figure_view(model, quality),
+        );
+        match (price_text.value, quality_text.value) {
             (Some(p), Some(q)) if p > 0.0 => points.push(Point {
                 model,
                 price: p,
                 quality: q,
                 rank: ranking.position(&model.id).map(|r| r.rank),
+                price_text,
+                quality_text,
             }),
             (Some(p), Some(_)) => not_plotted.push(format!(
                 "{} (its {} is {}, which a logarithmic axis cannot show)",
@@ -308,11 +316,14 @@ pub fn quality_price(site: &Site, u: &UseCase) -> Option<Chart> {
                 price.format.value(p)
             )),
             _ => {
-                let missing: Vec<&str> = [(p, &price.label), (q, &quality.label)]
-                    .into_iter()
-                    .filter(|(v, _)| v.is_none())
-                    .map(|(_, label)| label.as_str())
-                    .collect();
+                let missing: Vec<&str> = [
+                    (price_text.value, &price.label),
+                    (quality_text.value, &quality.label),
+                ]
+                .into_iter()
+                .filter(|(v, _)| v.is_none())
+                .map(|(_, label)| label.as_str())
+                .collect();
                 not_plotted.push(format!(
                     "{} (no published {} figure)",
                     model.name,
@@ -366,8 +377,8 @@ pub fn quality_price(site: &Site, u: &UseCase) -> Option<Chart> {
                 .map(|p| {
                     vec![
                         p.model.name.clone(),
-                        quality.format.value(p.quality),
-                        price.format.value(p.price),
+                        p.quality_text.text.clone(),
+                        p.price_text.text.clone(),
                         p.rank
                             .map_or_else(|| "not ranked".into(), |r| format!("#{r}")),
                     ]
@@ -512,15 +523,12 @@ fn scatter(
     // Unranked points go first, so that the ranked ones are drawn over them.
     let (ranked, unranked): (Vec<&Point>, Vec<&Point>) =
         points.iter().partition(|p| p.rank.is_some());
+    let price_label = price.label.to_lowercase();
     for p in unranked.into_iter().chain(ranked) {
         let at = (x(p.price), y(p.quality));
         let tip = format!(
             "{}: {} {}, {} {}",
-            p.model.name,
-            quality.label,
-            quality.format.value(p.quality),
-            price.label.to_lowercase(),
-            price.format.value(p.price)
+            p.model.name, quality.label, p.quality_text.text, price_label, p.price_text.text
         );
         match p.rank {
             Some(r) => {

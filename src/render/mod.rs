@@ -267,7 +267,10 @@ mod tests {
     #[test]
     fn escaping_keeps_other_text_whole() {
         assert_eq!(escape_html(""), "");
-        assert_eq!(escape_html("Gemini 3 Pro · 1M tokens"), "Gemini 3 Pro · 1M tokens");
+        assert_eq!(
+            escape_html("Gemini 3 Pro · 1M tokens"),
+            "Gemini 3 Pro · 1M tokens"
+        );
         assert_eq!(escape_html("é<ü>ß&"), "é&lt;ü&gt;ß&amp;");
     }
 
