@@ -52,6 +52,8 @@ pub(crate) struct Shared {
     fields: PerUseCase<chart::Field>,
     /// What the pages of each use case show alike.
     use_case_views: PerUseCase<render::UseCaseViews>,
+    /// When each use case last changed.
+    updated: PerUseCase<Option<Date>>,
     /// What every page shows alike of each model.
     pub(crate) models: OnceLock<render::ModelMemo>,
 }
@@ -202,8 +204,16 @@ impl Site {
         metrics
     }
 
-    /// When a use case's figures or text last changed, from the data's own dates.
+    /// When a use case's figures or text last changed, from the data's own dates. Every page
+    /// of the use case and its social image show it, so it is worked out once.
     pub fn use_case_updated(&self, u: &UseCase) -> Option<Date> {
+        match self.per_use_case(&self.shared.updated, u, || self.last_change(u)) {
+            Some(date) => *date,
+            None => self.last_change(u),
+        }
+    }
+
+    fn last_change(&self, u: &UseCase) -> Option<Date> {
         let metrics = self.metrics_of(u);
         self.visible_models()
             .filter_map(|m| self.latest_figure(m, metrics.iter().map(String::as_str)))

@@ -300,7 +300,7 @@ fn op_words(op: Op) -> &'static str {
 }
 
 pub fn weight_text(weight: f64) -> String {
-    let text = format!("{weight:.2}");
+    let text = crate::format::fixed(weight, 2);
     let text = text.trim_end_matches('0').trim_end_matches('.');
     format!("{text}%")
 }
