@@ -254,7 +254,17 @@ pub fn ranking_json(site: &Site, u: &UseCase) -> Option<Vec<u8>> {
 /// The same ranking as a spreadsheet: one row per ranked model, then one per excluded model.
 pub fn ranking_csv(site: &Site, u: &UseCase) -> Option<Vec<u8>> {
     let ranking = site.rankings.get(&u.slug)?;
+    csv_of(site, u, &ranking_document(site, u, ranking))
+}
+
+/// `ranking.json` and `ranking.csv` of a use case, from one document.
+fn ranking_files(site: &Site, u: &UseCase) -> Option<(Vec<u8>, Vec<u8>)> {
+    let ranking = site.rankings.get(&u.slug)?;
     let doc = ranking_document(site, u, ranking);
+    Some((pretty(&doc), csv_of(site, u, &doc)?))
+}
+
+fn csv_of(site: &Site, u: &UseCase, doc: &RankingJson) -> Option<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let mut header = vec![
         "rank".to_string(),
@@ -567,14 +577,16 @@ pub fn write_site_files(
         .par_iter()
         .map(|u| {
             let dir = format!("use-cases/{}", u.slug);
-            [
-                ranking_json(site, u).map(|json| (format!("{dir}/ranking.json"), json)),
-                ranking_csv(site, u).map(|csv| (format!("{dir}/ranking.csv"), csv)),
-            ]
-            .into_iter()
-            .flatten()
-            .map(|(path, bytes)| write(path, &bytes))
-            .collect()
+            ranking_files(site, u)
+                .into_iter()
+                .flat_map(|(json, csv)| {
+                    [
+                        (format!("{dir}/ranking.json"), json),
+                        (format!("{dir}/ranking.csv"), csv),
+                    ]
+                })
+                .map(|(path, bytes)| write(path, &bytes))
+                .collect()
         })
         .collect::<Result<_, Diagnostic>>()?;
     let mut written: Vec<Written> = rankings.into_iter().flatten().collect();
