@@ -54,6 +54,8 @@ pub(crate) struct Shared {
     use_case_views: PerUseCase<render::UseCaseViews>,
     /// When each use case last changed.
     updated: PerUseCase<Option<Date>>,
+    /// Where each model stands in every use case.
+    places: OnceLock<render::PlaceIndex>,
     /// What every page shows alike of each model.
     pub(crate) models: OnceLock<render::ModelMemo>,
 }
@@ -142,6 +144,13 @@ impl Site {
         self.per_use_case(&self.shared.use_case_views, u, || {
             render::UseCaseViews::new(self, u)
         })
+    }
+
+    /// Where each model stands in every use case, for the model profiles.
+    pub(crate) fn place_index(&self) -> &render::PlaceIndex {
+        self.shared
+            .places
+            .get_or_init(|| render::PlaceIndex::new(self))
     }
 
     fn per_use_case<'a, T>(

@@ -1,7 +1,7 @@
 //! The pages of SPEC §2: which exist, and what each one's template is given.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 use tera::Context;
@@ -18,7 +18,7 @@ use crate::content::{Guide, UseCase};
 use crate::data::Model;
 use crate::date::Date;
 use crate::error::Diagnostic;
-use crate::rank::{Excluded, Exclusion, Ranked, Ranking};
+use crate::rank::{Exclusion, Ranked, Ranking};
 use crate::site::Site;
 use crate::timings::Stage;
 
@@ -1066,7 +1066,7 @@ fn profile(
         },
     );
     ctx.insert("figures", &site.all_figures(model));
-    let (placements, unlisted) = listed_placements(site, placements(site, html, model));
+    let (placements, unlisted) = placements(site, html, model);
     ctx.insert("placements", &placements);
     ctx.insert("not_ranked_elsewhere", &unlisted);
     let guides: Vec<GuideCard> = site
@@ -1092,80 +1092,214 @@ struct NotRankedGroup {
     reason: String,
 }
 
-/// A use case's place for a model: ranked, or left out with the reason and the editor's note.
-enum Place<'a> {
-    Ranked(Placement),
+/// Where each model stands in every use case, gathered in one pass over the rankings. A
+/// profile shows a model's place in every use case; looking the model up in each ranking
+/// from each profile would touch every ranking once per model, in memory no other page is
+/// using at the time, and on a large site that lookup cost more than the rest of the page.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct PlaceIndex {
+    /// Per model id, in the order of the use cases.
+    places: HashMap<String, Vec<Place>>,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Place {
+    /// Ranked at `row` of the use case at position `use_case`.
+    Ranked { use_case: u32, row: u32 },
+    /// Excluded, as the `excluded` entry of the ranking says; `note` when the editor wrote why.
     Out {
-        u: &'a UseCase,
-        of: usize,
-        e: &'a Excluded,
-        note: Option<String>,
+        use_case: u32,
+        excluded: u32,
+        note: bool,
+        reason: ReasonKey,
     },
 }
 
-/// What sets one group of not-ranked use cases apart: the kind of reason and what it names.
-/// Comparing these is cheap; the sentence is written once per group.
-#[derive(PartialEq, Eq, PartialOrd, Ord)]
-enum ReasonKey<'a> {
-    Status(&'a str),
-    FilterMissing(&'a str),
-    FilterFailed(&'a str, u64),
-    CriterionMissing(&'a str),
+/// What sets one group of not-ranked use cases apart: the kind of reason and the metric it
+/// names (by position among the catalogue's metrics). For one model the figure a rule tests
+/// is the same in every use case, so this is enough to tell the sentences apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum ReasonKey {
+    Status,
+    FilterMissing(u32),
+    FilterFailed(u32),
+    CriterionMissing(u32),
 }
 
-fn reason_key<'a>(u: &'a UseCase, e: &'a Excluded) -> ReasonKey<'a> {
-    match &e.why {
-        Exclusion::Status(status) => ReasonKey::Status(status),
-        Exclusion::FilterMissing(i) => ReasonKey::FilterMissing(&u.spec.filters[*i].metric),
-        Exclusion::FilterFailed { filter, value } => {
-            ReasonKey::FilterFailed(&u.spec.filters[*filter].metric, value.to_bits())
+impl PlaceIndex {
+    pub fn new(site: &Site) -> PlaceIndex {
+        let metric: HashMap<&str, u32> = site
+            .catalog
+            .metrics
+            .keys()
+            .map(String::as_str)
+            .zip(0..)
+            .collect();
+        let metric = |key: &str| metric.get(key).copied().unwrap_or(u32::MAX);
+        let mut places: HashMap<String, Vec<Place>> = HashMap::new();
+        for (i, u) in (0..).zip(&site.content.use_cases) {
+            let Some(ranking) = site.rankings.get(&u.slug) else {
+                continue;
+            };
+            for (row, r) in (0..).zip(&ranking.ranked) {
+                let place = Place::Ranked { use_case: i, row };
+                places.entry(r.id.clone()).or_default().push(place);
+            }
+            for (excluded, e) in (0..).zip(&ranking.excluded) {
+                let reason = match &e.why {
+                    Exclusion::Status(_) => ReasonKey::Status,
+                    Exclusion::FilterMissing(f) => {
+                        ReasonKey::FilterMissing(metric(&u.spec.filters[*f].metric))
+                    }
+                    Exclusion::FilterFailed { filter, .. } => {
+                        ReasonKey::FilterFailed(metric(&u.spec.filters[*filter].metric))
+                    }
+                    Exclusion::CriterionMissing(c) => {
+                        ReasonKey::CriterionMissing(metric(&u.spec.criteria[*c].metric))
+                    }
+                };
+                let note = u.why_not.contains_key(&e.id);
+                let place = Place::Out {
+                    use_case: i,
+                    excluded,
+                    note,
+                    reason,
+                };
+                places.entry(e.id.clone()).or_default().push(place);
+            }
         }
-        Exclusion::CriterionMissing(i) => ReasonKey::CriterionMissing(&u.spec.criteria[*i].metric),
+        PlaceIndex { places }
     }
+}
+
+/// The use case at `index`, its ranking, and the editor's `why_not` note on `model` as HTML.
+fn use_case_at<'a>(
+    site: &'a Site,
+    html: &RenderedSite,
+    index: u32,
+    model: &Model,
+) -> Option<(&'a UseCase, &'a Ranking, Option<String>)> {
+    let u = site.content.use_cases.get(index as usize)?;
+    let ranking = site.rankings.get(&u.slug)?;
+    let note = html
+        .use_cases
+        .get(&u.slug)
+        .and_then(|h| h.why_not.get(&model.id))
+        .cloned();
+    Some((u, ranking, note))
 }
 
 /// The placements to list one by one and, when there are too many not-ranked ones to list,
 /// those counted by reason instead. Every ranked placement, and every one with an editor's
-/// note, is listed.
-fn listed_placements(site: &Site, places: Vec<Place>) -> (Vec<Placement>, Vec<NotRankedGroup>) {
+/// note, is listed, in the order of the use cases.
+fn placements(
+    site: &Site,
+    html: &RenderedSite,
+    model: &Model,
+) -> (Vec<Placement>, Vec<NotRankedGroup>) {
+    let places = site
+        .place_index()
+        .places
+        .get(&model.id)
+        .map_or(&[][..], Vec::as_slice);
     let not_ranked = places
         .iter()
         .filter(|p| matches!(p, Place::Out { .. }))
         .count();
     let listing = not_ranked <= LISTED_NOT_RANKED;
-    let mut groups: BTreeMap<ReasonKey, (usize, &UseCase, &Excluded)> = BTreeMap::new();
+    let mut groups: BTreeMap<ReasonKey, (usize, u32, u32)> = BTreeMap::new();
     let mut listed = Vec::new();
     for place in places {
-        match place {
-            Place::Ranked(p) => listed.push(p),
+        match *place {
             Place::Out {
-                u, e, note: None, ..
+                use_case,
+                excluded,
+                note: false,
+                reason,
             } if !listing => {
-                groups.entry(reason_key(u, e)).or_insert((0, u, e)).0 += 1;
+                groups.entry(reason).or_insert((0, use_case, excluded)).0 += 1;
             }
-            Place::Out { u, of, e, note } => listed.push(Placement {
-                reason: Some(view::exclusion_text(site, u, e)),
-                note,
-                ..Placement::new(site, u, of)
-            }),
+            Place::Out {
+                use_case, excluded, ..
+            } => {
+                let Some((u, ranking, note)) = use_case_at(site, html, use_case, model) else {
+                    continue;
+                };
+                let Some(e) = ranking.excluded.get(excluded as usize) else {
+                    continue;
+                };
+                listed.push(Placement {
+                    reason: Some(view::exclusion_text(site, u, e)),
+                    note,
+                    ..Placement::new(site, u, ranking.ranked.len())
+                });
+            }
+            Place::Ranked { use_case, row } => {
+                let Some((u, ranking, note)) = use_case_at(site, html, use_case, model) else {
+                    continue;
+                };
+                if let Some(r) = ranking.ranked.get(row as usize) {
+                    listed.push(ranked_placement(site, u, ranking, r, model, note));
+                }
+            }
         }
     }
+    (listed, not_ranked_groups(site, groups.into_values()))
+}
+
+/// The groups of not-ranked use cases, largest first, each with the reason of one of them.
+fn not_ranked_groups(
+    site: &Site,
+    groups: impl Iterator<Item = (usize, u32, u32)>,
+) -> Vec<NotRankedGroup> {
     // Two keys could still read alike (two metrics of one label), so the counts are merged
     // by sentence.
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
-    for (n, u, e) in groups.into_values() {
+    for (n, use_case, excluded) in groups {
+        let Some(u) = site.content.use_cases.get(use_case as usize) else {
+            continue;
+        };
+        let Some(e) = site
+            .rankings
+            .get(&u.slug)
+            .and_then(|r| r.excluded.get(excluded as usize))
+        else {
+            continue;
+        };
         *counts.entry(view::exclusion_kind(site, u, e)).or_default() += n;
     }
     let mut counts: Vec<(String, usize)> = counts.into_iter().collect();
     counts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    let groups = counts
+    counts
         .into_iter()
         .map(|(reason, n)| NotRankedGroup {
             count: view::count_text(n as u64),
             reason,
         })
-        .collect();
-    (listed, groups)
+        .collect()
+}
+
+fn ranked_placement(
+    site: &Site,
+    u: &UseCase,
+    ranking: &Ranking,
+    r: &Ranked,
+    model: &Model,
+    note: Option<String>,
+) -> Placement {
+    Placement {
+        rank: Some(r.rank),
+        in_top: r.rank <= u.spec.top,
+        score_text: r.score.map(view::score_text),
+        range_sentence: r
+            .rank_range
+            .filter(|_| u.spec.weight_band > 0)
+            .map(|range| view::range_sentence(range, u.spec.weight_band)),
+        analysis_url: Some(site.url(&format!("use-cases/{}/{}/", u.slug, model.id))),
+        why_not: view::trailing_text(site, u, ranking, r),
+        note,
+        ..Placement::new(site, u, ranking.ranked.len())
+    }
 }
 
 impl Placement {
@@ -1187,41 +1321,6 @@ impl Placement {
             note: None,
         }
     }
-}
-
-/// The model's place in every use case; for a use case that does not rank it, the reason
-/// is left to [`listed_placements`], which writes it only when it lists the placement.
-fn placements<'a>(site: &'a Site, html: &RenderedSite, model: &Model) -> Vec<Place<'a>> {
-    site.content
-        .use_cases
-        .iter()
-        .filter_map(|u| {
-            let ranking = site.rankings.get(&u.slug)?;
-            let of = ranking.ranked.len();
-            let note = html
-                .use_cases
-                .get(&u.slug)
-                .and_then(|h| h.why_not.get(&model.id))
-                .cloned();
-            let Some(r) = ranking.position(&model.id) else {
-                let e = ranking.exclusion(&model.id)?;
-                return Some(Place::Out { u, of, e, note });
-            };
-            Some(Place::Ranked(Placement {
-                rank: Some(r.rank),
-                in_top: r.rank <= u.spec.top,
-                score_text: r.score.map(view::score_text),
-                range_sentence: r
-                    .rank_range
-                    .filter(|_| u.spec.weight_band > 0)
-                    .map(|range| view::range_sentence(range, u.spec.weight_band)),
-                analysis_url: Some(site.url(&format!("use-cases/{}/{}/", u.slug, model.id))),
-                why_not: view::trailing_text(site, u, ranking, r),
-                note,
-                ..Placement::new(site, u, of)
-            }))
-        })
-        .collect()
 }
 
 // ----- guides -----------------------------------------------------------------------------------
