@@ -186,6 +186,7 @@ pub fn publish<T>(
         .unwrap_or_default();
     let staging = parent.join(format!(".{name}.building-{}", std::process::id()));
     let retired = parent.join(format!(".{name}.previous-{}", std::process::id()));
+    remove_abandoned(parent, &name);
     remove_dir(&staging)?;
     fs::create_dir_all(&staging).map_err(|e| Error::io("create", &staging, e))?;
     let result = build(&DirOutput::new(&staging));
@@ -212,6 +213,33 @@ fn replace(staging: &Path, target: &Path, retired: &Path) -> Result<(), Error> {
         return Err(Error::io("move into place", staging, e));
     }
     remove_dir(retired)
+}
+
+/// Removes the staging and retired folders of builds that were killed before they could
+/// clean up after themselves: each holds a whole site, and on a RAM disk a few of them fill
+/// the memory. A folder whose process still runs (another build) is left alone, and so is
+/// every folder on a system where that cannot be told.
+fn remove_abandoned(parent: &Path, name: &str) {
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    let prefixes = [format!(".{name}.building-"), format!(".{name}.previous-")];
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let file_name = file_name.to_string_lossy();
+        let pid = prefixes
+            .iter()
+            .find_map(|p| file_name.strip_prefix(p.as_str()))
+            .and_then(|pid| pid.parse::<u32>().ok());
+        if pid.is_some_and(|pid| pid != std::process::id() && has_ended(pid)) {
+            let _ = remove_dir(&entry.path());
+        }
+    }
+}
+
+/// Whether no process `pid` runs, as far as `/proc` tells; `false` where there is no `/proc`.
+fn has_ended(pid: u32) -> bool {
+    Path::new("/proc/self").exists() && !Path::new("/proc").join(pid.to_string()).exists()
 }
 
 fn remove_dir(dir: &Path) -> Result<(), Error> {
@@ -278,5 +306,30 @@ mod tests {
             .map(|e| e.file_name())
             .collect();
         assert_eq!(leftovers, vec![std::ffi::OsString::from("public")]);
+    }
+
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn a_build_removes_what_killed_builds_left_behind() {
+        let site = tempfile::tempdir().unwrap();
+        // No process has this id (above Linux's largest), so its build was killed.
+        let abandoned = site.path().join(".public.building-4294967290");
+        let retired = site.path().join(".public.previous-4294967290");
+        // A build that is still running (this test's own parent process) is left alone.
+        let running = site.path().join(format!(
+            ".public.building-{}",
+            std::os::unix::process::parent_id()
+        ));
+        for dir in [&abandoned, &retired, &running] {
+            fs::create_dir_all(dir.join("use-cases")).unwrap();
+            fs::write(dir.join("use-cases/index.html"), b"old").unwrap();
+        }
+        publish(site.path(), &site.path().join("public"), |out| {
+            out.write("index.html", b"new")
+                .map_err(|e| Error::io("write", "x", e))
+        })
+        .unwrap();
+        assert!(!abandoned.exists() && !retired.exists());
+        assert!(running.exists());
     }
 }
