@@ -200,10 +200,12 @@ fn highlighted(code: &str, language: &str) -> String {
     } else {
         language
     };
-    format!(
+    let mut html = format!(
         "<pre class=\"code\" data-lang=\"{lang_attr}\" tabindex=\"0\"><code class=\"language-{}\">{inner}</code></pre>",
         escape_html(label)
-    )
+    );
+    html.shrink_to_fit();
+    html
 }
 
 /// The code background of the theme's stylesheet (`--soft`), light and dark.

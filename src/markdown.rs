@@ -59,7 +59,10 @@ fn parser_options() -> Options {
 
 /// Renders a Markdown document; `blocks` are the HTML blocks its placeholders stand for.
 pub fn render(markdown: &str, options: MarkdownOptions, blocks: &[String]) -> Html {
-    let mut out = Html::default();
+    let mut out = Html {
+        html: String::with_capacity(markdown.len() + markdown.len() / 4),
+        ..Html::default()
+    };
     let events = transform(
         Parser::new_ext(markdown, parser_options()),
         options,
@@ -67,6 +70,9 @@ pub fn render(markdown: &str, options: MarkdownOptions, blocks: &[String]) -> Ht
         &mut out,
     );
     html::push_html(&mut out.html, events.into_iter());
+    // A build keeps the HTML of all prose until its pages are written; grown by doubling, a
+    // string could hold up to twice its length.
+    out.html.shrink_to_fit();
     out
 }
 
