@@ -404,8 +404,9 @@ pub fn render_page(
         PageKind::Analysis { use_case, model } => {
             analysis(site, html, page, use_case, model, &mut ctx)
         }
-        PageKind::Prompts { use_case } => prompts(site, html, page, use_case, &mut ctx),
-        PageKind::Faq { use_case } => faq(site, html, page, use_case, &mut ctx),
+        PageKind::Prompts { use_case } | PageKind::Faq { use_case } => {
+            editorial_page(site, html, page, use_case, &mut ctx)
+        }
         PageKind::Profile { model } => profile(site, html, page, model, &mut ctx),
         PageKind::Compare(pair) => compare::page(site, page, pair, &mut ctx),
         PageKind::Guide { slug } => guide(site, html, page, slug, &mut ctx),
@@ -956,7 +957,8 @@ fn bounds_views(site: &Site, u: &UseCase) -> Vec<BoundsView> {
         .collect()
 }
 
-fn prompts(
+/// The prompts page or the FAQ page of a use case: its editorial texts under its header.
+fn editorial_page(
     site: &Site,
     html: &RenderedSite,
     page: &Page,
@@ -965,42 +967,29 @@ fn prompts(
 ) -> Option<PageMeta> {
     let u = site.use_case(slug)?;
     let views = site.use_case_views(u)?;
+    let name = &u.short_title;
+    let (kind, crumb, title, description) = match page.kind {
+        PageKind::Prompts { .. } => (
+            "prompts",
+            "Prompts",
+            format!("Example prompts: {name}"),
+            format!(
+                "Prompts to try with the models ranked for {name}, and what good output looks like."
+            ),
+        ),
+        _ => (
+            "faq",
+            "FAQ",
+            format!("FAQ: {name}"),
+            format!("Questions and answers about the models ranked for {name}."),
+        ),
+    };
     let mut trail = use_case_trail(site, u);
     trail.push(Link {
-        name: "Prompts".into(),
+        name: crumb.into(),
         url: site.url(&page.path),
     });
-    let title = format!("Example prompts: {}", u.short_title);
-    let description = format!(
-        "Prompts to try with the models ranked for {}, and what good output looks like.",
-        u.short_title
-    );
-    let m = meta(site, page, "prompts", title, description, trail);
-    ctx.insert_value("use_case", views.view.clone());
-    insert_editorial(ctx, &editorial(html, slug));
-    Some(m)
-}
-
-fn faq(
-    site: &Site,
-    html: &RenderedSite,
-    page: &Page,
-    slug: &str,
-    ctx: &mut Context,
-) -> Option<PageMeta> {
-    let u = site.use_case(slug)?;
-    let views = site.use_case_views(u)?;
-    let mut trail = use_case_trail(site, u);
-    trail.push(Link {
-        name: "FAQ".into(),
-        url: site.url(&page.path),
-    });
-    let title = format!("FAQ: {}", u.short_title);
-    let description = format!(
-        "Questions and answers about the models ranked for {}.",
-        u.short_title
-    );
-    let m = meta(site, page, "faq", title, description, trail);
+    let m = meta(site, page, kind, title, description, trail);
     ctx.insert_value("use_case", views.view.clone());
     insert_editorial(ctx, &editorial(html, slug));
     Some(m)
