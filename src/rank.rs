@@ -273,15 +273,6 @@ impl Ranking {
     pub fn position(&self, id: &str) -> Option<&Ranked> {
         self.ranked.iter().find(|r| r.id == id)
     }
-
-    /// Why a model is not ranked, if it is not; a model profile asks this of every use case.
-    pub fn exclusion(&self, id: &str) -> Option<&Excluded> {
-        let at = self
-            .excluded
-            .binary_search_by(|e| e.id.as_str().cmp(id))
-            .ok()?;
-        self.excluded.get(at)
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

@@ -127,11 +127,17 @@ impl Site {
     }
 
     pub fn use_case(&self, slug: &str) -> Option<&UseCase> {
+        self.use_case_index(slug)
+            .map(|i| &self.content.use_cases[i])
+    }
+
+    /// The position of a use case in `content.use_cases`.
+    fn use_case_index(&self, slug: &str) -> Option<usize> {
         let index = self.shared.use_cases.get_or_init(|| {
             let slugs = self.content.use_cases.iter().map(|u| u.slug.clone());
             slugs.zip(0..).collect()
         });
-        index.get(slug).map(|&i| &self.content.use_cases[i])
+        index.get(slug).copied()
     }
 
     /// The part of the analysis pages' chart that all pages of `u` share.
@@ -159,8 +165,7 @@ impl Site {
         u: &UseCase,
         make: impl FnOnce() -> T,
     ) -> Option<&'a T> {
-        self.use_case(&u.slug)?;
-        let index = self.shared.use_cases.get()?.get(&u.slug).copied()?;
+        let index = self.use_case_index(&u.slug)?;
         memo.get_or_init(self.content.use_cases.len(), index, make)
     }
 
