@@ -7,9 +7,10 @@
 //! model's range is its best and worst rank over the grid, the unshifted point included.
 //!
 //! Ranking every point would cost `(2·band + 1)^k` full rankings. The search below splits the
-//! grid one criterion at a time and reasons about pairs of models instead: the difference of
-//! two scores is a linear function of the raw weights divided by their (positive) sum, so its
-//! bounds over a box of the grid come from the box's corners at once. A pair whose order
+//! grid one criterion at a time, for each model those that move its pairs most first, and
+//! reasons about pairs of models instead: the difference of two scores is a linear function
+//! of the raw weights divided by their (positive) sum, so its bounds over a box of the grid
+//! come from the box's corners at once. A pair whose order
 //! cannot change inside a box is settled for the whole box; a model whose pairs are all
 //! settled has a single rank there; and a box in which no model can reach a rank outside the
 //! ranges already found is skipped. Only where two scores come within a few epsilons of each
@@ -116,6 +117,10 @@ impl Field {
         self.weights.len()
     }
 
+    fn natural_order(&self) -> Vec<usize> {
+        (0..self.criteria()).collect()
+    }
+
     fn models(&self) -> usize {
         self.tie_keys.len()
     }
@@ -168,14 +173,15 @@ struct Spans {
 }
 
 impl Spans {
-    fn new(field: &Field) -> Spans {
-        let low: Vec<f64> = (0..field.criteria())
-            .map(|i| field.weights[i] + f64::from(field.lowest[i]))
-            .collect();
-        let high: Vec<f64> = field
-            .weights
+    /// The spans when the criteria are fixed in `order`.
+    fn new(field: &Field, order: &[usize]) -> Spans {
+        let low: Vec<f64> = order
             .iter()
-            .map(|w| w + f64::from(field.band))
+            .map(|&i| field.weights[i] + f64::from(field.lowest[i]))
+            .collect();
+        let high: Vec<f64> = order
+            .iter()
+            .map(|&i| field.weights[i] + f64::from(field.band))
             .collect();
         Spans {
             free_low: suffix_sums(&low),
@@ -193,7 +199,8 @@ fn suffix_sums(values: &[f64]) -> Vec<f64> {
     out
 }
 
-/// Two models and the difference of their normalised values, `a − b` per criterion.
+/// Two models and the difference of their normalised values, `a − b` per criterion, with
+/// the criteria in the order the search fixes them.
 struct Pair {
     a: usize,
     b: usize,
@@ -204,17 +211,13 @@ struct Pair {
 }
 
 impl Pair {
-    fn new(field: &Field, a: usize, b: usize) -> Pair {
-        let delta: Vec<f64> = field
-            .row(a)
-            .iter()
-            .zip(field.row(b))
-            .map(|(x, y)| x - y)
-            .collect();
+    fn new(field: &Field, a: usize, b: usize, order: &[usize]) -> Pair {
+        let (row_a, row_b) = (field.row(a), field.row(b));
+        let delta: Vec<f64> = order.iter().map(|&i| row_a[i] - row_b[i]).collect();
         let ends: Vec<(f64, f64)> = delta
             .iter()
-            .enumerate()
-            .map(|(i, d)| {
+            .zip(order)
+            .map(|(d, &i)| {
                 let low = (field.weights[i] + f64::from(field.lowest[i])) * d;
                 let high = (field.weights[i] + f64::from(field.band)) * d;
                 (low.min(high), low.max(high))
@@ -273,45 +276,30 @@ enum Settled {
 
 /// Best and worst rank of every model over the grid.
 fn ranges(field: &Field) -> Vec<[usize; 2]> {
-    let spans = Spans::new(field);
+    let natural = field.natural_order();
+    let spans = Spans::new(field, &natural);
     let margin = field.margin();
     let n = field.models();
     // Pairs settled over the whole grid count once and for all; each model keeps its others.
     let mut above = vec![0; n];
-    let mut pairs = Vec::new();
     let mut open: Vec<Vec<usize>> = vec![Vec::new(); n];
     for a in 0..n {
         for b in a + 1..n {
-            let pair = Pair::new(field, a, b);
-            match pair.settle(&spans, 0, 0.0, 0.0, margin) {
+            match Pair::new(field, a, b, &natural).settle(&spans, 0, 0.0, 0.0, margin) {
                 Settled::Open => {
-                    open[a].push(pairs.len());
-                    open[b].push(pairs.len());
-                    pairs.push(pair);
+                    open[a].push(b);
+                    open[b].push(a);
                 }
                 how => above[field.lower(a, b, how)] += 1,
             }
         }
     }
-    let search = |m: usize, goal: Goal| {
-        let mut solo = Solo {
-            field,
-            spans: &spans,
-            pairs: &pairs,
-            margin,
-            model: m,
-            base: above[m] + 1,
-            goal,
-            bound: m + 1,
-            shifts: vec![0; field.criteria()],
-        };
-        let start: Vec<(usize, f64)> = open[m].iter().map(|&p| (p, 0.0)).collect();
-        solo.visit(0, &start, 0.0, 0);
-        solo.bound
-    };
     (0..n)
         .into_par_iter()
-        .map(|m| [search(m, Goal::Best), search(m, Goal::Worst)])
+        .map(|m| {
+            let mut solo = Solo::new(field, m, &open[m], above[m] + 1);
+            [solo.search(Goal::Best), solo.search(Goal::Worst)]
+        })
         .collect()
 }
 
@@ -324,8 +312,12 @@ enum Goal {
 /// A branch-and-bound search for one model's best or worst rank over the grid.
 struct Solo<'a> {
     field: &'a Field,
-    spans: &'a Spans,
-    pairs: &'a [Pair],
+    /// The criteria in the order the search fixes them: those that can move the model's open
+    /// pairs the most come first, so that the pairs settle near the top of the tree.
+    order: Vec<usize>,
+    spans: Spans,
+    /// The model's pairs still open over the whole grid, each with the model as `a`.
+    pairs: Vec<Pair>,
     margin: f64,
     model: usize,
     /// One plus the models above it through pairs settled over the whole grid.
@@ -333,74 +325,126 @@ struct Solo<'a> {
     goal: Goal,
     /// The best (or worst) rank found so far.
     bound: usize,
+    /// The shift of every criterion, in the field's own order.
     shifts: Vec<i32>,
+    /// The open pairs of every box on the path being explored, each with its raw difference
+    /// over the fixed criteria: one buffer for the whole search instead of one per box.
+    stack: Vec<(usize, f64)>,
 }
 
-impl Solo<'_> {
-    /// Explores the box whose first `depth` shifts are fixed; `open` holds the model's pairs
-    /// open in the enclosing box with their raw difference over the fixed criteria, `above`
-    /// the models settled above it on the way down.
-    fn visit(&mut self, depth: usize, open: &[(usize, f64)], fixed_sum: f64, above: usize) {
+impl<'a> Solo<'a> {
+    fn new(field: &'a Field, model: usize, open: &[usize], base: usize) -> Solo<'a> {
+        let order = branching_order(field, model, open);
+        Solo {
+            field,
+            spans: Spans::new(field, &order),
+            pairs: open
+                .iter()
+                .map(|&other| Pair::new(field, model, other, &order))
+                .collect(),
+            order,
+            margin: field.margin(),
+            model,
+            base,
+            goal: Goal::Best,
+            bound: 0,
+            shifts: vec![0; field.criteria()],
+            stack: Vec::new(),
+        }
+    }
+
+    fn search(&mut self, goal: Goal) -> usize {
+        self.goal = goal;
+        self.bound = self.model + 1;
+        self.stack.clear();
+        self.stack.extend((0..self.pairs.len()).map(|p| (p, 0.0)));
+        self.visit(0, 0, 0.0, 0);
+        self.bound
+    }
+
+    /// Explores the box whose first `depth` shifts (in [`Solo::order`]) are fixed. The
+    /// stack from `from` on holds the model's pairs open in the enclosing box, each with its
+    /// raw difference over the fixed criteria; `above` counts the models settled above it on
+    /// the way down. The stack is as long on return as on entry.
+    fn visit(&mut self, depth: usize, from: usize, fixed_sum: f64, above: usize) {
+        let to = self.stack.len();
         let mut above = above;
-        let mut still = Vec::with_capacity(open.len());
-        for &(p, fixed) in open {
+        for i in from..to {
+            let (p, fixed) = self.stack[i];
             let pair = &self.pairs[p];
-            match pair.settle(self.spans, depth, fixed, fixed_sum, self.margin) {
-                Settled::Open => still.push((p, fixed)),
+            match pair.settle(&self.spans, depth, fixed, fixed_sum, self.margin) {
+                Settled::Open => self.stack.push((p, fixed)),
                 how => above += usize::from(self.field.lower(pair.a, pair.b, how) == self.model),
             }
         }
+        let still = self.stack.len() - to;
         // Inside the box the rank lies between these two, whatever the open pairs do.
-        let (low, high) = (self.base + above, self.base + above + still.len());
+        let (low, high) = (self.base + above, self.base + above + still);
         let improves = match self.goal {
             Goal::Best => low < self.bound,
             Goal::Worst => high > self.bound,
         };
-        if !improves {
-            return;
+        if improves {
+            if still == 0 {
+                self.bound = low;
+            } else if depth == self.field.criteria() {
+                let rank = self.field.ranks_at(&self.shifts)[self.model];
+                self.bound = match self.goal {
+                    Goal::Best => self.bound.min(rank),
+                    Goal::Worst => self.bound.max(rank),
+                };
+            } else {
+                self.branch(depth, to, fixed_sum, above);
+            }
         }
-        if still.is_empty() {
-            self.bound = low;
-        } else if depth == self.field.criteria() {
-            let rank = self.field.ranks_at(&self.shifts)[self.model];
-            self.bound = match self.goal {
-                Goal::Best => self.bound.min(rank),
-                Goal::Worst => self.bound.max(rank),
-            };
-        } else {
-            self.branch(depth, &still, fixed_sum, above);
-        }
+        self.stack.truncate(to);
     }
 
-    /// Visits the boxes one shift of criterion `depth` each, those that favour the goal
-    /// first, so that good bounds come early and prune the rest.
-    fn branch(&mut self, depth: usize, still: &[(usize, f64)], fixed_sum: f64, above: usize) {
-        let pull: f64 = still
+    /// Visits the boxes one shift of the criterion fixed at `depth` each, those that favour
+    /// the goal first, so that good bounds come early and prune the rest. The pairs still
+    /// open are on the stack from `from` on.
+    fn branch(&mut self, depth: usize, from: usize, fixed_sum: f64, above: usize) {
+        let to = self.stack.len();
+        // Every pair has the model as `a`: a positive difference is in its favour.
+        let pull: f64 = self.stack[from..]
             .iter()
-            .map(|&(p, _)| {
-                let pair = &self.pairs[p];
-                let sign = if pair.a == self.model { 1.0 } else { -1.0 };
-                sign * pair.delta[depth]
-            })
+            .map(|&(p, _)| self.pairs[p].delta[depth])
             .sum();
         let rise = (pull > 0.0) == (self.goal == Goal::Best);
-        let weight = self.field.weights[depth];
-        let shifts: Vec<i32> = if rise {
-            (self.field.lowest[depth]..=self.field.band).rev().collect()
-        } else {
-            (self.field.lowest[depth]..=self.field.band).collect()
-        };
-        for d in shifts {
+        let criterion = self.order[depth];
+        let weight = self.field.weights[criterion];
+        let (lowest, band) = (self.field.lowest[criterion], self.field.band);
+        for step in 0..=band - lowest {
+            let d = if rise { band - step } else { lowest + step };
             let raw = weight + f64::from(d);
-            self.shifts[depth] = d;
-            let next: Vec<(usize, f64)> = still
-                .iter()
-                .map(|&(p, fixed)| (p, fixed + raw * self.pairs[p].delta[depth]))
-                .collect();
-            self.visit(depth + 1, &next, fixed_sum + raw, above);
+            self.shifts[criterion] = d;
+            for i in from..to {
+                let (p, fixed) = self.stack[i];
+                self.stack
+                    .push((p, fixed + raw * self.pairs[p].delta[depth]));
+            }
+            self.visit(depth + 1, to, fixed_sum + raw, above);
+            self.stack.truncate(to);
         }
-        self.shifts[depth] = 0;
+        self.shifts[criterion] = 0;
     }
+}
+
+/// The criteria by how far their shifts can move `model`'s open pairs, widest first.
+fn branching_order(field: &Field, model: usize, open: &[usize]) -> Vec<usize> {
+    let mine = field.row(model);
+    let reach: Vec<f64> = (0..field.criteria())
+        .map(|i| {
+            let spread: f64 = open
+                .iter()
+                .map(|&j| (mine[i] - field.row(j)[i]).abs())
+                .sum();
+            spread * f64::from(field.band - field.lowest[i])
+        })
+        .collect();
+    let mut order = field.natural_order();
+    order.sort_by(|&x, &y| reach[y].total_cmp(&reach[x]));
+    order
 }
 
 /// The neighbours that change places somewhere in the band, with the smallest single-weight
@@ -471,8 +515,9 @@ impl SingleShifts {
 /// Whether `lower` ranks above `upper` at some point of the grid: the same box search as the
 /// ranges, for one pair, stopping at the first such point.
 fn can_swap(field: &Field, upper: usize, lower: usize) -> bool {
-    let pair = Pair::new(field, upper, lower);
-    let spans = Spans::new(field);
+    let natural = field.natural_order();
+    let pair = Pair::new(field, upper, lower, &natural);
+    let spans = Spans::new(field, &natural);
     let mut shifts = vec![0; field.criteria()];
     Probe {
         field,
