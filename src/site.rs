@@ -58,6 +58,8 @@ pub(crate) struct Shared {
     places: OnceLock<render::PlaceIndex>,
     /// What every page shows alike of each model.
     pub(crate) models: OnceLock<render::ModelMemo>,
+    /// What every quality chart draws alike, per headline metric.
+    scatters: OnceLock<HashMap<String, OnceLock<Option<chart::Scatter>>>>,
 }
 
 /// One value per use case, by position, each made when first asked for and then shared by
@@ -150,6 +152,18 @@ impl Site {
         self.per_use_case(&self.shared.use_case_views, u, || {
             render::UseCaseViews::new(self, u)
         })
+    }
+
+    /// What every quality chart on the headline metric `metric` draws alike.
+    pub(crate) fn scatter(&self, metric: &str) -> Option<&chart::Scatter> {
+        let slots = self.shared.scatters.get_or_init(|| {
+            let keys = self.catalog.metrics.keys();
+            keys.map(|k| (k.clone(), OnceLock::new())).collect()
+        });
+        slots
+            .get(metric)?
+            .get_or_init(|| chart::Scatter::new(self, metric))
+            .as_ref()
     }
 
     /// Where each model stands in every use case, for the model profiles.

@@ -424,6 +424,54 @@ fn every_page_has_its_metadata() {
     }
 }
 
+/// The rows of the data table behind the chart whose id starts with `id`, cell texts each.
+fn chart_rows(html: &str, id: &str) -> Vec<Vec<String>> {
+    let doc = Html::parse_document(html);
+    doc.select(&sel(&format!("div.chart[id^='{id}'] tbody tr")))
+        .map(|tr| {
+            tr.children()
+                .filter_map(scraper::ElementRef::wrap)
+                .map(|cell| cell.text().collect())
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn chart_tables_hold_the_charted_figures() {
+    let (site, files) = build_in_memory(&example_root(), &LoadOptions::default());
+    for u in &site.content.use_cases {
+        let ranking = &site.rankings[&u.slug];
+        let html = text(&files, &format!("use-cases/{}/index.html", u.slug));
+        // The quality chart lists the ranked models first, in rank order, then the others.
+        let rows = chart_rows(&html, "chart-quality-");
+        let ranks: Vec<&str> = rows.iter().map(|r| r[3].as_str()).collect();
+        let ranked: Vec<String> = (1..=ranking.ranked.len()).map(|r| format!("#{r}")).collect();
+        assert_eq!(ranks[..ranked.len()], ranked[..], "{}", u.slug);
+        assert!(ranks[ranked.len()..].iter().all(|r| *r == "not ranked"));
+        let names: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
+        for r in &ranking.ranked {
+            assert!(names.contains(&site.catalog.models[&r.id].name.as_str()));
+        }
+        // The breakdown's rows end in each model's score, as the leaderboard prints it.
+        let breakdown = chart_rows(&html, "chart-breakdown-");
+        assert_eq!(breakdown.len(), ranking.ranked.len(), "{}", u.slug);
+        // Each analysis page's field chart has a row per criterion.
+        for r in &ranking.ranked {
+            let page = text(&files, &format!("use-cases/{}/{}/index.html", u.slug, r.id));
+            let field = chart_rows(&page, "chart-field-");
+            let labels: Vec<&str> = field.iter().map(|row| row[0].as_str()).collect();
+            let expected: Vec<&str> = u
+                .spec
+                .criteria
+                .iter()
+                .map(|c| site.catalog.metrics[&c.metric].label.as_str())
+                .collect();
+            assert_eq!(labels, expected, "{} {}", u.slug, r.id);
+        }
+    }
+}
+
 #[test]
 fn excluded_models_say_why() {
     let (site, files) = build_in_memory(&example_root(), &LoadOptions::default());

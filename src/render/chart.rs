@@ -6,12 +6,13 @@
 //! cannot see it. Colours come from classes that the stylesheet defines for light and dark
 //! mode; coordinates are printed with one decimal so that builds stay byte-identical.
 
+use std::collections::HashMap;
 use std::fmt::Write;
 
 use serde::Serialize;
 
 use super::escape_html;
-use super::view::{FigureView, RowView, Viewed};
+use super::view::{RowView, Viewed};
 use crate::content::UseCase;
 use crate::data::{Metric, Model};
 use crate::format::NOT_AVAILABLE;
@@ -37,12 +38,34 @@ pub struct Chart {
     pub not_plotted: Vec<String>,
 }
 
-/// The chart's figures as a table: `rows[i][0]` heads its row.
+/// The chart's figures as a table.
 #[derive(Debug, Clone, Serialize)]
 pub struct DataTable {
     pub caption: String,
     pub columns: Vec<String>,
-    pub rows: Vec<Vec<String>>,
+    /// The rows as HTML (see [`table_row`]). Charts that plot hundreds of models reuse rows
+    /// from one use case to the next, which rows built by the template could not do.
+    pub body: String,
+}
+
+/// Appends a data-table row: the first cell heads it, the others are figures, and a missing
+/// figure is marked as such.
+fn table_row<'a>(out: &mut String, cells: impl IntoIterator<Item = &'a str>) {
+    out.push_str("<tr>");
+    for (i, cell) in cells.into_iter().enumerate() {
+        if i == 0 {
+            let _ = write!(out, "<th scope=\"row\">{}</th>", escape_html(cell));
+        } else if cell == NOT_AVAILABLE {
+            let _ = write!(
+                out,
+                "<td class=\"num\"><span class=\"na\">{NOT_AVAILABLE}</span></td>"
+            );
+        } else {
+            let _ = write!(out, "<td class=\"num\">{}</td>", escape_html(cell));
+        }
+    }
+    // The indent keeps the table's source as the template lays out the rest of the page.
+    out.push_str("</tr>\n      ");
 }
 
 /// A number as an SVG coordinate: one decimal, and never `-0.0`. Written from whole tenths
@@ -214,23 +237,19 @@ pub fn score_breakdown(u: &UseCase, rows: &[Viewed<RowView>]) -> Option<Chart> {
     let mut columns = vec!["Model".to_string()];
     columns.extend(labels);
     columns.push("Score".into());
-    let table_rows = rows
-        .iter()
-        .map(|row| {
-            let mut cells = vec![format!("#{} {}", row.rank, row.model.name)];
-            cells.extend(row.parts.iter().map(|p| {
-                p.contribution_text
-                    .clone()
-                    .unwrap_or_else(|| NOT_AVAILABLE.into())
-            }));
-            cells.push(
-                row.score_text
-                    .clone()
-                    .unwrap_or_else(|| NOT_AVAILABLE.into()),
-            );
-            cells
-        })
-        .collect();
+    let mut body = String::new();
+    for row in rows {
+        let name = format!("#{} {}", row.rank, row.model.name);
+        let points = row
+            .parts
+            .iter()
+            .map(|p| p.contribution_text.as_deref().unwrap_or(NOT_AVAILABLE));
+        let score = row.score_text.as_deref().unwrap_or(NOT_AVAILABLE);
+        table_row(
+            &mut body,
+            std::iter::once(name.as_str()).chain(points).chain([score]),
+        );
+    }
     Some(Chart {
         id,
         title,
@@ -239,7 +258,7 @@ pub fn score_breakdown(u: &UseCase, rows: &[Viewed<RowView>]) -> Option<Chart> {
         table: DataTable {
             caption: "Points each criterion adds to each model's score".into(),
             columns,
-            rows: table_rows,
+            body,
         },
         not_plotted: Vec::new(),
     })
@@ -270,16 +289,6 @@ fn legend(labels: &[String]) -> (String, f64) {
 
 // ----- quality against price ------------------------------------------------------------------
 
-struct Point<'a> {
-    model: &'a Model,
-    price: f64,
-    quality: f64,
-    rank: Option<usize>,
-    /// The two figures as the site writes them (made once per model and build).
-    price_text: Viewed<FigureView>,
-    quality_text: Viewed<FigureView>,
-}
-
 /// The price metric the quality chart uses: a blended price when the site names one.
 fn price_metric(site: &Site) -> Option<&Metric> {
     let prices = &site.settings.prices;
@@ -287,74 +296,263 @@ fn price_metric(site: &Site) -> Option<&Metric> {
     site.catalog.metrics.get(key)
 }
 
-/// The use case's headline metric against price (log axis), every visible model with both
-/// figures as a labelled point, the ranked ones highlighted.
-pub fn quality_price(site: &Site, u: &UseCase) -> Option<Chart> {
-    let quality = site.catalog.metrics.get(&u.headline)?;
-    let price = price_metric(site)?;
-    let ranking = site.rankings.get(&u.slug)?;
-    let mut points = Vec::new();
-    let mut not_plotted = Vec::new();
-    for model in site.visible_models() {
-        let (price_text, quality_text) = (
-            site.figure_view(model, price),
-            site.figure_view(model, quality),
-        );
-        match (price_text.value, quality_text.value) {
-            (Some(p), Some(q)) if p > 0.0 => points.push(Point {
-                model,
-                price: p,
-                quality: q,
-                rank: ranking.position(&model.id).map(|r| r.rank),
-                price_text,
-                quality_text,
-            }),
-            (Some(p), Some(_)) => not_plotted.push(format!(
-                "{} (its {} is {}, which a logarithmic axis cannot show)",
-                model.name,
-                price.label.to_lowercase(),
-                price.format.value(p)
-            )),
-            _ => {
-                let missing: Vec<&str> = [
-                    (price_text.value, &price.label),
-                    (quality_text.value, &quality.label),
-                ]
-                .into_iter()
-                .filter(|(v, _)| v.is_none())
-                .map(|(_, label)| label.as_str())
-                .collect();
-                not_plotted.push(format!(
-                    "{} (no published {} figure)",
+/// What every quality chart on one headline metric draws alike: the axes, and each model's
+/// point and table row as an unranked model. The axes span every visible model, not the
+/// ranked ones, so only the highlighting differs from one use case to the next; with hundreds
+/// of models and use cases this is made once per headline metric (see [`Site::scatter`]).
+#[derive(Debug, Clone)]
+pub struct Scatter {
+    /// The grid, ticks, axes and axis labels.
+    frame: String,
+    /// The plotted models, by id.
+    points: Vec<Plotted>,
+    /// Position in `points` by model id.
+    index: HashMap<String, usize>,
+    not_plotted: Vec<String>,
+    quality_label: String,
+    price_label: String,
+    /// Words for the description: which way is better and the price unit.
+    quality_better: &'static str,
+    price_unit: String,
+}
+
+#[derive(Debug, Clone)]
+struct Plotted {
+    at: (f64, f64),
+    name: String,
+    tip: String,
+    /// The two figures as the site writes them: quality, then price.
+    figures: [String; 2],
+    /// The hollow point of a model not ranked in the use case.
+    hollow: String,
+    /// Its data-table row when not ranked.
+    row: String,
+}
+
+/// A plotted model before the axes are known.
+struct Candidate<'a> {
+    model: &'a Model,
+    quality: f64,
+    price: f64,
+    figures: [String; 2],
+}
+
+const SCATTER: (f64, f64, f64, f64) = (70.0, WIDTH - 20.0, 16.0, 330.0);
+
+impl Scatter {
+    /// The shared part of the quality charts on `headline`; none when the site has no price
+    /// metric or no model has both figures.
+    pub fn new(site: &Site, headline: &str) -> Option<Scatter> {
+        let quality = site.catalog.metrics.get(headline)?;
+        let price = price_metric(site)?;
+        let mut candidates = Vec::new();
+        let mut not_plotted = Vec::new();
+        for model in site.visible_models() {
+            let (p, q) = (
+                site.figure_view(model, price),
+                site.figure_view(model, quality),
+            );
+            match (p.value, q.value) {
+                (Some(pv), Some(qv)) if pv > 0.0 => candidates.push(Candidate {
+                    model,
+                    quality: qv,
+                    price: pv,
+                    figures: [q.text.clone(), p.text.clone()],
+                }),
+                (Some(pv), Some(_)) => not_plotted.push(format!(
+                    "{} (its {} is {}, which a logarithmic axis cannot show)",
                     model.name,
-                    missing.join(" or ")
-                ));
+                    price.label.to_lowercase(),
+                    price.format.value(pv)
+                )),
+                (pv, qv) => {
+                    let missing: Vec<&str> = [(pv, &price.label), (qv, &quality.label)]
+                        .into_iter()
+                        .filter(|(v, _)| v.is_none())
+                        .map(|(_, label)| label.as_str())
+                        .collect();
+                    not_plotted.push(format!(
+                        "{} (no published {} figure)",
+                        model.name,
+                        missing.join(" or ")
+                    ));
+                }
             }
         }
+        if candidates.is_empty() {
+            return None;
+        }
+        candidates.sort_by(|a, b| a.model.id.cmp(&b.model.id));
+        Some(Scatter::plot(&candidates, quality, price, not_plotted))
     }
-    if points.is_empty() {
-        return None;
+
+    fn plot(
+        candidates: &[Candidate],
+        quality: &Metric,
+        price: &Metric,
+        not_plotted: Vec<String>,
+    ) -> Scatter {
+        let (left, right, top, bottom) = SCATTER;
+        let (q_lo, q_hi) = padded(
+            candidates
+                .iter()
+                .map(|c| c.quality)
+                .fold(f64::INFINITY, f64::min),
+            candidates
+                .iter()
+                .map(|c| c.quality)
+                .fold(f64::NEG_INFINITY, f64::max),
+        );
+        let (p_lo, p_hi) = padded(
+            candidates
+                .iter()
+                .map(|c| c.price.ln())
+                .fold(f64::INFINITY, f64::min),
+            candidates
+                .iter()
+                .map(|c| c.price.ln())
+                .fold(f64::NEG_INFINITY, f64::max),
+        );
+        let x = |price: f64| left + (right - left) * (price.ln() - p_lo) / (p_hi - p_lo);
+        let y = |q: f64| bottom - (bottom - top) * (q - q_lo) / (q_hi - q_lo);
+        let frame = scatter_frame(quality, price, &x, &y, (q_lo, q_hi), (p_lo, p_hi));
+        let price_label = price.label.to_lowercase();
+        let points: Vec<Plotted> = candidates
+            .iter()
+            .map(|c| {
+                let at = (x(c.price), y(c.quality));
+                let [q, p] = &c.figures;
+                let tip = format!("{}: {} {q}, {price_label} {p}", c.model.name, quality.label);
+                let mut hollow = String::new();
+                circle(&mut hollow, at, 5.0, "point", &tip);
+                let mut row = String::new();
+                table_row(&mut row, [c.model.name.as_str(), q, p, "not ranked"]);
+                Plotted {
+                    at,
+                    name: c.model.name.clone(),
+                    tip,
+                    figures: c.figures.clone(),
+                    hollow,
+                    row,
+                }
+            })
+            .collect();
+        Scatter {
+            frame,
+            index: candidates
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (c.model.id.clone(), i))
+                .collect(),
+            points,
+            not_plotted,
+            quality_label: quality.label.clone(),
+            price_label: price.label.clone(),
+            quality_better: better_words(quality.better),
+            price_unit: price.unit.clone(),
+        }
     }
-    points.sort_by(|a, b| {
-        (a.rank.is_none(), a.rank, &a.model.id).cmp(&(b.rank.is_none(), b.rank, &b.model.id))
-    });
+}
+
+/// The grid, ticks, axes and axis labels of a quality chart.
+fn scatter_frame(
+    quality: &Metric,
+    price: &Metric,
+    x: &dyn Fn(f64) -> f64,
+    y: &dyn Fn(f64) -> f64,
+    (q_lo, q_hi): (f64, f64),
+    (p_lo, p_hi): (f64, f64),
+) -> String {
+    let (left, right, top, bottom) = SCATTER;
+    let mut svg = String::new();
+    for t in linear_ticks(q_lo, q_hi) {
+        line(&mut svg, (left, y(t)), (right, y(t)), "grid");
+        let label = quality.format.value(t);
+        text(&mut svg, left - 8.0, y(t) + 4.0, "tick", "end", &label);
+    }
+    for t in log_ticks(p_lo.exp(), p_hi.exp()) {
+        line(&mut svg, (x(t), top), (x(t), bottom), "grid");
+        let label = price.format.value(t);
+        text(&mut svg, x(t), bottom + 18.0, "tick", "middle", &label);
+    }
+    line(&mut svg, (left, bottom), (right, bottom), "axis");
+    line(&mut svg, (left, top), (left, bottom), "axis");
+    let price_axis = format!("{} ({}, log scale)", price.label, price.unit);
+    let middle = (left + right) / 2.0;
+    text(
+        &mut svg,
+        middle,
+        bottom + 42.0,
+        "label",
+        "middle",
+        &price_axis,
+    );
+    let _ = write!(
+        svg,
+        "<text x=\"14\" y=\"{}\" class=\"label\" text-anchor=\"middle\" transform=\"rotate(-90 14 {})\">{}</text>",
+        n((top + bottom) / 2.0),
+        n((top + bottom) / 2.0),
+        escape_html(&format!(
+            "{} ({})",
+            quality.label,
+            better_words(quality.better)
+        ))
+    );
+    svg
+}
+
+/// The use case's headline metric against price (log axis), every visible model with both
+/// figures as a point, the ranked ones filled and named.
+pub fn quality_price(site: &Site, u: &UseCase) -> Option<Chart> {
+    let base = site.scatter(&u.headline)?;
+    let ranking = site.rankings.get(&u.slug)?;
+    let ranked: Vec<(usize, usize)> = ranking
+        .ranked
+        .iter()
+        .filter_map(|r| Some((r.rank, *base.index.get(&r.id)?)))
+        .collect();
+    let mut is_ranked = vec![false; base.points.len()];
+    for &(_, i) in &ranked {
+        is_ranked[i] = true;
+    }
     let id = format!("chart-quality-{}", u.slug);
     let title = format!(
         "{} against {} for {}",
-        quality.label,
-        price.label.to_lowercase(),
+        base.quality_label,
+        base.price_label.to_lowercase(),
         u.short_title
     );
     let description = format!(
         "Each point is a model: {} ({}) upwards, {} ({}) to the right on a logarithmic scale. \
          Filled, named points are ranked for {}; hollow ones are not.",
-        quality.label,
-        better_words(quality.better),
-        price.label,
-        price.unit,
-        u.short_title
+        base.quality_label, base.quality_better, base.price_label, base.price_unit, u.short_title
     );
-    let svg = scatter(&id, &title, &description, &points, quality, price);
+    let (left, right, _, bottom) = SCATTER;
+    let mut svg = open(&id, bottom + 52.0, &title, &description);
+    svg.push_str(&base.frame);
+    // Unranked points go first, so that the ranked ones are drawn over them. Only the ranked
+    // points are named: hundreds of labels would bury them.
+    let unranked: Vec<&Plotted> = (base.points.iter().zip(&is_ranked))
+        .filter_map(|(p, &r)| (!r).then_some(p))
+        .collect();
+    for p in &unranked {
+        svg.push_str(&p.hollow);
+    }
+    let mut placed: Vec<Rect> = Vec::new();
+    let mut body = String::new();
+    for &(rank, i) in &ranked {
+        let p = &base.points[i];
+        circle(&mut svg, p.at, 6.0, "point ranked", &p.tip);
+        let name = format!("#{rank} {}", p.name);
+        let (lx, ly, anchor) = place_label(p.at, &name, (left, right, bottom), &mut placed);
+        text(&mut svg, lx, ly, "label strong", anchor, &name);
+        let [q, pr] = &p.figures;
+        table_row(&mut body, [p.name.as_str(), q, pr, &format!("#{rank}")]);
+    }
+    svg.push_str("</svg>");
+    for p in &unranked {
+        body.push_str(&p.row);
+    }
     Some(Chart {
         id,
         title,
@@ -363,29 +561,18 @@ pub fn quality_price(site: &Site, u: &UseCase) -> Option<Chart> {
         table: DataTable {
             caption: format!(
                 "{} and {} of every plotted model",
-                quality.label,
-                price.label.to_lowercase()
+                base.quality_label,
+                base.price_label.to_lowercase()
             ),
             columns: vec![
                 "Model".into(),
-                quality.label.clone(),
-                price.label.clone(),
+                base.quality_label.clone(),
+                base.price_label.clone(),
                 format!("Rank for {}", u.short_title),
             ],
-            rows: points
-                .iter()
-                .map(|p| {
-                    vec![
-                        p.model.name.clone(),
-                        p.quality_text.text.clone(),
-                        p.price_text.text.clone(),
-                        p.rank
-                            .map_or_else(|| "not ranked".into(), |r| format!("#{r}")),
-                    ]
-                })
-                .collect(),
+            body,
         },
-        not_plotted,
+        not_plotted: base.not_plotted.clone(),
     })
 }
 
@@ -445,103 +632,6 @@ fn padded(lo: f64, hi: f64) -> (f64, f64) {
     } else {
         (lo - span * 0.08, hi + span * 0.08)
     }
-}
-
-fn scatter(
-    id: &str,
-    title: &str,
-    description: &str,
-    points: &[Point],
-    quality: &Metric,
-    price: &Metric,
-) -> String {
-    let (left, right, top, bottom) = (70.0, WIDTH - 20.0, 16.0, 330.0);
-    let height = bottom + 52.0;
-    let (q_lo, q_hi) = points
-        .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), p| {
-            (lo.min(p.quality), hi.max(p.quality))
-        });
-    let (p_lo, p_hi) = points
-        .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), p| {
-            (lo.min(p.price.ln()), hi.max(p.price.ln()))
-        });
-    let (q_lo, q_hi) = padded(q_lo, q_hi);
-    let (p_lo, p_hi) = padded(p_lo, p_hi);
-    let x = |price: f64| left + (right - left) * (price.ln() - p_lo) / (p_hi - p_lo);
-    let y = |q: f64| bottom - (bottom - top) * (q - q_lo) / (q_hi - q_lo);
-
-    let mut svg = open(id, height, title, description);
-    for t in linear_ticks(q_lo, q_hi) {
-        line(&mut svg, (left, y(t)), (right, y(t)), "grid");
-        text(
-            &mut svg,
-            left - 8.0,
-            y(t) + 4.0,
-            "tick",
-            "end",
-            &quality.format.value(t),
-        );
-    }
-    for t in log_ticks(p_lo.exp(), p_hi.exp()) {
-        line(&mut svg, (x(t), top), (x(t), bottom), "grid");
-        text(
-            &mut svg,
-            x(t),
-            bottom + 18.0,
-            "tick",
-            "middle",
-            &price.format.value(t),
-        );
-    }
-    line(&mut svg, (left, bottom), (right, bottom), "axis");
-    line(&mut svg, (left, top), (left, bottom), "axis");
-    text(
-        &mut svg,
-        (left + right) / 2.0,
-        bottom + 42.0,
-        "label",
-        "middle",
-        &format!("{} ({}, log scale)", price.label, price.unit),
-    );
-    let _ = write!(
-        svg,
-        "<text x=\"14\" y=\"{}\" class=\"label\" text-anchor=\"middle\" transform=\"rotate(-90 14 {})\">{}</text>",
-        n((top + bottom) / 2.0),
-        n((top + bottom) / 2.0),
-        escape_html(&format!(
-            "{} ({})",
-            quality.label,
-            better_words(quality.better)
-        ))
-    );
-
-    // Only the ranked points are named: a catalogue of hundreds of models would bury the
-    // ranked ones under labels. The others keep their name in a tooltip and in the table.
-    let mut placed: Vec<Rect> = Vec::new();
-    // Unranked points go first, so that the ranked ones are drawn over them.
-    let (ranked, unranked): (Vec<&Point>, Vec<&Point>) =
-        points.iter().partition(|p| p.rank.is_some());
-    let price_label = price.label.to_lowercase();
-    for p in unranked.into_iter().chain(ranked) {
-        let at = (x(p.price), y(p.quality));
-        let tip = format!(
-            "{}: {} {}, {} {}",
-            p.model.name, quality.label, p.quality_text.text, price_label, p.price_text.text
-        );
-        match p.rank {
-            Some(r) => {
-                circle(&mut svg, at, 6.0, "point ranked", &tip);
-                let name = format!("#{r} {}", p.model.name);
-                let (lx, ly, anchor) = place_label(at, &name, (left, right, bottom), &mut placed);
-                text(&mut svg, lx, ly, "label strong", anchor, &name);
-            }
-            None => circle(&mut svg, at, 5.0, "point", &tip),
-        }
-    }
-    svg.push_str("</svg>");
-    svg
 }
 
 #[derive(Clone, Copy)]
@@ -733,7 +823,7 @@ pub fn field_range(site: &Site, u: &UseCase, model: &Model, field: &Field) -> Op
     let mut svg = open(&id, height, &title, &description);
     text(&mut svg, x0, 14.0, "tick", "start", "weaker");
     text(&mut svg, x1, 14.0, "tick", "end", "stronger");
-    let mut rows = Vec::new();
+    let mut body = String::new();
     for (i, (c, row)) in u.spec.criteria.iter().zip(&field.rows).enumerate() {
         let metric = site.catalog.metrics.get(&c.metric)?;
         let mine = me.parts.get(i).and_then(|p| p.value);
@@ -744,12 +834,10 @@ pub fn field_range(site: &Site, u: &UseCase, model: &Model, field: &Field) -> Op
             let tip = format!("{}: {}", model.name, metric.format.value(v));
             circle(&mut svg, (row.x(v), row.y), 7.0, "point ranked", &tip);
         }
-        rows.push(vec![
-            row.label.clone(),
-            figure,
-            row.weakest.clone(),
-            row.strongest.clone(),
-        ]);
+        table_row(
+            &mut body,
+            [&row.label, &figure, &row.weakest, &row.strongest].map(String::as_str),
+        );
     }
     svg.push_str("</svg>");
     Some(Chart {
@@ -768,7 +856,7 @@ pub fn field_range(site: &Site, u: &UseCase, model: &Model, field: &Field) -> Op
                 "Weakest ranked".into(),
                 "Strongest ranked".into(),
             ],
-            rows,
+            body,
         },
         not_plotted: Vec::new(),
     })
