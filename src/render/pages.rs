@@ -836,7 +836,7 @@ fn leaderboard(
         })
         .collect();
     ctx.insert("others", &others);
-    ctx.insert("excluded", &view::excluded_views(site, u, &h.why_not));
+    ctx.insert("excluded", &view::excluded_groups(site, u, &h.why_not));
     ctx.insert(
         "robustness",
         &ranking.and_then(|r| robustness_view(site, u, r)),

@@ -642,34 +642,137 @@ pub fn row_view(site: &Site, u: &UseCase, r: &Ranked) -> Option<RowView> {
     })
 }
 
+/// Models kept out of a use case for one reason, said once for them all: a catalogue of
+/// hundreds of models would otherwise repeat one sentence hundreds of times.
 #[derive(Debug, Clone, Serialize)]
-pub struct ExcludedView {
-    pub model: Viewed<ModelRef>,
+pub struct ExcludedGroup {
+    pub models: Vec<ExcludedModel>,
+    /// Said of one model ("its figure is …") or of several ("their figures, in brackets, …").
     pub reason: String,
-    /// The editor's own sentence, as HTML.
+    /// The editor's own sentence on the model, as HTML; a model with one is in a group alone.
     pub note: Option<String>,
 }
 
-pub fn excluded_views(
+#[derive(Debug, Clone, Serialize)]
+pub struct ExcludedModel {
+    pub model: Viewed<ModelRef>,
+    /// The figure that fails the rule, after the name when the reason is shared.
+    pub figure: Option<String>,
+}
+
+/// What makes two exclusions one reason: the same status, or the same rule.
+#[derive(PartialEq, Eq, Hash)]
+enum ReasonKey<'a> {
+    Status(&'a str),
+    FilterMissing(usize),
+    FilterFailed(usize),
+    CriterionMissing(usize),
+    /// An exclusion the editor wrote a note on stands alone.
+    Noted(&'a str),
+}
+
+/// The excluded models, grouped by reason in the order of the ranking's `excluded` list.
+pub fn excluded_groups(
     site: &Site,
     u: &UseCase,
     notes: &std::collections::BTreeMap<String, String>,
-) -> Vec<ExcludedView> {
+) -> Vec<ExcludedGroup> {
     let Some(ranking) = site.rankings.get(&u.slug) else {
         return Vec::new();
     };
-    ranking
-        .excluded
-        .iter()
-        .filter_map(|e| {
-            let model = site.catalog.models.get(&e.id)?;
-            (model.status != crate::data::Status::Hidden).then(|| ExcludedView {
-                model: site.model_ref(model),
-                reason: exclusion_text(site, u, e),
-                note: notes.get(&e.id).cloned(),
-            })
-        })
+    let mut members: Vec<Vec<(&Model, &Excluded)>> = Vec::new();
+    let mut index: HashMap<ReasonKey, usize> = HashMap::new();
+    for e in &ranking.excluded {
+        let Some(model) = site.catalog.models.get(&e.id) else {
+            continue;
+        };
+        if model.status == crate::data::Status::Hidden {
+            continue;
+        }
+        let key = match &e.why {
+            _ if notes.contains_key(&e.id) => ReasonKey::Noted(&e.id),
+            Exclusion::Status(s) => ReasonKey::Status(s),
+            Exclusion::FilterMissing(i) => ReasonKey::FilterMissing(*i),
+            Exclusion::FilterFailed { filter, .. } => ReasonKey::FilterFailed(*filter),
+            Exclusion::CriterionMissing(i) => ReasonKey::CriterionMissing(*i),
+        };
+        let at = *index.entry(key).or_insert_with(|| {
+            members.push(Vec::new());
+            members.len() - 1
+        });
+        members[at].push((model, e));
+    }
+    members
+        .into_iter()
+        .map(|group| excluded_group(site, u, &group, notes))
         .collect()
+}
+
+fn excluded_group(
+    site: &Site,
+    u: &UseCase,
+    group: &[(&Model, &Excluded)],
+    notes: &std::collections::BTreeMap<String, String>,
+) -> ExcludedGroup {
+    let (first_model, first) = group[0];
+    if let [_] = group {
+        return ExcludedGroup {
+            models: vec![ExcludedModel {
+                model: site.model_ref(first_model),
+                figure: None,
+            }],
+            reason: exclusion_text(site, u, first),
+            note: notes.get(&first_model.id).cloned(),
+        };
+    }
+    let failing = |e: &Excluded| match &e.why {
+        Exclusion::FilterFailed { filter, value } => {
+            Some(site.metric_value(&u.spec.filters[*filter].metric, *value))
+        }
+        _ => None,
+    };
+    ExcludedGroup {
+        models: group
+            .iter()
+            .map(|(model, e)| ExcludedModel {
+                model: site.model_ref(model),
+                figure: failing(e),
+            })
+            .collect(),
+        reason: shared_exclusion_text(site, u, first),
+        note: None,
+    }
+}
+
+/// Why several models are not ranked, their own figures given in brackets after their names.
+fn shared_exclusion_text(site: &Site, u: &UseCase, e: &Excluded) -> String {
+    let rule = |i: usize| {
+        let f = &u.spec.filters[i];
+        (
+            site.metric_label(&f.metric),
+            op_words(f.op),
+            site.metric_value(&f.metric, f.value),
+        )
+    };
+    match &e.why {
+        Exclusion::Status(status) => format!("they are {status}"),
+        Exclusion::FilterMissing(i) => {
+            let (label, op, threshold) = rule(*i);
+            format!(
+                "they have no published figure for {label}, and this ranking requires {op} {threshold}"
+            )
+        }
+        Exclusion::FilterFailed { filter, .. } => {
+            let (label, op, threshold) = rule(*filter);
+            format!(
+                "their {label} figures, in brackets, miss this ranking’s rule of {op} {threshold}"
+            )
+        }
+        Exclusion::CriterionMissing(i) => format!(
+            "they have no published figure for {}, and this ranking leaves out models without one",
+            site.metric_label(&u.spec.criteria[*i].metric)
+        ),
+    }
 }
 
 // ----- robustness -------------------------------------------------------------------------------
