@@ -58,6 +58,8 @@ pub(crate) struct Shared {
     places: OnceLock<render::PlaceIndex>,
     /// What every page shows alike of each model.
     pub(crate) models: OnceLock<render::ModelMemo>,
+    /// The rows of each model's figures table, by model id, as the templates render them.
+    pub(crate) figure_rows: OnceLock<HashMap<String, OnceLock<tera::Value>>>,
     /// What every quality chart draws alike, per headline metric.
     scatters: OnceLock<HashMap<String, OnceLock<Option<chart::Scatter>>>>,
 }

@@ -166,6 +166,20 @@ fn every_kind_of_change_matches_a_full_build() {
     assert_eq!(update.rendered, update.pages);
     assert_same_as_full_build(&live, root, "a template");
 
+    // The figure rows are rendered once per model and kept: an edit must still reach them.
+    let rows = "templates/partials/figure_rows.html";
+    let text = fs::read_to_string(root.join(rows)).unwrap();
+    fs::write(
+        root.join(rows),
+        text.replacen("<tr>", "<tr data-edited>", 1),
+    )
+    .unwrap();
+    live.rebuild([PathBuf::from(rows)]).unwrap();
+    let files = live.files().unwrap();
+    let profile = String::from_utf8_lossy(&files["models/gpt-5.5/index.html"].bytes);
+    assert!(profile.contains("<tr data-edited>"));
+    assert_same_as_full_build(&live, root, "a partial rendered once per model");
+
     fs::write(root.join("static/notes.txt"), "hello\n").unwrap();
     let update = live.rebuild([PathBuf::from("static/notes.txt")]).unwrap();
     assert_eq!(update.rendered, 0);

@@ -64,6 +64,10 @@ const THEME: &[(&str, &str)] = &[
         include_str!("../../templates/partials/figures_table.html"),
     ),
     (
+        "partials/figure_rows.html",
+        include_str!("../../templates/partials/figure_rows.html"),
+    ),
+    (
         "partials/chart.html",
         include_str!("../../templates/partials/chart.html"),
     ),

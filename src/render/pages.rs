@@ -2,6 +2,7 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
+use std::sync::OnceLock;
 
 use serde::Serialize;
 use tera::Context;
@@ -418,6 +419,11 @@ pub fn render_page(
             page.path
         )));
     };
+    if let PageKind::Analysis { model, .. } | PageKind::Profile { model } = &page.kind
+        && let Some(model) = site.catalog.models.get(model)
+    {
+        ctx.insert_value("figure_rows", figure_rows(site, templates, model)?);
+    }
     m.json_ld = structured::json_ld(site, html, page, &m);
     ctx.insert("page", &m);
     let rendered = templates.render(page.kind.template(), &ctx)?;
@@ -432,6 +438,29 @@ pub fn render_page(
             description: m.description,
         },
     })
+}
+
+/// The rows of a model's figures table. Every analysis page of the model and its profile
+/// show the same rows, so the template renders them once per model and build.
+fn figure_rows(
+    site: &Site,
+    templates: &Templates,
+    model: &Model,
+) -> Result<tera::Value, Diagnostic> {
+    let slots = site.shared.figure_rows.get_or_init(|| {
+        let ids = site.catalog.models.keys();
+        ids.map(|id| (id.clone(), OnceLock::new())).collect()
+    });
+    let slot = slots.get(&model.id);
+    if let Some(rows) = slot.and_then(OnceLock::get) {
+        return Ok(rows.clone());
+    }
+    let mut ctx = Context::new();
+    ctx.insert_value("figures", site.all_figures(model));
+    let rows = tera::Value::from(templates.render("partials/figure_rows.html", &ctx)?);
+    Ok(slot
+        .map_or(&rows, |s| s.get_or_init(|| rows.clone()))
+        .clone())
 }
 
 // ----- home -----------------------------------------------------------------------------------
