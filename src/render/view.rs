@@ -6,11 +6,13 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::fmt::Write;
 use std::ops::Deref;
 use std::sync::{Arc, OnceLock};
 
 use serde::{Serialize, Serializer};
 
+use super::escape_html;
 use crate::content::UseCase;
 use crate::data::{Figure, Metric, Model};
 use crate::format::NOT_AVAILABLE;
@@ -647,6 +649,10 @@ pub fn row_view(site: &Site, u: &UseCase, r: &Ranked) -> Option<RowView> {
 #[derive(Debug, Clone, Serialize)]
 pub struct ExcludedGroup {
     pub models: Vec<ExcludedModel>,
+    /// The models as HTML: each name linked to its profile and followed by its figure in
+    /// brackets, joined into a list ("A (1 s), B (2 s) and C (3 s)"). Hundreds of models
+    /// would make this list the slowest part of a leaderboard's template.
+    pub names: String,
     /// Said of one model ("its figure is …") or of several ("their figures, in brackets, …").
     pub reason: String,
     /// The editor's own sentence on the model, as HTML; a model with one is in a group alone.
@@ -716,11 +722,13 @@ fn excluded_group(
 ) -> ExcludedGroup {
     let (first_model, first) = group[0];
     if let [_] = group {
+        let models = vec![ExcludedModel {
+            model: site.model_ref(first_model),
+            figure: None,
+        }];
         return ExcludedGroup {
-            models: vec![ExcludedModel {
-                model: site.model_ref(first_model),
-                figure: None,
-            }],
+            names: names_html(&models),
+            models,
             reason: exclusion_text(site, u, first),
             note: notes.get(&first_model.id).cloned(),
         };
@@ -731,17 +739,38 @@ fn excluded_group(
         }
         _ => None,
     };
+    let models: Vec<ExcludedModel> = group
+        .iter()
+        .map(|(model, e)| ExcludedModel {
+            model: site.model_ref(model),
+            figure: failing(e),
+        })
+        .collect();
     ExcludedGroup {
-        models: group
-            .iter()
-            .map(|(model, e)| ExcludedModel {
-                model: site.model_ref(model),
-                figure: failing(e),
-            })
-            .collect(),
+        names: names_html(&models),
+        models,
         reason: shared_exclusion_text(site, u, first),
         note: None,
     }
+}
+
+fn names_html(models: &[ExcludedModel]) -> String {
+    let mut out = String::new();
+    for (i, e) in models.iter().enumerate() {
+        if i > 0 {
+            out.push_str(if i + 1 == models.len() { " and " } else { ", " });
+        }
+        let _ = write!(
+            out,
+            "<a href=\"{}\">{}</a>",
+            escape_html(&e.model.url),
+            escape_html(&e.model.name)
+        );
+        if let Some(figure) = &e.figure {
+            let _ = write!(out, " ({})", escape_html(figure));
+        }
+    }
+    out
 }
 
 /// Why several models are not ranked, their own figures given in brackets after their names.
