@@ -9,6 +9,7 @@ use crate::output::Output;
 use crate::timings::{Stage, time};
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::fmt::Write;
 
 use super::assets::Assets;
 use super::card;
@@ -265,60 +266,71 @@ fn ranking_files(site: &Site, u: &UseCase) -> Option<(Vec<u8>, Vec<u8>)> {
 }
 
 fn csv_of(site: &Site, u: &UseCase, doc: &RankingJson) -> Option<Vec<u8>> {
+    // Fields are written one by one: a catalogue of hundreds of models gives every use case
+    // hundreds of rows, and a vector of strings per row cost more than the writing.
     let mut w = csv::Writer::from_writer(Vec::new());
-    let mut header = vec![
-        "rank".to_string(),
-        "best_rank".into(),
-        "worst_rank".into(),
-        "model".into(),
-        "name".into(),
-        "provider".into(),
-        "score".into(),
-    ];
+    for name in [
+        "rank",
+        "best_rank",
+        "worst_rank",
+        "model",
+        "name",
+        "provider",
+        "score",
+    ] {
+        w.write_field(name).ok()?;
+    }
     for c in &u.spec.criteria {
         for part in ["value", "normalized", "contribution"] {
-            header.push(format!("{}_{part}", c.metric));
+            w.write_field(format!("{}_{part}", c.metric)).ok()?;
         }
     }
-    header.push("excluded_reason".into());
-    w.write_record(&header).ok()?;
-    let num = |v: Option<f64>| v.map_or_else(String::new, |v| v.to_string());
+    w.write_field("excluded_reason").ok()?;
+    w.write_record(None::<&[u8]>).ok()?;
+    let mut buf = String::new();
     for r in &doc.ranked {
-        let range = |i: usize| r.rank_range.map_or_else(String::new, |x| x[i].to_string());
-        let mut row = vec![
-            r.rank.to_string(),
-            range(0),
-            range(1),
-            r.model.into(),
-            r.name.into(),
-            r.provider.into(),
-            num(r.score),
-        ];
-        for p in &r.criteria {
-            row.extend([num(p.value), num(p.normalized), num(p.contribution)]);
+        let range = |i: usize| r.rank_range.map(|x| x[i]);
+        field(&mut w, &mut buf, Some(r.rank)).ok()?;
+        field(&mut w, &mut buf, range(0)).ok()?;
+        field(&mut w, &mut buf, range(1)).ok()?;
+        for text in [r.model, r.name, r.provider] {
+            w.write_field(text).ok()?;
         }
-        row.push(String::new());
-        w.write_record(&row).ok()?;
+        field(&mut w, &mut buf, r.score).ok()?;
+        for p in &r.criteria {
+            for v in [p.value, p.normalized, p.contribution] {
+                field(&mut w, &mut buf, v).ok()?;
+            }
+        }
+        w.write_field("").ok()?;
+        w.write_record(None::<&[u8]>).ok()?;
     }
+    let blanks = u.spec.criteria.len() * 3;
     for e in &doc.excluded {
         let m = site.catalog.models.get(e.model)?;
-        let mut row = vec![
-            String::new(),
-            String::new(),
-            String::new(),
-            m.id.clone(),
-            m.name.clone(),
-            m.provider.clone(),
-            String::new(),
-        ];
-        row.extend(std::iter::repeat_n(
-            String::new(),
-            u.spec.criteria.len() * 3,
-        ));
-        row.push(e.reason.clone());
-        w.write_record(&row).ok()?;
+        for text in ["", "", "", &m.id, &m.name, &m.provider] {
+            w.write_field(text).ok()?;
+        }
+        for _ in 0..=blanks {
+            w.write_field("").ok()?;
+        }
+        w.write_field(&e.reason).ok()?;
+        w.write_record(None::<&[u8]>).ok()?;
     }
     w.into_inner().ok()
+}
+
+/// Writes a number as Rust prints it (floats in full precision), or an empty field.
+fn field(
+    w: &mut csv::Writer<Vec<u8>>,
+    buf: &mut String,
+    value: Option<impl std::fmt::Display>,
+) -> csv::Result<()> {
+    buf.clear();
+    if let Some(v) = value {
+        let _ = write!(buf, "{v}");
+    }
+    w.write_field(&*buf)
 }
 
 #[derive(Serialize)]
