@@ -54,6 +54,8 @@ pub(crate) struct Shared {
     use_case_views: PerUseCase<render::UseCaseViews>,
     /// When each use case last changed.
     updated: PerUseCase<Option<Date>>,
+    /// The newest figure of each metric.
+    latest: OnceLock<HashMap<String, Date>>,
     /// Where each model stands in every use case.
     places: OnceLock<render::PlaceIndex>,
     /// What every page shows alike of each model.
@@ -244,11 +246,27 @@ impl Site {
     }
 
     fn last_change(&self, u: &UseCase) -> Option<Date> {
-        let metrics = self.metrics_of(u);
-        self.visible_models()
-            .filter_map(|m| self.latest_figure(m, metrics.iter().map(String::as_str)))
+        let latest = self.shared.latest.get_or_init(|| self.latest_by_metric());
+        self.metrics_of(u)
+            .iter()
+            .filter_map(|m| latest.get(m).copied())
             .chain(u.updated)
             .max()
+    }
+
+    /// The newest as-of date of a published figure of any visible model, per metric: what
+    /// every use case's last change is made of, gathered in one pass over the catalogue.
+    fn latest_by_metric(&self) -> HashMap<String, Date> {
+        let mut latest: HashMap<String, Date> = HashMap::new();
+        for model in self.visible_models() {
+            for (metric, figure) in &model.figures {
+                if let (Some(_), Some(date)) = (figure.value, figure.as_of) {
+                    let newest = latest.entry(metric.clone()).or_insert(date);
+                    *newest = (*newest).max(date);
+                }
+            }
+        }
+        latest
     }
 }
 
