@@ -455,9 +455,25 @@ fn chart_tables_hold_the_charted_figures() {
         for r in &ranking.ranked {
             assert!(names.contains(&site.catalog.models[&r.id].name.as_str()));
         }
-        // The breakdown's rows end in each model's score, as the leaderboard prints it.
+        // The breakdown's rows end in each model's score, to one decimal as pages print it.
         let breakdown = chart_rows(&html, "chart-breakdown-");
         assert_eq!(breakdown.len(), ranking.ranked.len(), "{}", u.slug);
+        for (row, r) in breakdown.iter().zip(&ranking.ranked) {
+            assert_eq!(row.last(), Some(&format!("{:.1}", r.score.unwrap())));
+        }
+        // A ranked model's quality and price cells are the figures its profile prints.
+        for row in &rows[..ranking.ranked.len()] {
+            let m = site
+                .catalog
+                .models
+                .values()
+                .find(|m| m.name == row[0])
+                .unwrap();
+            let profile = text(&files, &format!("models/{}/index.html", m.id));
+            for cell in &row[1..3] {
+                assert!(profile.contains(&format!(">{cell}<")), "{} {cell}", m.id);
+            }
+        }
         // Each analysis page's field chart has a row per criterion.
         for r in &ranking.ranked {
             let page = text(&files, &format!("use-cases/{}/{}/index.html", u.slug, r.id));

@@ -41,8 +41,8 @@ fn models_failing_one_rule_share_one_sentence_with_their_figures() {
     assert_eq!(
         excluded(&lab),
         [
-            "3 models are not ranked because their Output speed figures, in brackets, miss this \
-             ranking’s rule of at least 50.0 tok/s: Model C (20.0 tok/s), Model D (35.5 tok/s) \
+            "3 models are not ranked because their Output speed figures (in brackets) do not \
+             meet this ranking’s rule of at least 50.0 tok/s: Model C (20.0 tok/s), Model D (35.5 tok/s) \
              and Model F (10.0 tok/s).",
             "Model E is not ranked because it has no published figure for Output speed, and \
              this ranking requires at least 50.0 tok/s.",
@@ -61,5 +61,49 @@ fn a_model_with_an_editors_note_keeps_its_own_sentence() {
         items[1],
         "Model D is not ranked because its Output speed figure is 35.5 tok/s, and this ranking \
          requires at least 50.0 tok/s. Its next release is meant to be faster."
+    );
+}
+
+#[test]
+fn statuses_and_missing_figures_are_said_once_for_all_their_models() {
+    let lab = lab("");
+    lab.model("g", [Some(50.0), None, Some(1.0), Some(2.0)]);
+    lab.model("h", [Some(85.0), Some(95.0), Some(1.0), Some(2.0)]);
+    lab.model("i", [Some(55.0), Some(99.0), Some(1.0), Some(2.0)]);
+    lab.status("h", "deprecated");
+    lab.status("i", "deprecated");
+    let items = excluded(&lab);
+    assert!(
+        items.contains(
+            &"2 models are not ranked because they have no published figure for Output speed, \
+              and this ranking requires at least 50.0 tok/s: Model E and Model G."
+                .to_string()
+        ),
+        "{items:?}"
+    );
+    assert!(
+        items.contains(
+            &"2 models are not ranked because they are deprecated: Model H and Model I."
+                .to_string()
+        ),
+        "{items:?}"
+    );
+}
+
+#[test]
+fn names_in_a_shared_sentence_are_escaped_once() {
+    let lab = lab("");
+    let path = lab.root().join("data/models/c.yaml");
+    let yaml = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        yaml.replace("name: Model C", "name: \"C <b> & 'D'\""),
+    )
+    .unwrap();
+    let (_, files) = lab.build();
+    let html = text(&files, "use-cases/drafting/index.html");
+    assert!(
+        html.contains(">C &lt;b&gt; &amp; &#39;D&#39;</a> (20.0 tok/s)"),
+        "{html}"
     );
 }

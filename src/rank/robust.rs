@@ -10,12 +10,12 @@
 //! grid one criterion at a time, for each model those that move its pairs most first, and
 //! reasons about pairs of models instead: the difference of two scores is a linear function
 //! of the raw weights divided by their (positive) sum, so its bounds over a box of the grid
-//! come from the box's corners at once. A pair whose order
-//! cannot change inside a box is settled for the whole box; a model whose pairs are all
-//! settled has a single rank there; and a box in which no model can reach a rank outside the
-//! ranges already found is skipped. Only where two scores come within a few epsilons of each
-//! other, where the tie rule and chains of near-equal scores decide, is a point ranked in
-//! full, by the same ordering code as [`rank`](super::rank).
+//! come from the box's corners at once. A pair whose order cannot change inside a box is
+//! settled for the whole box; a model whose pairs are all settled has a single rank there;
+//! and a box in which no model can reach a rank outside the ranges already found is skipped.
+//! Only where two scores come within a few epsilons of each other, where the tie rule and
+//! chains of near-equal scores decide, is a point ranked in full, by the same ordering code
+//! as [`rank`](super::rank).
 
 use std::cmp::Ordering;
 

@@ -308,10 +308,10 @@ fn csv_of(site: &Site, u: &UseCase, doc: &RankingJson) -> Option<Vec<u8>> {
     let blanks = u.spec.criteria.len() * 3;
     for e in &doc.excluded {
         let m = site.catalog.models.get(e.model)?;
-        for text in ["", "", "", &m.id, &m.name, &m.provider] {
+        for text in ["", "", "", &m.id, &m.name, &m.provider, ""] {
             w.write_field(text).ok()?;
         }
-        for _ in 0..=blanks {
+        for _ in 0..blanks {
             w.write_field("").ok()?;
         }
         w.write_field(&e.reason).ok()?;

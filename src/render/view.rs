@@ -794,7 +794,7 @@ fn shared_exclusion_text(site: &Site, u: &UseCase, e: &Excluded) -> String {
         Exclusion::FilterFailed { filter, .. } => {
             let (label, op, threshold) = rule(*filter);
             format!(
-                "their {label} figures, in brackets, miss this ranking’s rule of {op} {threshold}"
+                "their {label} figures (in brackets) do not meet this ranking’s rule of {op} {threshold}"
             )
         }
         Exclusion::CriterionMissing(i) => format!(
