@@ -61,9 +61,9 @@ pub(crate) struct Shared {
     /// What every page shows alike of each model.
     pub(crate) models: OnceLock<render::ModelMemo>,
     /// The rows of each model's figures table, by model id, as the templates render them.
-    pub(crate) figure_rows: OnceLock<HashMap<String, OnceLock<tera::Value>>>,
+    figure_rows: PerKey<tera::Value>,
     /// What every quality chart draws alike, per headline metric.
-    scatters: OnceLock<HashMap<String, OnceLock<Option<chart::Scatter>>>>,
+    scatters: PerKey<Option<chart::Scatter>>,
 }
 
 /// One value per use case, by position, each made when first asked for and then shared by
@@ -83,6 +83,27 @@ impl<T> PerUseCase<T> {
             .0
             .get_or_init(|| (0..count).map(|_| OnceLock::new()).collect());
         Some(slots.get(index)?.get_or_init(make))
+    }
+}
+
+/// One value per key of a fixed set (model ids, metric keys), each made when first asked
+/// for and then shared like [`PerUseCase`].
+#[derive(Debug, Clone)]
+pub(crate) struct PerKey<T>(OnceLock<HashMap<String, OnceLock<T>>>);
+
+impl<T> Default for PerKey<T> {
+    fn default() -> Self {
+        PerKey(OnceLock::new())
+    }
+}
+
+impl<T> PerKey<T> {
+    /// The slot of `key`, the slots made from `keys` on first use; none for another key.
+    fn slot<'k>(&self, keys: impl Iterator<Item = &'k String>, key: &str) -> Option<&OnceLock<T>> {
+        let slots = self
+            .0
+            .get_or_init(|| keys.map(|k| (k.clone(), OnceLock::new())).collect());
+        slots.get(key)
     }
 }
 
@@ -160,14 +181,17 @@ impl Site {
 
     /// What every quality chart on the headline metric `metric` draws alike.
     pub(crate) fn scatter(&self, metric: &str) -> Option<&chart::Scatter> {
-        let slots = self.shared.scatters.get_or_init(|| {
-            let keys = self.catalog.metrics.keys();
-            keys.map(|k| (k.clone(), OnceLock::new())).collect()
-        });
-        slots
-            .get(metric)?
-            .get_or_init(|| chart::Scatter::new(self, metric))
+        let keys = self.catalog.metrics.keys();
+        let slot = self.shared.scatters.slot(keys, metric)?;
+        slot.get_or_init(|| chart::Scatter::new(self, metric))
             .as_ref()
+    }
+
+    /// Where the rendered rows of `model`'s figures table are kept; none for a model from
+    /// outside the catalogue.
+    pub(crate) fn figure_rows_slot(&self, model: &Model) -> Option<&OnceLock<tera::Value>> {
+        let keys = self.catalog.models.keys();
+        self.shared.figure_rows.slot(keys, &model.id)
     }
 
     /// Where each model stands in every use case, for the model profiles.

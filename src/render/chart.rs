@@ -393,26 +393,8 @@ impl Scatter {
         not_plotted: Vec<String>,
     ) -> Scatter {
         let (left, right, top, bottom) = SCATTER;
-        let (q_lo, q_hi) = padded(
-            candidates
-                .iter()
-                .map(|c| c.quality)
-                .fold(f64::INFINITY, f64::min),
-            candidates
-                .iter()
-                .map(|c| c.quality)
-                .fold(f64::NEG_INFINITY, f64::max),
-        );
-        let (p_lo, p_hi) = padded(
-            candidates
-                .iter()
-                .map(|c| c.price.ln())
-                .fold(f64::INFINITY, f64::min),
-            candidates
-                .iter()
-                .map(|c| c.price.ln())
-                .fold(f64::NEG_INFINITY, f64::max),
-        );
+        let (q_lo, q_hi) = padded(extent(candidates.iter().map(|c| c.quality)));
+        let (p_lo, p_hi) = padded(extent(candidates.iter().map(|c| c.price.ln())));
         let x = |price: f64| left + (right - left) * (price.ln() - p_lo) / (p_hi - p_lo);
         let y = |q: f64| bottom - (bottom - top) * (q - q_lo) / (q_hi - q_lo);
         let frame = scatter_frame(quality, price, &x, &y, (q_lo, q_hi), (p_lo, p_hi));
@@ -623,8 +605,15 @@ fn log_ticks(lo: f64, hi: f64) -> Vec<f64> {
     ticks
 }
 
+/// The lowest and the highest of some values; infinities when there are none.
+fn extent(values: impl Iterator<Item = f64>) -> (f64, f64) {
+    values.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+        (lo.min(v), hi.max(v))
+    })
+}
+
 /// A range with room around it, so no point sits on the frame.
-fn padded(lo: f64, hi: f64) -> (f64, f64) {
+fn padded((lo, hi): (f64, f64)) -> (f64, f64) {
     let span = hi - lo;
     if span <= 0.0 {
         let pad = if lo == 0.0 { 1.0 } else { lo.abs() * 0.1 };
@@ -756,8 +745,7 @@ fn field_row(
         .iter()
         .filter_map(|r| Some((r.id.as_str(), r.parts.get(i)?.value?)))
         .collect();
-    let lo = field.iter().map(|f| f.1).fold(f64::INFINITY, f64::min);
-    let hi = field.iter().map(|f| f.1).fold(f64::NEG_INFINITY, f64::max);
+    let (lo, hi) = extent(field.iter().map(|f| f.1));
     let ends = (!field.is_empty()).then_some(match c.better {
         Better::Higher => (lo, hi),
         Better::Lower => (hi, lo),

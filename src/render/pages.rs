@@ -447,11 +447,7 @@ fn figure_rows(
     templates: &Templates,
     model: &Model,
 ) -> Result<tera::Value, Diagnostic> {
-    let slots = site.shared.figure_rows.get_or_init(|| {
-        let ids = site.catalog.models.keys();
-        ids.map(|id| (id.clone(), OnceLock::new())).collect()
-    });
-    let slot = slots.get(&model.id);
+    let slot = site.figure_rows_slot(model);
     if let Some(rows) = slot.and_then(OnceLock::get) {
         return Ok(rows.clone());
     }

@@ -412,12 +412,8 @@ pub fn tie_break_sentence(site: &Site, u: &UseCase) -> String {
 
 /// The hard rule a filter states: "Context window of at least 200K".
 pub fn filter_sentence(site: &Site, f: &crate::rank::Filter) -> String {
-    let mut s = format!(
-        "{} must be {} {}",
-        site.metric_label(&f.metric),
-        op_words(f.op),
-        site.metric_value(&f.metric, f.value)
-    );
+    let (label, op, threshold) = rule_words(site, f);
+    let mut s = format!("{label} must be {op} {threshold}");
     s.push_str(match f.missing {
         FilterMissing::Fail => "; a model without a published figure is not ranked.",
         FilterMissing::Pass => "; a model without a published figure is still ranked.",
@@ -425,28 +421,29 @@ pub fn filter_sentence(site: &Site, f: &crate::rank::Filter) -> String {
     s
 }
 
+/// A filter in words: its metric's label, the comparison and the threshold.
+fn rule_words(site: &Site, f: &crate::rank::Filter) -> (String, &'static str, String) {
+    (
+        site.metric_label(&f.metric),
+        op_words(f.op),
+        site.metric_value(&f.metric, f.value),
+    )
+}
+
 /// Why a model is not ranked, as the page says it ("not ranked because …").
 pub fn exclusion_text(site: &Site, u: &UseCase, e: &Excluded) -> String {
     match &e.why {
         Exclusion::Status(status) => format!("it is {status}"),
         Exclusion::FilterMissing(i) => {
-            let f = &u.spec.filters[*i];
+            let (label, op, threshold) = rule_words(site, &u.spec.filters[*i]);
             format!(
-                "it has no published figure for {}, and this ranking requires {} {}",
-                site.metric_label(&f.metric),
-                op_words(f.op),
-                site.metric_value(&f.metric, f.value)
+                "it has no published figure for {label}, and this ranking requires {op} {threshold}"
             )
         }
         Exclusion::FilterFailed { filter, value } => {
-            let f = &u.spec.filters[*filter];
-            format!(
-                "its {} figure is {}, and this ranking requires {} {}",
-                site.metric_label(&f.metric),
-                site.metric_value(&f.metric, *value),
-                op_words(f.op),
-                site.metric_value(&f.metric, f.value)
-            )
+            let (label, op, threshold) = rule_words(site, &u.spec.filters[*filter]);
+            let figure = site.metric_value(&u.spec.filters[*filter].metric, *value);
+            format!("its {label} figure is {figure}, and this ranking requires {op} {threshold}")
         }
         Exclusion::CriterionMissing(i) => {
             let c = &u.spec.criteria[*i];
@@ -668,7 +665,7 @@ pub struct ExcludedModel {
 
 /// What makes two exclusions one reason: the same status, or the same rule.
 #[derive(PartialEq, Eq, Hash)]
-enum ReasonKey<'a> {
+enum SharedReason<'a> {
     Status(&'a str),
     FilterMissing(usize),
     FilterFailed(usize),
@@ -687,7 +684,7 @@ pub fn excluded_groups(
         return Vec::new();
     };
     let mut members: Vec<Vec<(&Model, &Excluded)>> = Vec::new();
-    let mut index: HashMap<ReasonKey, usize> = HashMap::new();
+    let mut index: HashMap<SharedReason, usize> = HashMap::new();
     for e in &ranking.excluded {
         let Some(model) = site.catalog.models.get(&e.id) else {
             continue;
@@ -696,11 +693,11 @@ pub fn excluded_groups(
             continue;
         }
         let key = match &e.why {
-            _ if notes.contains_key(&e.id) => ReasonKey::Noted(&e.id),
-            Exclusion::Status(s) => ReasonKey::Status(s),
-            Exclusion::FilterMissing(i) => ReasonKey::FilterMissing(*i),
-            Exclusion::FilterFailed { filter, .. } => ReasonKey::FilterFailed(*filter),
-            Exclusion::CriterionMissing(i) => ReasonKey::CriterionMissing(*i),
+            _ if notes.contains_key(&e.id) => SharedReason::Noted(&e.id),
+            Exclusion::Status(s) => SharedReason::Status(s),
+            Exclusion::FilterMissing(i) => SharedReason::FilterMissing(*i),
+            Exclusion::FilterFailed { filter, .. } => SharedReason::FilterFailed(*filter),
+            Exclusion::CriterionMissing(i) => SharedReason::CriterionMissing(*i),
         };
         let at = *index.entry(key).or_insert_with(|| {
             members.push(Vec::new());
@@ -775,14 +772,7 @@ fn names_html(models: &[ExcludedModel]) -> String {
 
 /// Why several models are not ranked, their own figures given in brackets after their names.
 fn shared_exclusion_text(site: &Site, u: &UseCase, e: &Excluded) -> String {
-    let rule = |i: usize| {
-        let f = &u.spec.filters[i];
-        (
-            site.metric_label(&f.metric),
-            op_words(f.op),
-            site.metric_value(&f.metric, f.value),
-        )
-    };
+    let rule = |i: usize| rule_words(site, &u.spec.filters[i]);
     match &e.why {
         Exclusion::Status(status) => format!("they are {status}"),
         Exclusion::FilterMissing(i) => {
