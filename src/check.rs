@@ -135,8 +135,16 @@ pub fn prose_paths(
     rendered: &RenderedSite,
     known: &BTreeSet<String>,
 ) -> Vec<Diagnostic> {
-    let problems = rendered
-        .links
+    link_problems(site, &rendered.links, known)
+}
+
+/// Like [`prose_paths`], for some of the links.
+pub fn link_problems(
+    site: &Site,
+    links: &[SourceLink],
+    known: &BTreeSet<String>,
+) -> Vec<Diagnostic> {
+    let problems = links
         .iter()
         .filter_map(|link| {
             let path = link.target.split('#').next().unwrap_or_default();

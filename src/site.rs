@@ -4,7 +4,7 @@
 //! the pages and data files in parallel into an [`Output`](crate::output::Output). Loading
 //! never stops at the first problem: all of them are returned together.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 use std::time::Instant;
@@ -19,7 +19,9 @@ use crate::error::{Diagnostic, Diagnostics, Error, Location};
 use crate::history::{self, History};
 use crate::output::Output;
 use crate::rank::{self, Contender, RankError, Ranked, Ranking};
-use crate::render::{self, Assets, PageHead, ProseRenderer, RenderedSite, Templates, chart};
+use crate::render::{
+    self, Assets, PageHead, ProseRenderer, RenderedSite, Templates, UseCaseProse, chart,
+};
 use crate::timings::{Stage, time};
 
 /// What can change how a site is loaded, from the command line.
@@ -417,11 +419,18 @@ pub struct Built {
 
 /// Renders every page and file of the site into `output`.
 pub fn build(site: Arc<Site>, output: &dyn Output) -> Result<Summary, Error> {
-    build_site(site, output).map(|b| b.summary)
+    build_keeping(site, output, false).map(|b| b.summary)
 }
 
 /// Like [`build`], keeping what `check` reads afterwards.
 pub fn build_site(site: Arc<Site>, output: &dyn Output) -> Result<Built, Error> {
+    build_keeping(site, output, true)
+}
+
+/// Builds the site; with `keep_prose`, the HTML of every text is kept for the caller.
+/// Without it, a use case's prose is dropped once its pages are written, so that a large
+/// site's memory does not grow with all of its prose at once.
+fn build_keeping(site: Arc<Site>, output: &dyn Output, keep_prose: bool) -> Result<Built, Error> {
     let started = Instant::now();
     let mut out = Diagnostics::new();
     let templates = time(Stage::Compile, || Templates::load(&site.root, &mut out));
@@ -435,50 +444,29 @@ pub fn build_site(site: Arc<Site>, output: &dyn Output) -> Result<Built, Error> 
     });
     let (file_paths, sizes): (Vec<String>, Vec<u64>) =
         out.take(files).unwrap_or_default().into_iter().unzip();
-    let mut bytes: u64 = sizes.iter().sum();
-    let rendered = time(Stage::Prose, || {
-        let prose = ProseRenderer::new(Arc::clone(&site));
-        let rendered = RenderedSite::render(&site, &prose, &mut out);
-        prose.prune_cache();
-        rendered
-    });
     let statics = assets.plain_static_files(&site.root, &mut out);
     let mut known = crate::check::site_paths(&pages, &file_paths, &statics);
     known.insert(render::FEED_PATH.to_string());
-    out.extend(crate::check::prose_paths(&site, &rendered, &known));
-    let Some(templates) = templates else {
+    let prose = ProseRenderer::new(Arc::clone(&site));
+    let run = PageRun {
+        site: &site,
+        prose: &prose,
+        templates: templates.as_ref(),
+        assets: &assets,
+        pages: &pages,
+        known: &known,
+        output,
+        keep_prose,
+    };
+    let (rendered, written) = time(Stage::Pages, || run.all(&mut out));
+    prose.prune_cache();
+    let Some(written) = written else {
         return Err(Error::Content(out.into_sorted()));
     };
     let warnings = out.into_result()?;
-    let file_count = file_paths.len();
-
-    // Only the heads are kept: holding every page's HTML until the end would cost memory
-    // in proportion to the site.
-    let results: Vec<Result<(usize, PageHead), Diagnostic>> = time(Stage::Pages, || {
-        pages
-            .par_iter()
-            .map(|page| {
-                let r = time(page.kind.stage(), || {
-                    render::render_page(&site, &rendered, &templates, &assets, page)
-                })?;
-                time(Stage::Write, || {
-                    output.write(&page.file(), r.html.as_bytes())
-                })
-                .map_err(|e| Diagnostic::general(e.to_string()))?;
-                Ok((r.html.len(), r.head))
-            })
-            .collect()
-    });
-    let mut errors = Diagnostics::new();
-    let mut heads = Vec::with_capacity(results.len());
-    for r in results {
-        if let Some((len, head)) = errors.take(r) {
-            bytes += len as u64;
-            heads.push(head);
-        }
-    }
-    errors.into_result()?;
-    let (path, feed) = render::feed(&site, pages.iter().zip(&heads));
+    let heads = written?;
+    let mut bytes: u64 = sizes.iter().sum::<u64>() + heads.iter().map(|h| h.0).sum::<u64>();
+    let (path, feed) = render::feed(&site, pages.iter().zip(heads.iter().map(|h| &h.1)));
     output
         .write(&path, &feed)
         .map_err(|e| Error::io("write", &path, e))?;
@@ -488,7 +476,7 @@ pub fn build_site(site: Arc<Site>, output: &dyn Output) -> Result<Built, Error> 
     })?;
     let summary = Summary {
         pages: pages.len(),
-        files: pages.len() + file_count + 1 + statics.len(),
+        files: pages.len() + file_paths.len() + 1 + statics.len(),
         bytes: bytes + static_bytes,
         millis: started.elapsed().as_millis(),
     };
@@ -498,4 +486,141 @@ pub fn build_site(site: Arc<Site>, output: &dyn Output) -> Result<Built, Error> 
         rendered,
         warnings,
     })
+}
+
+/// The written pages' sizes and heads, in the order of the plan, or why some failed.
+type Written = Result<Vec<(u64, PageHead)>, Error>;
+
+/// What rendering the pages needs, shared by every thread.
+struct PageRun<'a> {
+    site: &'a Site,
+    prose: &'a ProseRenderer,
+    /// None when a template failed to compile: the prose is still checked, no page is made.
+    templates: Option<&'a Templates>,
+    assets: &'a Assets,
+    pages: &'a [render::Page],
+    /// Every path of the site, for the links written in prose.
+    known: &'a BTreeSet<String>,
+    output: &'a dyn Output,
+    keep_prose: bool,
+}
+
+/// A page's index in the plan, and its written size and head or its problem.
+type PageResult = (usize, Result<(u64, PageHead), Diagnostic>);
+
+impl PageRun<'_> {
+    /// Renders every text and page: each use case's prose with its own pages, one use case
+    /// per task, then the pages outside the use cases. Problems with the prose go to `out`;
+    /// the pages are made only when it has none. Returns the prose kept and, when
+    /// templates compiled, what was written.
+    fn all(&self, out: &mut Diagnostics) -> (RenderedSite, Option<Written>) {
+        let mut rendered = RenderedSite::outside_use_cases(self.site, self.prose, out);
+        out.extend(crate::check::link_problems(
+            self.site,
+            &rendered.links,
+            self.known,
+        ));
+        let mut by_use_case: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+        for (i, page) in self.pages.iter().enumerate() {
+            if let Some(slug) = page.use_case() {
+                by_use_case.entry(slug).or_default().push(i);
+            }
+        }
+        let done: Vec<(UseCaseProse, Vec<PageResult>)> = self
+            .site
+            .content
+            .use_cases
+            .par_iter()
+            .map(|u| self.use_case(u, by_use_case.get(u.slug.as_str()), out.has_errors()))
+            .collect();
+        let mut results = Vec::with_capacity(self.pages.len());
+        for (u, (prose, pages)) in self.site.content.use_cases.iter().zip(done) {
+            out.extend(prose.errors);
+            rendered.links.extend(prose.links);
+            rendered.use_cases.insert(u.slug.clone(), prose.html);
+            results.extend(pages);
+        }
+        rendered.named_metrics = self.prose.named_metrics();
+        let Some(templates) = self.templates else {
+            return (rendered, None);
+        };
+        if !out.has_errors() {
+            results.extend(self.others(templates, &rendered));
+        }
+        (rendered, Some(self.collect(results)))
+    }
+
+    /// One use case's prose and, when it and everything before it are sound, its pages.
+    /// Only what other pages read of the prose is kept, unless all of it is wanted.
+    fn use_case(
+        &self,
+        u: &UseCase,
+        pages: Option<&Vec<usize>>,
+        failed: bool,
+    ) -> (UseCaseProse, Vec<PageResult>) {
+        let mut prose = UseCaseProse::render(self.site, self.prose, u);
+        let sound = !failed && prose.errors.is_empty();
+        // Broken links are reported as the settings say: as warnings, they stop nothing.
+        prose.errors.extend(crate::check::link_problems(
+            self.site,
+            &prose.links,
+            self.known,
+        ));
+        let sound = sound && !prose.errors.iter().any(Diagnostic::is_error);
+        let mut results = Vec::new();
+        if let (true, Some(templates), Some(pages)) = (sound, self.templates, pages) {
+            let mut html = RenderedSite::default();
+            html.use_cases.insert(u.slug.clone(), prose.html);
+            results = pages
+                .iter()
+                .map(|&i| (i, self.page(templates, &html, i)))
+                .collect();
+            prose.html = html.use_cases.remove(&u.slug).unwrap_or_default();
+        }
+        if !self.keep_prose {
+            prose.html = prose.html.kept_for_other_pages();
+            prose.links.clear();
+        }
+        (prose, results)
+    }
+
+    /// The pages outside the use cases: home, profiles, comparisons, guides.
+    fn others(&self, templates: &Templates, rendered: &RenderedSite) -> Vec<PageResult> {
+        let others: Vec<usize> = (0..self.pages.len())
+            .filter(|&i| self.pages[i].use_case().is_none())
+            .collect();
+        others
+            .par_iter()
+            .map(|&i| (i, self.page(templates, rendered, i)))
+            .collect()
+    }
+
+    fn page(
+        &self,
+        templates: &Templates,
+        rendered: &RenderedSite,
+        i: usize,
+    ) -> Result<(u64, PageHead), Diagnostic> {
+        let page = &self.pages[i];
+        let r = time(page.kind.stage(), || {
+            render::render_page(self.site, rendered, templates, self.assets, page)
+        })?;
+        time(Stage::Write, || {
+            self.output.write(&page.file(), r.html.as_bytes())
+        })
+        .map_err(|e| Diagnostic::general(e.to_string()))?;
+        Ok((r.html.len() as u64, r.head))
+    }
+
+    /// The results in the order of the plan, or every page's problem.
+    fn collect(&self, mut results: Vec<PageResult>) -> Written {
+        results.sort_by_key(|r| r.0);
+        let mut errors = Diagnostics::new();
+        let heads: Vec<(u64, PageHead)> = results
+            .into_iter()
+            .filter_map(|(_, r)| errors.take(r))
+            .collect();
+        errors.into_result()?;
+        Ok(heads)
+    }
 }

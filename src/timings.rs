@@ -19,9 +19,7 @@ pub enum Stage {
     Rank,
     /// Compiling the templates.
     Compile,
-    /// Turning every text into HTML, once per site.
-    Prose,
-    /// Rendering and writing every page.
+    /// Turning the prose into HTML, rendering and writing every page.
     Pages,
     /// Data files, sitemap and stylesheets.
     Files,
@@ -29,6 +27,8 @@ pub enum Stage {
     /// Moving the new site into place and removing the previous one.
     Replace,
     // Work summed over threads.
+    /// Turning every text into HTML, once per site; each use case's with its pages.
+    Prose,
     Bindings,
     Markdown,
     Highlight,
@@ -47,11 +47,11 @@ const STAGES: [(Stage, &str); 18] = [
     (Stage::Load, "load"),
     (Stage::Rank, "rank"),
     (Stage::Compile, "compile templates"),
-    (Stage::Prose, "prose"),
+    (Stage::Pages, "prose and pages"),
+    (Stage::Prose, "  prose"),
     (Stage::Bindings, "  bindings"),
     (Stage::Markdown, "  markdown"),
     (Stage::Highlight, "  highlight"),
-    (Stage::Pages, "pages"),
     (Stage::Leaderboards, "  leaderboards"),
     (Stage::Analyses, "  analyses"),
     (Stage::Profiles, "  model profiles"),
@@ -77,7 +77,7 @@ impl Stage {
     }
 
     fn summed(self) -> bool {
-        self as usize >= Stage::Bindings as usize
+        self as usize >= Stage::Prose as usize
     }
 }
 

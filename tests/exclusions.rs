@@ -107,3 +107,24 @@ fn names_in_a_shared_sentence_are_escaped_once() {
         "{html}"
     );
 }
+
+#[test]
+fn an_editors_note_also_reaches_the_models_profile() {
+    // A build drops each use case's prose once its pages are written; the profiles, made
+    // afterwards, must still have the notes.
+    let lab = lab("why_not:\n  d: Its next release is meant to be faster.\n");
+    let (_, files) = lab.build();
+    let profile = Html::parse_document(&text(&files, "models/d/index.html"));
+    let placements: Vec<String> = profile
+        .select(&sel("li"))
+        .map(|li| li.text().collect())
+        .filter(|t: &String| t.starts_with("Not ranked in Drafting"))
+        .collect();
+    assert_eq!(
+        placements,
+        [
+            "Not ranked in Drafting because its Output speed figure is 35.5 tok/s, and this \
+          ranking requires at least 50.0 tok/s. Its next release is meant to be faster."
+        ]
+    );
+}

@@ -157,3 +157,22 @@ fn each_mistake_fails_the_commands_and_keeps_public() {
         assert!(leftovers.is_empty(), "{name}: {leftovers:?}");
     }
 }
+
+#[test]
+fn a_broken_link_allowed_as_a_warning_stops_no_page() {
+    // Links are checked with their use case's pages; at the warning level the pages that
+    // hold the link are still made.
+    let case =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/invalid/broken-internal-link");
+    let site = prepare(&case);
+    let settings = site.path().join("site.yaml");
+    let mut yaml = fs::read_to_string(&settings).unwrap();
+    yaml.push_str("check:\n  broken_links: warning\n");
+    fs::write(&settings, yaml).unwrap();
+    let (_, files) = common::build_in_memory(site.path(), &standings::LoadOptions::default());
+    let leaderboard = common::text(&files, "use-cases/general/index.html");
+    assert!(
+        leaderboard.contains("href=\"/use-cases/generl/\""),
+        "{leaderboard}"
+    );
+}

@@ -83,6 +83,17 @@ impl Page {
         }
     }
 
+    /// The use case whose prose the page shows, for the pages of one use case.
+    pub fn use_case(&self) -> Option<&str> {
+        match &self.kind {
+            PageKind::Leaderboard { use_case }
+            | PageKind::Analysis { use_case, .. }
+            | PageKind::Prompts { use_case }
+            | PageKind::Faq { use_case } => Some(use_case),
+            _ => None,
+        }
+    }
+
     /// Whether the page belongs in the sitemap.
     pub fn listed(&self) -> bool {
         self.kind != PageKind::NotFound

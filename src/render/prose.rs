@@ -812,41 +812,58 @@ impl RenderedSite {
         out: &mut Diagnostics,
         reuse: Option<Reuse>,
     ) -> RenderedSite {
+        let mut rendered = RenderedSite::outside_use_cases(site, prose, out);
+        let use_cases: Vec<(String, UseCaseProse)> = site
+            .content
+            .use_cases
+            .par_iter()
+            .map(|u| {
+                let kept = reuse
+                    .as_ref()
+                    .filter(|r| (r.unchanged)(u))
+                    .and_then(|r| Some((r.previous, r.previous.use_cases.get(&u.slug)?)));
+                let done = match kept {
+                    Some((previous, html)) => {
+                        let page = use_case_page(u);
+                        UseCaseProse {
+                            html: html.clone(),
+                            errors: Vec::new(),
+                            links: previous
+                                .links
+                                .iter()
+                                .filter(|l| l.page.starts_with(&page))
+                                .cloned()
+                                .collect(),
+                        }
+                    }
+                    None => UseCaseProse::render(site, prose, u),
+                };
+                (u.slug.clone(), done)
+            })
+            .collect();
+        for (slug, done) in use_cases {
+            out.extend(done.errors);
+            rendered.links.extend(done.links);
+            rendered.use_cases.insert(slug, done.html);
+        }
+        rendered.named_metrics = prose.named_metrics();
+        rendered
+    }
+
+    /// The prose of the home page and the guides: what pages outside any one use case show.
+    /// A build renders each use case's prose with that use case's pages instead, so that the
+    /// HTML of every use case is never held at once.
+    pub fn outside_use_cases(
+        site: &Site,
+        prose: &ProseRenderer,
+        out: &mut Diagnostics,
+    ) -> RenderedSite {
         let mut rendered = RenderedSite::default();
         let mut errors = Vec::new();
         if let Some(intro) = &site.content.home.intro {
             let mut pass = Pass::new(prose, None, String::new());
             rendered.home_intro = Some(pass.block(intro));
             pass.finish(&mut errors, &mut rendered.links);
-        }
-        let use_cases: Vec<(String, UseCaseHtml, Pass)> = site
-            .content
-            .use_cases
-            .par_iter()
-            .map(|u| {
-                let mut pass = Pass::new(prose, Some(&u.slug), format!("use-cases/{}/", u.slug));
-                let kept = reuse
-                    .as_ref()
-                    .filter(|r| (r.unchanged)(u))
-                    .and_then(|r| Some((r.previous, r.previous.use_cases.get(&u.slug)?)));
-                let html = match kept {
-                    Some((previous, html)) => {
-                        pass.links = previous
-                            .links
-                            .iter()
-                            .filter(|l| l.page.starts_with(&pass.page))
-                            .cloned()
-                            .collect();
-                        html.clone()
-                    }
-                    None => use_case_html(site, u, &mut pass),
-                };
-                (u.slug.clone(), html, pass)
-            })
-            .collect();
-        for (slug, html, pass) in use_cases {
-            pass.finish(&mut errors, &mut rendered.links);
-            rendered.use_cases.insert(slug, html);
         }
         let guides: Vec<(String, Html, Pass)> = site
             .content
@@ -864,8 +881,32 @@ impl RenderedSite {
             rendered.guides.insert(slug, html);
         }
         out.extend(errors);
-        rendered.named_metrics = prose.named_metrics();
         rendered
+    }
+}
+
+/// The site path of a use case's leaderboard, under which all its pages sit.
+fn use_case_page(u: &UseCase) -> String {
+    format!("use-cases/{}/", u.slug)
+}
+
+/// One use case's prose as HTML, with the problems its texts have and the site links they
+/// hold.
+pub struct UseCaseProse {
+    pub html: UseCaseHtml,
+    pub errors: Vec<Diagnostic>,
+    pub links: Vec<SourceLink>,
+}
+
+impl UseCaseProse {
+    pub fn render(site: &Site, prose: &ProseRenderer, u: &UseCase) -> UseCaseProse {
+        let mut pass = Pass::new(prose, Some(&u.slug), use_case_page(u));
+        let html = time(Stage::Prose, || use_case_html(site, u, &mut pass));
+        UseCaseProse {
+            html,
+            errors: pass.errors,
+            links: pass.links,
+        }
     }
 }
 
@@ -896,6 +937,17 @@ fn use_case_html(site: &Site, u: &UseCase, pass: &mut Pass) -> UseCaseHtml {
     html.prompts_part(site, u, pass);
     html.faq_part(u, pass);
     html
+}
+
+impl UseCaseHtml {
+    /// What pages outside the use case read of its prose: the editors' `why_not` notes,
+    /// which the model profiles show.
+    pub fn kept_for_other_pages(self) -> UseCaseHtml {
+        UseCaseHtml {
+            why_not: self.why_not,
+            ..UseCaseHtml::default()
+        }
+    }
 }
 
 /// The parts of a use case's HTML that come from one file each, so that `serve` can
