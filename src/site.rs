@@ -6,7 +6,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::Instant;
 
 use rayon::prelude::*;
@@ -51,9 +51,9 @@ pub(crate) struct Shared {
     /// Position in `content.use_cases`, per slug.
     use_cases: OnceLock<HashMap<String, usize>>,
     /// What the analysis pages of each use case draw alike.
-    fields: PerUseCase<chart::Field>,
+    fields: Releasable<chart::Field>,
     /// What the pages of each use case show alike.
-    use_case_views: PerUseCase<render::UseCaseViews>,
+    use_case_views: Releasable<render::UseCaseViews>,
     /// When each use case last changed.
     updated: PerUseCase<Option<Date>>,
     /// The newest figure of each metric.
@@ -85,6 +85,45 @@ impl<T> PerUseCase<T> {
             .0
             .get_or_init(|| (0..count).map(|_| OnceLock::new()).collect());
         Some(slots.get(index)?.get_or_init(make))
+    }
+}
+
+/// Like [`PerUseCase`], for what only the pages of one use case show: a build lets it go
+/// once those pages are written, so that a large site does not hold it for every use case.
+#[derive(Debug)]
+pub(crate) struct Releasable<T>(OnceLock<Vec<Mutex<Option<Arc<T>>>>>);
+
+impl<T> Default for Releasable<T> {
+    fn default() -> Self {
+        Releasable(OnceLock::new())
+    }
+}
+
+/// A copy starts empty: the values are made again when asked for.
+impl<T> Clone for Releasable<T> {
+    fn clone(&self) -> Self {
+        Releasable::default()
+    }
+}
+
+impl<T> Releasable<T> {
+    fn get_or_init(
+        &self,
+        count: usize,
+        index: usize,
+        make: impl FnOnce() -> T,
+    ) -> Option<Arc<T>> {
+        let slots = self
+            .0
+            .get_or_init(|| (0..count).map(|_| Mutex::new(None)).collect());
+        let mut slot = slots.get(index)?.lock().unwrap_or_else(PoisonError::into_inner);
+        Some(Arc::clone(slot.get_or_insert_with(|| Arc::new(make()))))
+    }
+
+    fn release(&self, index: usize) {
+        if let Some(slot) = self.0.get().and_then(|slots| slots.get(index)) {
+            *slot.lock().unwrap_or_else(PoisonError::into_inner) = None;
+        }
     }
 }
 
@@ -170,15 +209,29 @@ impl Site {
     }
 
     /// The part of the analysis pages' chart that all pages of `u` share.
-    pub(crate) fn field(&self, u: &UseCase) -> Option<&chart::Field> {
-        self.per_use_case(&self.shared.fields, u, || chart::Field::new(self, u))
+    pub(crate) fn field(&self, u: &UseCase) -> Option<Arc<chart::Field>> {
+        let index = self.use_case_index(&u.slug)?;
+        let count = self.content.use_cases.len();
+        self.shared
+            .fields
+            .get_or_init(count, index, || chart::Field::new(self, u))
     }
 
     /// What all pages of `u` show alike.
-    pub(crate) fn use_case_views(&self, u: &UseCase) -> Option<&render::UseCaseViews> {
-        self.per_use_case(&self.shared.use_case_views, u, || {
-            render::UseCaseViews::new(self, u)
-        })
+    pub(crate) fn use_case_views(&self, u: &UseCase) -> Option<Arc<render::UseCaseViews>> {
+        let index = self.use_case_index(&u.slug)?;
+        let count = self.content.use_cases.len();
+        self.shared
+            .use_case_views
+            .get_or_init(count, index, || render::UseCaseViews::new(self, u))
+    }
+
+    /// Lets go of what only the pages of `u` show, once they are written.
+    fn release_use_case(&self, u: &UseCase) {
+        if let Some(index) = self.use_case_index(&u.slug) {
+            self.shared.fields.release(index);
+            self.shared.use_case_views.release(index);
+        }
     }
 
     /// What every quality chart on the headline metric `metric` draws alike.
@@ -577,6 +630,7 @@ impl PageRun<'_> {
                 .collect();
             prose.html = html.use_cases.remove(&u.slug).unwrap_or_default();
         }
+        self.site.release_use_case(u);
         if !self.keep_prose {
             prose.html = prose.html.kept_for_other_pages();
             prose.links.clear();

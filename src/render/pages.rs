@@ -946,7 +946,7 @@ fn analysis(
     ctx.insert("verify", &verify_link(site, u, model));
     let chart = site
         .field(u)
-        .and_then(|field| chart::field_range(site, u, model, field));
+        .and_then(|field| chart::field_range(site, u, model, &field));
     ctx.insert("chart", &chart);
     ctx.insert("row", &row);
     ctx.insert("comparisons", &compare::in_use_case(site, u, model));
