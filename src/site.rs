@@ -107,16 +107,14 @@ impl<T> Clone for Releasable<T> {
 }
 
 impl<T> Releasable<T> {
-    fn get_or_init(
-        &self,
-        count: usize,
-        index: usize,
-        make: impl FnOnce() -> T,
-    ) -> Option<Arc<T>> {
+    fn get_or_init(&self, count: usize, index: usize, make: impl FnOnce() -> T) -> Option<Arc<T>> {
         let slots = self
             .0
             .get_or_init(|| (0..count).map(|_| Mutex::new(None)).collect());
-        let mut slot = slots.get(index)?.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut slot = slots
+            .get(index)?
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         Some(Arc::clone(slot.get_or_insert_with(|| Arc::new(make()))))
     }
 

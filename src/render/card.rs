@@ -96,19 +96,28 @@ fn encode(pixmap: &tiny_skia::Pixmap) -> Result<Vec<u8>, png::EncodingError> {
 /// An estimate of the width DejaVu Sans gives `text` at `size`, generous so that text cut
 /// to fit never runs off the card.
 fn width(text: &str, size: f64, bold: bool) -> f64 {
-    let per_char = if bold { 0.68 } else { 0.62 };
-    text.chars().count() as f64 * size * per_char
+    chars_width(text.chars().count(), size, bold)
 }
 
+fn chars_width(chars: usize, size: f64, bold: bool) -> f64 {
+    let per_char = if bold { 0.68 } else { 0.62 };
+    chars as f64 * size * per_char
+}
+
+/// The text, or as much of it as fits `room` with an ellipsis. The cut is found in one pass:
+/// the site card fits the names of every use case, which on a large site run to megabytes.
 fn fit(text: &str, size: f64, bold: bool, room: f64) -> String {
     if width(text, size, bold) <= room {
         return text.to_string();
     }
-    let mut cut: String = text.to_string();
-    while !cut.is_empty() && width(&cut, size, bold) + size > room {
-        cut.pop();
+    let mut end = 0;
+    for (n, (i, c)) in text.char_indices().enumerate() {
+        if chars_width(n + 1, size, bold) + size > room {
+            break;
+        }
+        end = i + c.len_utf8();
     }
-    format!("{}…", cut.trim_end())
+    format!("{}…", text[..end].trim_end())
 }
 
 /// Breaks text into at most `lines` lines that fit `room`; the last one is cut if needed.
@@ -353,6 +362,26 @@ mod tests {
     fn long_text_is_cut_or_wrapped_to_fit() {
         let cut = fit(&"x".repeat(200), 30.0, true, 600.0);
         assert!(cut.ends_with('…') && width(&cut, 30.0, true) <= 600.0 + 30.0);
+        // The longest prefix that fits, whatever the characters' lengths in bytes.
+        let text = "Coding·Agentic·Résumé·writing·ünïcode";
+        for room in (0..800).step_by(7).map(f64::from) {
+            let cut = fit(text, 28.0, true, room);
+            if width(text, 28.0, true) <= room {
+                assert_eq!(cut, text);
+                continue;
+            }
+            let kept = cut.strip_suffix('…').unwrap();
+            let n = kept.chars().count();
+            assert!(text.starts_with(kept), "{cut}");
+            assert!(
+                n == 0 || chars_width(n, 28.0, true) + 28.0 <= room,
+                "{cut} at {room}"
+            );
+            assert!(
+                chars_width(n + 1, 28.0, true) + 28.0 > room,
+                "{cut} at {room}"
+            );
+        }
         let lines = wrap("one two three four five six seven eight", 40.0, 300.0, 2);
         assert_eq!(lines.len(), 2);
         assert!(lines[1].ends_with('…'));

@@ -5,7 +5,7 @@
 //! use cases whose top rows hold both. A pair's page grows with the use cases that rank both
 //! (one short row each), not with their criteria.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 use tera::Context;
@@ -108,13 +108,7 @@ pub struct Comparisons {
 
 /// Every comparison a model's profile links to.
 pub fn of_model(site: &Site, model: &Model) -> Option<Comparisons> {
-    let mut others = BTreeSet::new();
-    for u in &site.content.use_cases {
-        let top = site.top(&u.slug);
-        if top.iter().any(|r| r.id == model.id) {
-            others.extend(top.iter().filter(|r| r.id != model.id).map(|r| &r.id));
-        }
-    }
+    let others = site.place_index().top_partners(site, &model.id);
     let links = links(site, model, others);
     (!links.is_empty()).then(|| Comparisons {
         title: "Head to head".into(),

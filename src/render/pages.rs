@@ -1,7 +1,7 @@
 //! The pages of SPEC §2: which exist, and what each one's template is given.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::OnceLock;
 
 use serde::Serialize;
@@ -1156,6 +1156,24 @@ enum ReasonKey {
 }
 
 impl PlaceIndex {
+    /// The models that share the top rows of some use case with `model`.
+    pub fn top_partners<'s>(&self, site: &'s Site, model: &str) -> BTreeSet<&'s String> {
+        let mut others = BTreeSet::new();
+        for place in self.places.get(model).map_or(&[][..], Vec::as_slice) {
+            let Place::Ranked { use_case, row } = *place else {
+                continue;
+            };
+            let Some(u) = site.content.use_cases.get(use_case as usize) else {
+                continue;
+            };
+            let top = site.top(&u.slug);
+            if (row as usize) < top.len() {
+                others.extend(top.iter().filter(|r| r.id != model).map(|r| &r.id));
+            }
+        }
+        others
+    }
+
     pub fn new(site: &Site) -> PlaceIndex {
         let metric: HashMap<&str, u32> = site
             .catalog
