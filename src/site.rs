@@ -54,6 +54,8 @@ pub(crate) struct Shared {
     fields: Releasable<chart::Field>,
     /// What the pages of each use case show alike.
     use_case_views: Releasable<render::UseCaseViews>,
+    /// The rows of each use case's ranked models, which its leaderboard and analyses show.
+    rows: Releasable<Vec<render::Row>>,
     /// When each use case last changed.
     updated: PerUseCase<Option<Date>>,
     /// The newest figure of each metric.
@@ -224,11 +226,22 @@ impl Site {
             .get_or_init(count, index, || render::UseCaseViews::new(self, u))
     }
 
+    /// The rows of `u`'s ranked models, in rank order.
+    pub(crate) fn ranked_rows(&self, u: &UseCase) -> Option<Arc<Vec<render::Row>>> {
+        let index = self.use_case_index(&u.slug)?;
+        let count = self.content.use_cases.len();
+        self.shared.rows.get_or_init(count, index, || {
+            let ranked = self.rankings.get(&u.slug).map_or(&[][..], |r| &r.ranked);
+            render::rows(self, u, ranked)
+        })
+    }
+
     /// Lets go of what only the pages of `u` show, once they are written.
     fn release_use_case(&self, u: &UseCase) {
         if let Some(index) = self.use_case_index(&u.slug) {
             self.shared.fields.release(index);
             self.shared.use_case_views.release(index);
+            self.shared.rows.release(index);
         }
     }
 

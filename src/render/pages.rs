@@ -659,8 +659,11 @@ impl UseCaseViews {
     }
 }
 
+/// A ranked model's row, as leaderboards and analyses show it.
+pub(crate) type Row = Viewed<RowView>;
+
 /// The rows of the ranked models at `ranked`.
-pub(crate) fn rows(site: &Site, u: &UseCase, ranked: &[Ranked]) -> Vec<Viewed<RowView>> {
+pub(crate) fn rows(site: &Site, u: &UseCase, ranked: &[Ranked]) -> Vec<Row> {
     ranked
         .iter()
         .filter_map(|r| view::row_view(site, u, r))
@@ -853,7 +856,7 @@ fn leaderboard(
         })
         .collect();
     ctx.insert("filters", &filters);
-    let all = &rows(site, u, site.rankings.get(slug).map_or(&[], |r| &r.ranked))[..];
+    let all = &site.ranked_rows(u)?[..];
     let top = u.spec.top.min(all.len());
     ctx.insert("top_pick", &all.first());
     ctx.insert("rows", &all[..top]);
@@ -919,8 +922,8 @@ fn analysis(
         return None;
     };
     let views = site.use_case_views(u)?;
-    let ranked = site.rankings.get(slug)?.position(id)?;
-    let row = view::row_view(site, u, ranked)?;
+    let rows = site.ranked_rows(u)?;
+    let row = rows.iter().find(|r| r.model.id == id)?;
     let title = format!("{} for {}", model.name, u.short_title);
     let description = format!(
         "Why {} ranks #{} of {} for {}: score breakdown, strengths, weaknesses and every figure with its source.",

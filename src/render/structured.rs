@@ -6,6 +6,7 @@
 //! use case's questions, but only the FAQ page marks them up: schema.org consumers expect one
 //! page per question.
 
+use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::pages::{Page, PageKind, PageMeta};
@@ -14,34 +15,38 @@ use crate::site::Site;
 
 /// The `<script type="application/ld+json">` body for a page.
 pub fn json_ld(site: &Site, html: &RenderedSite, page: &Page, meta: &PageMeta) -> String {
-    let mut graph = Vec::new();
+    let mut graph: Vec<String> = Vec::new();
     if meta.breadcrumbs.len() > 1 {
         graph.push(breadcrumbs(site, meta));
     }
+    let mut push = |value: Value| graph.push(value.to_string());
     match &page.kind {
         PageKind::Home => {
-            graph.push(website(site));
-            graph.push(models_dataset(site, page));
+            push(website(site));
+            push(models_dataset(site, page));
         }
         PageKind::Leaderboard { use_case } => {
-            graph.push(item_list(site, use_case, meta));
-            graph.push(ranking_dataset(site, use_case, page, meta));
+            push(item_list(site, use_case, meta));
+            push(ranking_dataset(site, use_case, page, meta));
         }
         PageKind::Faq { use_case } => {
             if let Some(faq) = faq_page(html, use_case, meta) {
-                graph.push(faq);
+                push(faq);
             }
         }
-        PageKind::Guide { .. } => graph.push(article(site, page, meta)),
+        PageKind::Guide { .. } => push(article(site, page, meta)),
         _ => {}
     }
-    script_safe(&json!({ "@context": "https://schema.org", "@graph": graph }))
+    script_safe(&format!(
+        "{{\"@context\":\"https://schema.org\",\"@graph\":[{}]}}",
+        graph.join(",")
+    ))
 }
 
 /// JSON that cannot end its `<script>` element: every `<` is written as `\u003c`, which
 /// covers `</script` and `<!--` and leaves the value the same.
-fn script_safe(value: &Value) -> String {
-    value.to_string().replace('<', "\\u003c")
+fn script_safe(json: &str) -> String {
+    json.replace('<', "\\u003c")
 }
 
 /// A site link (`/sub/use-cases/x/`) as an absolute URL.
@@ -58,21 +63,42 @@ fn publisher(site: &Site) -> Value {
     })
 }
 
-fn breadcrumbs(site: &Site, meta: &PageMeta) -> Value {
-    let items: Vec<Value> = meta
+/// One step of a breadcrumb trail, its fields in the order `json!` would write them.
+#[derive(Serialize)]
+struct ListItem<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    item: String,
+    name: &'a str,
+    position: usize,
+}
+
+/// Nearly every page has a trail, so it is written from a struct rather than built as a
+/// JSON tree first.
+fn breadcrumbs(site: &Site, meta: &PageMeta) -> String {
+    #[derive(Serialize)]
+    struct BreadcrumbList<'a> {
+        #[serde(rename = "@type")]
+        kind: &'static str,
+        #[serde(rename = "itemListElement")]
+        items: Vec<ListItem<'a>>,
+    }
+    let items = meta
         .breadcrumbs
         .iter()
         .enumerate()
-        .map(|(i, crumb)| {
-            json!({
-                "@type": "ListItem",
-                "position": i + 1,
-                "name": crumb.name,
-                "item": absolute(site, &crumb.url),
-            })
+        .map(|(i, crumb)| ListItem {
+            kind: "ListItem",
+            item: absolute(site, &crumb.url),
+            name: &crumb.name,
+            position: i + 1,
         })
         .collect();
-    json!({ "@type": "BreadcrumbList", "itemListElement": items })
+    let list = BreadcrumbList {
+        kind: "BreadcrumbList",
+        items,
+    };
+    serde_json::to_string(&list).unwrap_or_default()
 }
 
 fn website(site: &Site) -> Value {
@@ -224,7 +250,7 @@ mod tests {
     #[test]
     fn nothing_can_close_the_script() {
         let value = json!({ "text": "</script><!-- x" });
-        let safe = script_safe(&value);
+        let safe = script_safe(&value.to_string());
         assert!(!safe.contains('<'));
         assert_eq!(serde_json::from_str::<Value>(&safe).unwrap(), value);
     }
