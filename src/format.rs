@@ -3,6 +3,8 @@
 //! Every figure on every page (tables, prose, charts' labels) goes through [`Format::value`],
 //! so one model's throughput cannot read 64 in a table and 63 in a sentence.
 
+use std::fmt::Write;
+
 use serde::Deserialize;
 
 pub const NOT_AVAILABLE: &str = "not available";
@@ -47,15 +49,26 @@ impl Format {
 
     /// Writes a value the way this metric is always written.
     pub fn value(&self, v: f64) -> String {
-        let sign = if v < 0.0 { "-" } else { "" };
+        // Pages write hundreds of figures each, so the common styles go into one buffer.
+        let mut out = String::with_capacity(16 + self.suffix.len());
+        if v < 0.0 {
+            out.push('-');
+        }
         let a = v.abs();
-        let body = match self.style {
-            Style::Number => fixed(a, self.decimals()),
-            Style::Percent => fixed(a, self.decimals()) + "%",
-            Style::Tokens => tokens(a, self.decimals()),
-            Style::Usd => format!("${}", money(a, self.decimals())),
-        };
-        format!("{sign}{body}{}", self.suffix)
+        match self.style {
+            Style::Number => fixed_into(&mut out, a, self.decimals()),
+            Style::Percent => {
+                fixed_into(&mut out, a, self.decimals());
+                out.push('%');
+            }
+            Style::Tokens => out.push_str(&tokens(a, self.decimals())),
+            Style::Usd => {
+                out.push('$');
+                out.push_str(&money(a, self.decimals()));
+            }
+        }
+        out.push_str(&self.suffix);
+        out
     }
 
     /// Writes an optional value, with "not available" for a missing one.
@@ -114,20 +127,28 @@ fn money(a: f64, max: usize) -> String {
 /// ten, a value whose fraction is clear of one half rounds the same as its exact decimal
 /// expansion would. Values near a tie, negative ones and very large ones take the exact path.
 pub(crate) fn fixed(a: f64, decimals: usize) -> String {
+    let mut out = String::with_capacity(16);
+    fixed_into(&mut out, a, decimals);
+    out
+}
+
+/// [`fixed`], written at the end of `out`.
+fn fixed_into(out: &mut String, a: f64, decimals: usize) {
     const LIMIT: f64 = 1e15;
     let scale = 10f64.powi(decimals as i32);
     let scaled = a * scale;
     let near_tie = (scaled.fract() - 0.5).abs() < 1e-6;
-    if !(0.0..LIMIT).contains(&scaled) || near_tie || decimals > 9 {
-        return format!("{a:.decimals$}");
-    }
-    let whole = scaled.round() as u64;
-    let unit = 10u64.pow(decimals as u32);
-    if decimals == 0 {
-        whole.to_string()
+    let _ = if !(0.0..LIMIT).contains(&scaled) || near_tie || decimals > 9 {
+        write!(out, "{a:.decimals$}")
     } else {
-        format!("{}.{:0decimals$}", whole / unit, whole % unit)
-    }
+        let whole = scaled.round() as u64;
+        let unit = 10u64.pow(decimals as u32);
+        if decimals == 0 {
+            write!(out, "{whole}")
+        } else {
+            write!(out, "{}.{:0decimals$}", whole / unit, whole % unit)
+        }
+    };
 }
 
 fn trim_zeros(text: String) -> String {

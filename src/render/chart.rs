@@ -11,8 +11,8 @@ use std::fmt::Write;
 
 use serde::Serialize;
 
-use super::escape_html;
 use super::view::{RowView, Viewed};
+use super::{Escaped, escape_html};
 use crate::content::UseCase;
 use crate::data::{Metric, Model};
 use crate::format::NOT_AVAILABLE;
@@ -54,14 +54,14 @@ fn table_row<'a>(out: &mut String, cells: impl IntoIterator<Item = &'a str>) {
     out.push_str("<tr>");
     for (i, cell) in cells.into_iter().enumerate() {
         if i == 0 {
-            let _ = write!(out, "<th scope=\"row\">{}</th>", escape_html(cell));
+            let _ = write!(out, "<th scope=\"row\">{}</th>", Escaped(cell));
         } else if cell == NOT_AVAILABLE {
             let _ = write!(
                 out,
                 "<td class=\"num\"><span class=\"na\">{NOT_AVAILABLE}</span></td>"
             );
         } else {
-            let _ = write!(out, "<td class=\"num\">{}</td>", escape_html(cell));
+            let _ = write!(out, "<td class=\"num\">{}</td>", Escaped(cell));
         }
     }
     // The indent keeps the table's source as the template lays out the rest of the page.
@@ -71,11 +71,19 @@ fn table_row<'a>(out: &mut String, cells: impl IntoIterator<Item = &'a str>) {
 /// A number as an SVG coordinate: one decimal, and never `-0.0`. Written from whole tenths
 /// because float formatting is a visible share of a large site's build, and charts hold
 /// thousands of coordinates.
-fn n(v: f64) -> String {
-    let tenths = (v * 10.0).round() as i64;
-    let sign = if tenths < 0 { "-" } else { "" };
-    let t = tenths.unsigned_abs();
-    format!("{sign}{}.{}", t / 10, t % 10)
+fn n(v: f64) -> Coordinate {
+    Coordinate((v * 10.0).round() as i64)
+}
+
+/// A coordinate in whole tenths, written straight into the SVG without a string of its own.
+struct Coordinate(i64);
+
+impl std::fmt::Display for Coordinate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let sign = if self.0 < 0 { "-" } else { "" };
+        let t = self.0.unsigned_abs();
+        write!(f, "{sign}{}.{}", t / 10, t % 10)
+    }
 }
 
 fn text_width(text: &str) -> f64 {
@@ -90,8 +98,8 @@ fn open(id: &str, height: f64, title: &str, description: &str) -> String {
          <title id=\"{id}-title\">{title}</title><desc id=\"{id}-desc\">{desc}</desc>",
         w = n(WIDTH),
         h = n(height),
-        title = escape_html(title),
-        desc = escape_html(description),
+        title = Escaped(title),
+        desc = Escaped(description),
     )
 }
 
@@ -101,7 +109,7 @@ fn text(svg: &mut String, x: f64, y: f64, class: &str, anchor: &str, content: &s
         "<text x=\"{}\" y=\"{}\" class=\"{class}\" text-anchor=\"{anchor}\">{}</text>",
         n(x),
         n(y),
-        escape_html(content)
+        Escaped(content)
     );
 }
 
@@ -123,7 +131,7 @@ fn circle(svg: &mut String, (x, y): (f64, f64), r: f64, class: &str, tip: &str) 
         n(x),
         n(y),
         n(r),
-        escape_html(tip)
+        Escaped(tip)
     );
 }
 
@@ -858,7 +866,7 @@ mod tests {
     fn coordinates_have_one_decimal_and_no_negative_zero() {
         let written: Vec<String> = [0.0, -0.0, -0.04, 12.34, 12.36, -7.5, 719.96]
             .into_iter()
-            .map(n)
+            .map(|v| n(v).to_string())
             .collect();
         assert_eq!(
             written,
@@ -868,8 +876,8 @@ mod tests {
 
     #[test]
     fn coordinates_are_stable_text() {
-        assert_eq!(n(-0.0), "0.0");
-        assert_eq!(n(12.345), "12.3");
+        assert_eq!(n(-0.0).to_string(), "0.0");
+        assert_eq!(n(12.345).to_string(), "12.3");
     }
 
     #[test]

@@ -15,6 +15,7 @@ pub mod structured;
 mod view;
 
 use std::collections::HashMap;
+use std::fmt::{self, Write as _};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -97,24 +98,34 @@ pub fn minify(html: &str) -> String {
 /// HTML-escapes text for element content and attribute values.
 pub fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
-    let mut plain = 0;
-    // Runs between the special characters are copied whole; all five are ASCII, so every
-    // index found is a character boundary.
-    for (i, b) in text.bytes().enumerate() {
-        let entity = match b {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&#39;",
-            _ => continue,
-        };
-        out.push_str(&text[plain..i]);
-        out.push_str(entity);
-        plain = i + 1;
-    }
-    out.push_str(&text[plain..]);
+    let _ = write!(out, "{}", Escaped(text));
     out
+}
+
+/// Text written HTML-escaped, for `write!` into a page or chart without a string of its own.
+pub struct Escaped<'a>(pub &'a str);
+
+impl fmt::Display for Escaped<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let text = self.0;
+        let mut plain = 0;
+        // Runs between the special characters are copied whole; all five are ASCII, so every
+        // index found is a character boundary.
+        for (i, b) in text.bytes().enumerate() {
+            let entity = match b {
+                b'&' => "&amp;",
+                b'<' => "&lt;",
+                b'>' => "&gt;",
+                b'"' => "&quot;",
+                b'\'' => "&#39;",
+                _ => continue,
+            };
+            f.write_str(&text[plain..i])?;
+            f.write_str(entity)?;
+            plain = i + 1;
+        }
+        f.write_str(&text[plain..])
+    }
 }
 
 /// The compiled page templates.
