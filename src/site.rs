@@ -574,11 +574,14 @@ type PageResult = (usize, Result<(u64, PageHead), Diagnostic>);
 
 impl PageRun<'_> {
     /// Renders every text and page: each use case's prose with its own pages, one use case
-    /// per task, then the pages outside the use cases. Problems with the prose go to `out`;
-    /// the pages are made only when it has none. Returns the prose kept and, when
-    /// templates compiled, what was written.
+    /// per task, then the pages outside the use cases. Problems with the prose go to `out`.
+    /// A use case's pages are made when its own prose and the prose outside the use cases
+    /// are sound; the pages outside them, when all prose is. Returns the prose kept and,
+    /// when templates compiled, what was written.
     fn all(&self, out: &mut Diagnostics) -> (RenderedSite, Option<Written>) {
-        let mut rendered = RenderedSite::outside_use_cases(self.site, self.prose, out);
+        let mut rendered = time(Stage::Prose, || {
+            RenderedSite::outside_use_cases(self.site, self.prose, out)
+        });
         out.extend(crate::check::link_problems(
             self.site,
             &rendered.links,
@@ -590,12 +593,13 @@ impl PageRun<'_> {
                 by_use_case.entry(slug).or_default().push(i);
             }
         }
+        let failed = out.has_errors();
         let done: Vec<(UseCaseProse, Vec<PageResult>)> = self
             .site
             .content
             .use_cases
             .par_iter()
-            .map(|u| self.use_case(u, by_use_case.get(u.slug.as_str()), out.has_errors()))
+            .map(|u| self.use_case(u, by_use_case.get(u.slug.as_str()), failed))
             .collect();
         let mut results = Vec::with_capacity(self.pages.len());
         for (u, (prose, pages)) in self.site.content.use_cases.iter().zip(done) {
@@ -611,7 +615,7 @@ impl PageRun<'_> {
         if !out.has_errors() {
             results.extend(self.others(templates, &rendered));
         }
-        (rendered, Some(self.collect(results)))
+        (rendered, Some(Self::collect(results)))
     }
 
     /// One use case's prose and, when it and everything before it are sound, its pages.
@@ -636,7 +640,7 @@ impl PageRun<'_> {
             let mut html = RenderedSite::default();
             html.use_cases.insert(u.slug.clone(), prose.html);
             results = pages
-                .iter()
+                .par_iter()
                 .map(|&i| (i, self.page(templates, &html, i)))
                 .collect();
             prose.html = html.use_cases.remove(&u.slug).unwrap_or_default();
@@ -649,7 +653,7 @@ impl PageRun<'_> {
         (prose, results)
     }
 
-    /// The pages outside the use cases: home, profiles, comparisons, guides.
+    /// The pages outside the use cases: home, profiles, comparisons, guides and the 404 page.
     fn others(&self, templates: &Templates, rendered: &RenderedSite) -> Vec<PageResult> {
         let others: Vec<usize> = (0..self.pages.len())
             .filter(|&i| self.pages[i].use_case().is_none())
@@ -678,7 +682,7 @@ impl PageRun<'_> {
     }
 
     /// The results in the order of the plan, or every page's problem.
-    fn collect(&self, mut results: Vec<PageResult>) -> Written {
+    fn collect(mut results: Vec<PageResult>) -> Written {
         results.sort_by_key(|r| r.0);
         let mut errors = Diagnostics::new();
         let heads: Vec<(u64, PageHead)> = results

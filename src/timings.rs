@@ -1,9 +1,9 @@
 //! Where a build spends its time, for `standings build --timings`.
 //!
 //! Stages that run one after another are timed on the wall clock. Work spread over threads
-//! (bindings, Markdown, highlighting, templates, writing) is summed over the threads, so it
-//! reads as CPU time and may exceed the wall time of the stage it belongs to; each of those
-//! counts only its own time, not the time of work nested inside it.
+//! (prose with its bindings, Markdown and highlighting, templates, writing) is summed over
+//! the threads, so it reads as CPU time and may exceed the wall time of the stage it belongs
+//! to; each of those counts only its own time, not the time of work nested inside it.
 //!
 //! The totals are process-wide: a build resets them when it starts.
 
@@ -27,7 +27,8 @@ pub enum Stage {
     /// Moving the new site into place and removing the previous one.
     Replace,
     // Work summed over threads.
-    /// Turning every text into HTML, once per site; each use case's with its pages.
+    /// Turning every text into HTML, once per site; each use case's with its pages. Its
+    /// bindings, Markdown and highlighting are counted apart.
     Prose,
     Bindings,
     Markdown,
@@ -49,9 +50,9 @@ const STAGES: [(Stage, &str); 18] = [
     (Stage::Compile, "compile templates"),
     (Stage::Pages, "prose and pages"),
     (Stage::Prose, "  prose"),
-    (Stage::Bindings, "  bindings"),
-    (Stage::Markdown, "  markdown"),
-    (Stage::Highlight, "  highlight"),
+    (Stage::Bindings, "    bindings"),
+    (Stage::Markdown, "    markdown"),
+    (Stage::Highlight, "    highlight"),
     (Stage::Leaderboards, "  leaderboards"),
     (Stage::Analyses, "  analyses"),
     (Stage::Profiles, "  model profiles"),

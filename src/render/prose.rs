@@ -694,6 +694,17 @@ pub struct UseCaseHtml {
     pub faq: Vec<QuestionHtml>,
 }
 
+impl UseCaseHtml {
+    /// What pages outside the use case read of its prose: the editors' `why_not` notes,
+    /// which the model profiles show.
+    pub fn kept_for_other_pages(self) -> UseCaseHtml {
+        UseCaseHtml {
+            why_not: self.why_not,
+            ..UseCaseHtml::default()
+        }
+    }
+}
+
 /// A link to a page of the site, written in some prose, with where it was written.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SourceLink {
@@ -939,17 +950,6 @@ fn use_case_html(site: &Site, u: &UseCase, pass: &mut Pass) -> UseCaseHtml {
     html
 }
 
-impl UseCaseHtml {
-    /// What pages outside the use case read of its prose: the editors' `why_not` notes,
-    /// which the model profiles show.
-    pub fn kept_for_other_pages(self) -> UseCaseHtml {
-        UseCaseHtml {
-            why_not: self.why_not,
-            ..UseCaseHtml::default()
-        }
-    }
-}
-
 /// The parts of a use case's HTML that come from one file each, so that `serve` can
 /// re-render only the file that changed. Each returns the site links its prose holds.
 impl UseCaseHtml {
@@ -995,7 +995,7 @@ impl UseCaseHtml {
         errors: &mut Vec<Diagnostic>,
         part: impl FnOnce(&mut Self, &mut Pass),
     ) -> Vec<SourceLink> {
-        let mut pass = Pass::new(prose, Some(&u.slug), format!("use-cases/{}/", u.slug));
+        let mut pass = Pass::new(prose, Some(&u.slug), use_case_page(u));
         part(self, &mut pass);
         let mut links = Vec::new();
         pass.finish(errors, &mut links);
