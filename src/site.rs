@@ -210,30 +210,32 @@ impl Site {
 
     /// The part of the analysis pages' chart that all pages of `u` share.
     pub(crate) fn field(&self, u: &UseCase) -> Option<Arc<chart::Field>> {
-        let index = self.use_case_index(&u.slug)?;
-        let count = self.content.use_cases.len();
-        self.shared
-            .fields
-            .get_or_init(count, index, || chart::Field::new(self, u))
+        self.releasable(&self.shared.fields, u, || chart::Field::new(self, u))
     }
 
     /// What all pages of `u` show alike.
     pub(crate) fn use_case_views(&self, u: &UseCase) -> Option<Arc<render::UseCaseViews>> {
-        let index = self.use_case_index(&u.slug)?;
-        let count = self.content.use_cases.len();
-        self.shared
-            .use_case_views
-            .get_or_init(count, index, || render::UseCaseViews::new(self, u))
+        self.releasable(&self.shared.use_case_views, u, || {
+            render::UseCaseViews::new(self, u)
+        })
     }
 
     /// The rows of `u`'s ranked models, in rank order.
     pub(crate) fn ranked_rows(&self, u: &UseCase) -> Option<Arc<Vec<render::Row>>> {
-        let index = self.use_case_index(&u.slug)?;
-        let count = self.content.use_cases.len();
-        self.shared.rows.get_or_init(count, index, || {
+        self.releasable(&self.shared.rows, u, || {
             let ranked = self.rankings.get(&u.slug).map_or(&[][..], |r| &r.ranked);
             render::rows(self, u, ranked)
         })
+    }
+
+    fn releasable<T>(
+        &self,
+        memo: &Releasable<T>,
+        u: &UseCase,
+        make: impl FnOnce() -> T,
+    ) -> Option<Arc<T>> {
+        let index = self.use_case_index(&u.slug)?;
+        memo.get_or_init(self.content.use_cases.len(), index, make)
     }
 
     /// Lets go of what only the pages of `u` show, once they are written.
