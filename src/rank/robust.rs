@@ -6,11 +6,13 @@
 //! computed again by SPEC §3; the normalised values do not change, only the weights do. A
 //! model's range is its best and worst rank over the grid, the unshifted point included.
 //!
-//! Ranking every point would cost `(2·band + 1)^k` full rankings. The search below splits the
-//! grid one criterion at a time, for each model those that move its pairs most first, and
-//! reasons about pairs of models instead: the difference of two scores is a linear function
-//! of the raw weights divided by their (positive) sum, so its bounds over a box of the grid
-//! come from the box's corners at once. A pair whose order cannot change inside a box is
+//! Ranking every point would cost `(2·band + 1)^k` full rankings. The search below cuts the
+//! grid into boxes, each time in two halves along the criterion the model's undecided pairs
+//! depend on most, and reasons about pairs of models instead of points: the difference of
+//! two scores is a linear function of the raw weights divided by their (positive) sum, so
+//! its bounds over a box come from the ends of each criterion's span at once. Halving keeps
+//! boxes large for as long as they can settle pairs; fixing one shift at a time, as the
+//! search first did, made eleven boxes of every box and was three to eight times slower. A pair whose order cannot change inside a box is
 //! settled for the whole box; a model whose pairs are all settled has a single rank there;
 //! and a box in which no model can reach a rank outside the ranges already found is skipped.
 //! Only where two scores come within a few epsilons of each other, where the tie rule and
@@ -117,10 +119,6 @@ impl Field {
         self.weights.len()
     }
 
-    fn natural_order(&self) -> Vec<usize> {
-        (0..self.criteria()).collect()
-    }
-
     fn models(&self) -> usize {
         self.tie_keys.len()
     }
@@ -164,91 +162,90 @@ impl Field {
     }
 }
 
-/// The raw weights a box of the grid spans: criteria before `depth` are fixed, the others
-/// free over their whole shift range.
-struct Spans {
-    /// Per depth, the sum of the free criteria's lowest and highest raw weights.
-    free_low: Vec<f64>,
-    free_high: Vec<f64>,
+/// A box of the grid: each criterion's shift runs over `from[i]..=to[i]`.
+#[derive(Debug, Clone)]
+struct Region {
+    from: Vec<i32>,
+    to: Vec<i32>,
+    /// Per criterion, the raw weight at the box's lowest and highest shift.
+    low: Vec<f64>,
+    high: Vec<f64>,
 }
 
-impl Spans {
-    /// The spans when the criteria are fixed in `order`.
-    fn new(field: &Field, order: &[usize]) -> Spans {
-        let low: Vec<f64> = order
-            .iter()
-            .map(|&i| field.weights[i] + f64::from(field.lowest[i]))
-            .collect();
-        let high: Vec<f64> = order
-            .iter()
-            .map(|&i| field.weights[i] + f64::from(field.band))
-            .collect();
-        Spans {
-            free_low: suffix_sums(&low),
-            free_high: suffix_sums(&high),
-        }
+impl Region {
+    /// The whole grid.
+    fn whole(field: &Field) -> Region {
+        let to = vec![field.band; field.criteria()];
+        let mut region = Region {
+            from: field.lowest.clone(),
+            to,
+            low: Vec::new(),
+            high: Vec::new(),
+        };
+        region.low = raw(field, &region.from);
+        region.high = raw(field, &region.to);
+        region
+    }
+
+    /// The least and the most the raw weights add up to inside the box; positive, since no
+    /// weight drops to 0.
+    fn sums(&self) -> (f64, f64) {
+        (self.low.iter().sum(), self.high.iter().sum())
+    }
+
+    /// Narrows (or widens back) criterion `i` to the shifts `from..=to`.
+    fn span(&mut self, field: &Field, i: usize, [from, to]: [i32; 2]) {
+        self.from[i] = from;
+        self.to[i] = to;
+        self.low[i] = field.weights[i] + f64::from(from);
+        self.high[i] = field.weights[i] + f64::from(to);
+    }
+
+    /// The two halves of criterion `i`'s span, lower half first.
+    fn halves(&self, i: usize) -> [[i32; 2]; 2] {
+        let (from, to) = (self.from[i], self.to[i]);
+        let mid = from + (to - from) / 2;
+        [[from, mid], [mid + 1, to]]
     }
 }
 
-/// `out[d] = Σ_{i ≥ d} values[i]`, with `out[len] = 0`.
-fn suffix_sums(values: &[f64]) -> Vec<f64> {
-    let mut out = vec![0.0; values.len() + 1];
-    for i in (0..values.len()).rev() {
-        out[i] = out[i + 1] + values[i];
-    }
-    out
+/// The raw weights at the given shifts.
+fn raw(field: &Field, shifts: &[i32]) -> Vec<f64> {
+    field
+        .weights
+        .iter()
+        .zip(shifts)
+        .map(|(w, d)| w + f64::from(*d))
+        .collect()
 }
 
-/// Two models and the difference of their normalised values, `a − b` per criterion, with
-/// the criteria in the order the search fixes them.
+/// Two models and the difference of their normalised values, `a − b` per criterion.
 struct Pair {
     a: usize,
     b: usize,
     delta: Vec<f64>,
-    /// Per depth, the least and the most the free criteria add to the raw difference.
-    free_low: Vec<f64>,
-    free_high: Vec<f64>,
 }
 
 impl Pair {
-    fn new(field: &Field, a: usize, b: usize, order: &[usize]) -> Pair {
+    fn new(field: &Field, a: usize, b: usize) -> Pair {
         let (row_a, row_b) = (field.row(a), field.row(b));
-        let delta: Vec<f64> = order.iter().map(|&i| row_a[i] - row_b[i]).collect();
-        let ends: Vec<(f64, f64)> = delta
-            .iter()
-            .zip(order)
-            .map(|(d, &i)| {
-                let low = (field.weights[i] + f64::from(field.lowest[i])) * d;
-                let high = (field.weights[i] + f64::from(field.band)) * d;
-                (low.min(high), low.max(high))
-            })
-            .collect();
-        let lows: Vec<f64> = ends.iter().map(|e| e.0).collect();
-        let highs: Vec<f64> = ends.iter().map(|e| e.1).collect();
         Pair {
             a,
             b,
-            delta,
-            free_low: suffix_sums(&lows),
-            free_high: suffix_sums(&highs),
+            delta: row_a.iter().zip(row_b).map(|(x, y)| x - y).collect(),
         }
     }
 
-    /// How `a` and `b` are ordered over a box, given the raw difference and weight sum of
-    /// the fixed criteria.
-    fn settle(
-        &self,
-        spans: &Spans,
-        depth: usize,
-        fixed: f64,
-        fixed_sum: f64,
-        margin: f64,
-    ) -> Settled {
-        let (low, high) = (fixed + self.free_low[depth], fixed + self.free_high[depth]);
-        let (sum_low, sum_high) = (
-            fixed_sum + spans.free_low[depth],
-            fixed_sum + spans.free_high[depth],
-        );
+    /// How `a` and `b` are ordered over a box whose raw weights add up to `sums`.
+    fn settle(&self, region: &Region, (sum_low, sum_high): (f64, f64), margin: f64) -> Settled {
+        // The raw difference Σ delta × raw weight is linear in each weight, so its bounds
+        // over the box come from the ends of each span.
+        let (mut low, mut high) = (0.0, 0.0);
+        for ((d, lo), hi) in self.delta.iter().zip(&region.low).zip(&region.high) {
+            let (x, y) = (d * lo, d * hi);
+            low += x.min(y);
+            high += x.max(y);
+        }
         // The score difference is 100 × raw difference / raw sum, and the raw sum is positive.
         if low > 0.0 && 100.0 * low / sum_high > margin {
             Settled::Above
@@ -259,6 +256,11 @@ impl Pair {
         } else {
             Settled::Open
         }
+    }
+
+    /// How far each criterion's span can move the raw difference inside the box.
+    fn reach(&self, region: &Region, i: usize) -> f64 {
+        self.delta[i].abs() * (region.high[i] - region.low[i])
     }
 }
 
@@ -274,10 +276,23 @@ enum Settled {
     Open,
 }
 
+/// The criterion whose span the given pairs depend on most, among those not yet a single
+/// shift; `None` when the box is a single point.
+fn widest<'p>(region: &Region, pairs: impl Iterator<Item = &'p Pair> + Clone) -> Option<usize> {
+    (0..region.from.len())
+        .filter(|&i| region.from[i] < region.to[i])
+        .map(|i| (i, pairs.clone().map(|p| p.reach(region, i)).sum::<f64>()))
+        .fold(None, |best: Option<(usize, f64)>, (i, reach)| match best {
+            Some((_, r)) if r >= reach => best,
+            _ => Some((i, reach)),
+        })
+        .map(|(i, _)| i)
+}
+
 /// Best and worst rank of every model over the grid.
 fn ranges(field: &Field) -> Vec<[usize; 2]> {
-    let natural = field.natural_order();
-    let spans = Spans::new(field, &natural);
+    let whole = Region::whole(field);
+    let sums = whole.sums();
     let margin = field.margin();
     let n = field.models();
     // Pairs settled over the whole grid count once and for all; each model keeps its others.
@@ -285,7 +300,7 @@ fn ranges(field: &Field) -> Vec<[usize; 2]> {
     let mut open: Vec<Vec<usize>> = vec![Vec::new(); n];
     for a in 0..n {
         for b in a + 1..n {
-            match Pair::new(field, a, b, &natural).settle(&spans, 0, 0.0, 0.0, margin) {
+            match Pair::new(field, a, b).settle(&whole, sums, margin) {
                 Settled::Open => {
                     open[a].push(b);
                     open[b].push(a);
@@ -309,13 +324,11 @@ enum Goal {
     Worst,
 }
 
-/// A branch-and-bound search for one model's best or worst rank over the grid.
+/// A branch-and-bound search for one model's best or worst rank over the grid: each box is
+/// cut in two along the criterion its open pairs depend on most, until every pair is
+/// settled or the box is a single point.
 struct Solo<'a> {
     field: &'a Field,
-    /// The criteria in the order the search fixes them: those that can move the model's open
-    /// pairs the most come first, so that the pairs settle near the top of the tree.
-    order: Vec<usize>,
-    spans: Spans,
     /// The model's pairs still open over the whole grid, each with the model as `a`.
     pairs: Vec<Pair>,
     margin: f64,
@@ -325,30 +338,27 @@ struct Solo<'a> {
     goal: Goal,
     /// The best (or worst) rank found so far.
     bound: usize,
-    /// The shift of every criterion, in the field's own order.
-    shifts: Vec<i32>,
-    /// The open pairs of every box on the path being explored, each with its raw difference
-    /// over the fixed criteria: one buffer for the whole search instead of one per box.
-    stack: Vec<(usize, f64)>,
+    /// The box being explored.
+    region: Region,
+    /// The open pairs of every box on the path being explored: one buffer for the whole
+    /// search instead of one per box.
+    stack: Vec<usize>,
 }
 
 impl<'a> Solo<'a> {
     fn new(field: &'a Field, model: usize, open: &[usize], base: usize) -> Solo<'a> {
-        let order = branching_order(field, model, open);
         Solo {
             field,
-            spans: Spans::new(field, &order),
             pairs: open
                 .iter()
-                .map(|&other| Pair::new(field, model, other, &order))
+                .map(|&other| Pair::new(field, model, other))
                 .collect(),
-            order,
             margin: field.margin(),
             model,
             base,
             goal: Goal::Best,
             bound: 0,
-            shifts: vec![0; field.criteria()],
+            region: Region::whole(field),
             stack: Vec::new(),
         }
     }
@@ -357,23 +367,23 @@ impl<'a> Solo<'a> {
         self.goal = goal;
         self.bound = self.model + 1;
         self.stack.clear();
-        self.stack.extend((0..self.pairs.len()).map(|p| (p, 0.0)));
-        self.visit(0, 0, 0.0, 0);
+        self.stack.extend(0..self.pairs.len());
+        self.visit(0, 0);
         self.bound
     }
 
-    /// Explores the box whose first `depth` shifts (in [`Solo::order`]) are fixed. The
-    /// stack from `from` on holds the model's pairs open in the enclosing box, each with its
-    /// raw difference over the fixed criteria; `above` counts the models settled above it on
-    /// the way down. The stack is as long on return as on entry.
-    fn visit(&mut self, depth: usize, from: usize, fixed_sum: f64, above: usize) {
+    /// Explores the current box. The stack from `from` on holds the model's pairs open in
+    /// the enclosing box; `above` counts the models settled above it on the way down. The
+    /// stack is as long on return as on entry.
+    fn visit(&mut self, from: usize, above: usize) {
         let to = self.stack.len();
+        let sums = self.region.sums();
         let mut above = above;
         for i in from..to {
-            let (p, fixed) = self.stack[i];
+            let p = self.stack[i];
             let pair = &self.pairs[p];
-            match pair.settle(&self.spans, depth, fixed, fixed_sum, self.margin) {
-                Settled::Open => self.stack.push((p, fixed)),
+            match pair.settle(&self.region, sums, self.margin) {
+                Settled::Open => self.stack.push(p),
                 how => above += usize::from(self.field.lower(pair.a, pair.b, how) == self.model),
             }
         }
@@ -385,66 +395,40 @@ impl<'a> Solo<'a> {
             Goal::Worst => high > self.bound,
         };
         if improves {
-            if still == 0 {
-                self.bound = low;
-            } else if depth == self.field.criteria() {
-                let rank = self.field.ranks_at(&self.shifts)[self.model];
-                self.bound = match self.goal {
-                    Goal::Best => self.bound.min(rank),
-                    Goal::Worst => self.bound.max(rank),
-                };
-            } else {
-                self.branch(depth, to, fixed_sum, above);
+            let open = self.stack[to..].iter().map(|&p| &self.pairs[p]);
+            match (still, widest(&self.region, open)) {
+                (0, _) => self.bound = low,
+                (_, Some(criterion)) => self.branch(criterion, to, above),
+                (_, None) => {
+                    let rank = self.field.ranks_at(&self.region.from)[self.model];
+                    self.bound = match self.goal {
+                        Goal::Best => self.bound.min(rank),
+                        Goal::Worst => self.bound.max(rank),
+                    };
+                }
             }
         }
         self.stack.truncate(to);
     }
 
-    /// Visits the boxes one shift of the criterion fixed at `depth` each, those that favour
-    /// the goal first, so that good bounds come early and prune the rest. The pairs still
-    /// open are on the stack from `from` on.
-    fn branch(&mut self, depth: usize, from: usize, fixed_sum: f64, above: usize) {
-        let to = self.stack.len();
+    /// Visits the two halves of the box along `criterion`, the one that favours the goal
+    /// first, so that good bounds come early and prune the rest. The pairs still open are
+    /// on the stack from `from` on.
+    fn branch(&mut self, criterion: usize, from: usize, above: usize) {
         // Every pair has the model as `a`: a positive difference is in its favour.
         let pull: f64 = self.stack[from..]
             .iter()
-            .map(|&(p, _)| self.pairs[p].delta[depth])
+            .map(|&p| self.pairs[p].delta[criterion])
             .sum();
         let rise = (pull > 0.0) == (self.goal == Goal::Best);
-        let criterion = self.order[depth];
-        let weight = self.field.weights[criterion];
-        let (lowest, band) = (self.field.lowest[criterion], self.field.band);
-        for step in 0..=band - lowest {
-            let d = if rise { band - step } else { lowest + step };
-            let raw = weight + f64::from(d);
-            self.shifts[criterion] = d;
-            for i in from..to {
-                let (p, fixed) = self.stack[i];
-                self.stack
-                    .push((p, fixed + raw * self.pairs[p].delta[depth]));
-            }
-            self.visit(depth + 1, to, fixed_sum + raw, above);
-            self.stack.truncate(to);
+        let whole = [self.region.from[criterion], self.region.to[criterion]];
+        let [lower, upper] = self.region.halves(criterion);
+        for half in if rise { [upper, lower] } else { [lower, upper] } {
+            self.region.span(self.field, criterion, half);
+            self.visit(from, above);
         }
-        self.shifts[criterion] = 0;
+        self.region.span(self.field, criterion, whole);
     }
-}
-
-/// The criteria by how far their shifts can move `model`'s open pairs, widest first.
-fn branching_order(field: &Field, model: usize, open: &[usize]) -> Vec<usize> {
-    let mine = field.row(model);
-    let reach: Vec<f64> = (0..field.criteria())
-        .map(|i| {
-            let spread: f64 = open
-                .iter()
-                .map(|&j| (mine[i] - field.row(j)[i]).abs())
-                .sum();
-            spread * f64::from(field.band - field.lowest[i])
-        })
-        .collect();
-    let mut order = field.natural_order();
-    order.sort_by(|&x, &y| reach[y].total_cmp(&reach[x]));
-    order
 }
 
 /// The neighbours that change places somewhere in the band, with the smallest single-weight
@@ -515,51 +499,43 @@ impl SingleShifts {
 /// Whether `lower` ranks above `upper` at some point of the grid: the same box search as the
 /// ranges, for one pair, stopping at the first such point.
 fn can_swap(field: &Field, upper: usize, lower: usize) -> bool {
-    let natural = field.natural_order();
-    let pair = Pair::new(field, upper, lower, &natural);
-    let spans = Spans::new(field, &natural);
-    let mut shifts = vec![0; field.criteria()];
+    let pair = Pair::new(field, upper, lower);
     Probe {
         field,
         pair: &pair,
-        spans: &spans,
         margin: field.margin(),
     }
-    .look(0, 0.0, 0.0, &mut shifts)
+    .look(&mut Region::whole(field))
 }
 
 struct Probe<'a> {
     field: &'a Field,
     pair: &'a Pair,
-    spans: &'a Spans,
     margin: f64,
 }
 
 impl Probe<'_> {
-    fn look(&self, depth: usize, fixed: f64, fixed_sum: f64, shifts: &mut [i32]) -> bool {
+    fn look(&self, region: &mut Region) -> bool {
         let (upper, lower) = (self.pair.a, self.pair.b);
-        match self
-            .pair
-            .settle(self.spans, depth, fixed, fixed_sum, self.margin)
-        {
+        match self.pair.settle(region, region.sums(), self.margin) {
             Settled::Above => false,
             Settled::Below => true,
             Settled::Tied => self.field.tie_keys[lower] < self.field.tie_keys[upper],
-            Settled::Open if depth == self.field.criteria() => {
-                let ranks = self.field.ranks_at(shifts);
-                ranks[lower] < ranks[upper]
-            }
-            Settled::Open => {
-                let weight = self.field.weights[depth];
-                let found = (self.field.lowest[depth]..=self.field.band).any(|d| {
-                    let raw = weight + f64::from(d);
-                    shifts[depth] = d;
-                    let delta = self.pair.delta[depth];
-                    self.look(depth + 1, fixed + raw * delta, fixed_sum + raw, shifts)
-                });
-                shifts[depth] = 0;
-                found
-            }
+            Settled::Open => match widest(region, std::iter::once(self.pair)) {
+                None => {
+                    let ranks = self.field.ranks_at(&region.from);
+                    ranks[lower] < ranks[upper]
+                }
+                Some(criterion) => {
+                    let whole = [region.from[criterion], region.to[criterion]];
+                    let found = region.halves(criterion).into_iter().any(|half| {
+                        region.span(self.field, criterion, half);
+                        self.look(region)
+                    });
+                    region.span(self.field, criterion, whole);
+                    found
+                }
+            },
         }
     }
 }
