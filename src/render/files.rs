@@ -16,6 +16,7 @@ use super::card;
 use super::pages::{Page, PageHead, PageKind};
 use crate::content::UseCase;
 use crate::error::Diagnostic;
+use crate::format::Shortest;
 use crate::rank::{Better, FilterMissing, Method, Missing, Ranking, Scale};
 use crate::render::escape_html;
 use crate::site::Site;
@@ -266,9 +267,11 @@ fn ranking_files(site: &Site, u: &UseCase) -> Option<(Vec<u8>, Vec<u8>)> {
 }
 
 fn csv_of(site: &Site, u: &UseCase, doc: &RankingJson) -> Option<Vec<u8>> {
-    // Fields are written one by one: a catalogue of hundreds of models gives every use case
-    // hundreds of rows, and a vector of strings per row cost more than the writing.
+    // A catalogue of hundreds of models gives every use case hundreds of rows, most of them
+    // blank but for the name and the reason. Each row is gathered into one record and
+    // written whole, which takes the csv crate's fast path instead of its per-field state.
     let mut w = csv::Writer::from_writer(Vec::new());
+    let mut row = csv::ByteRecord::new();
     for name in [
         "rank",
         "best_rank",
@@ -278,59 +281,57 @@ fn csv_of(site: &Site, u: &UseCase, doc: &RankingJson) -> Option<Vec<u8>> {
         "provider",
         "score",
     ] {
-        w.write_field(name).ok()?;
+        row.push_field(name.as_bytes());
     }
     for c in &u.spec.criteria {
         for part in ["value", "normalized", "contribution"] {
-            w.write_field(format!("{}_{part}", c.metric)).ok()?;
+            row.push_field(format!("{}_{part}", c.metric).as_bytes());
         }
     }
-    w.write_field("excluded_reason").ok()?;
-    w.write_record(None::<&[u8]>).ok()?;
+    row.push_field(b"excluded_reason");
+    w.write_byte_record(&row).ok()?;
     let mut buf = String::new();
     for r in &doc.ranked {
+        row.clear();
         let range = |i: usize| r.rank_range.map(|x| x[i]);
-        field(&mut w, &mut buf, Some(r.rank)).ok()?;
-        field(&mut w, &mut buf, range(0)).ok()?;
-        field(&mut w, &mut buf, range(1)).ok()?;
+        number(&mut row, &mut buf, Some(r.rank));
+        number(&mut row, &mut buf, range(0));
+        number(&mut row, &mut buf, range(1));
         for text in [r.model, r.name, r.provider] {
-            w.write_field(text).ok()?;
+            row.push_field(text.as_bytes());
         }
-        field(&mut w, &mut buf, r.score).ok()?;
+        number(&mut row, &mut buf, r.score.map(Shortest));
         for p in &r.criteria {
             for v in [p.value, p.normalized, p.contribution] {
-                field(&mut w, &mut buf, v).ok()?;
+                number(&mut row, &mut buf, v.map(Shortest));
             }
         }
-        w.write_field("").ok()?;
-        w.write_record(None::<&[u8]>).ok()?;
+        row.push_field(b"");
+        w.write_byte_record(&row).ok()?;
     }
     let blanks = u.spec.criteria.len() * 3;
     for e in &doc.excluded {
         let m = site.catalog.models.get(e.model)?;
+        row.clear();
         for text in ["", "", "", &m.id, &m.name, &m.provider, ""] {
-            w.write_field(text).ok()?;
+            row.push_field(text.as_bytes());
         }
         for _ in 0..blanks {
-            w.write_field("").ok()?;
+            row.push_field(b"");
         }
-        w.write_field(&e.reason).ok()?;
-        w.write_record(None::<&[u8]>).ok()?;
+        row.push_field(e.reason.as_bytes());
+        w.write_byte_record(&row).ok()?;
     }
     w.into_inner().ok()
 }
 
-/// Writes a number as Rust prints it (floats in full precision), or an empty field.
-fn field(
-    w: &mut csv::Writer<Vec<u8>>,
-    buf: &mut String,
-    value: Option<impl std::fmt::Display>,
-) -> csv::Result<()> {
+/// Adds a number as Rust prints it (floats in full precision), or an empty field.
+fn number(row: &mut csv::ByteRecord, buf: &mut String, value: Option<impl std::fmt::Display>) {
     buf.clear();
     if let Some(v) = value {
         let _ = write!(buf, "{v}");
     }
-    w.write_field(&*buf)
+    row.push_field(buf.as_bytes());
 }
 
 #[derive(Serialize)]
