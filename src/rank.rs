@@ -8,6 +8,7 @@ use std::cmp::Ordering;
 use std::collections::BTreeMap;
 use std::fmt;
 
+use crate::format::Shortest;
 use serde::{Deserialize, Serialize};
 
 pub mod robust;
@@ -214,11 +215,22 @@ impl Excluded {
             Exclusion::Status(status) => format!("status is {status}"),
             Exclusion::FilterMissing(i) => {
                 let f = &spec.filters[*i];
-                format!("{} is missing (filter {} {})", f.metric, f.op, f.value)
+                format!(
+                    "{} is missing (filter {} {})",
+                    f.metric,
+                    f.op,
+                    Shortest(f.value)
+                )
             }
             Exclusion::FilterFailed { filter, value } => {
                 let f = &spec.filters[*filter];
-                format!("{} is {value}, fails filter {} {}", f.metric, f.op, f.value)
+                format!(
+                    "{} is {}, fails filter {} {}",
+                    f.metric,
+                    Shortest(*value),
+                    f.op,
+                    Shortest(f.value)
+                )
             }
             Exclusion::CriterionMissing(i) => {
                 let c = &spec.criteria[*i];

@@ -15,7 +15,7 @@ use serde::{Serialize, Serializer};
 use super::escape_html;
 use crate::content::UseCase;
 use crate::data::{Figure, Metric, Model};
-use crate::format::NOT_AVAILABLE;
+use crate::format::{NOT_AVAILABLE, fixed};
 use crate::rank::robust::{grid_points, renormalised};
 use crate::rank::{
     Better, Excluded, Exclusion, FilterMissing, Method, Missing, Op, Ranked, Ranking,
@@ -545,7 +545,7 @@ pub struct RowView {
 }
 
 pub fn score_text(score: f64) -> String {
-    format!("{score:.1}")
+    fixed(score, 1)
 }
 
 pub fn criterion_views(site: &Site, u: &UseCase, notes: &[Option<String>]) -> Vec<CriterionView> {
@@ -608,9 +608,9 @@ pub fn row_view(site: &Site, u: &UseCase, r: &Ranked) -> Option<RowView> {
                 .get(&c.metric)
                 .map_or_else(|| NOT_AVAILABLE.into(), |m| m.format.figure(p.value)),
             normalized: p.normalized,
-            normalized_text: p.normalized.map(|n| format!("{n:.2}")),
+            normalized_text: p.normalized.map(|n| fixed(n, 2)),
             contribution: p.contribution,
-            contribution_text: p.contribution.map(|c| format!("{c:.1}")),
+            contribution_text: p.contribution.map(|c| fixed(c, 1)),
         })
         .collect();
     Some(RowView {
@@ -825,7 +825,7 @@ pub fn count_text(n: u64) -> String {
 
 /// A number of points as the page prints weights: "14", "12.5".
 fn points(x: f64) -> String {
-    let text = format!("{x:.2}");
+    let text = fixed(x, 2);
     text.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
@@ -901,7 +901,7 @@ fn gap_text(x: f64) -> String {
     if x < 0.05 {
         "less than 0.1 points".into()
     } else {
-        format!("{x:.1} points")
+        format!("{} points", fixed(x, 1))
     }
 }
 
