@@ -76,13 +76,19 @@ fn n(v: f64) -> Coordinate {
 }
 
 /// A coordinate in whole tenths, written straight into the SVG without a string of its own.
+/// A leaderboard writes thousands of them, so the digits come from itoa in pieces rather
+/// than through a format string.
 struct Coordinate(i64);
 
 impl std::fmt::Display for Coordinate {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let sign = if self.0 < 0 { "-" } else { "" };
+        const TENTHS: [&str; 10] = [".0", ".1", ".2", ".3", ".4", ".5", ".6", ".7", ".8", ".9"];
+        if self.0 < 0 {
+            f.write_str("-")?;
+        }
         let t = self.0.unsigned_abs();
-        write!(f, "{sign}{}.{}", t / 10, t % 10)
+        f.write_str(itoa::Buffer::new().format(t / 10))?;
+        f.write_str(TENTHS[(t % 10) as usize])
     }
 }
 
@@ -878,6 +884,8 @@ mod tests {
     fn coordinates_are_stable_text() {
         assert_eq!(n(-0.0).to_string(), "0.0");
         assert_eq!(n(12.345).to_string(), "12.3");
+        assert_eq!(n(-1234.56).to_string(), "-1234.6");
+        assert_eq!(n(-0.06).to_string(), "-0.1");
     }
 
     #[test]
