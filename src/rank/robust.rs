@@ -528,7 +528,14 @@ impl Probe<'_> {
                 }
                 Some(criterion) => {
                     let whole = [region.from[criterion], region.to[criterion]];
-                    let found = region.halves(criterion).into_iter().any(|half| {
+                    // The half that favours `lower` first: the search stops at the first swap.
+                    let [low, high] = region.halves(criterion);
+                    let halves = if self.pair.delta[criterion] > 0.0 {
+                        [low, high]
+                    } else {
+                        [high, low]
+                    };
+                    let found = halves.into_iter().any(|half| {
                         region.span(self.field, criterion, half);
                         self.look(region)
                     });
