@@ -9,10 +9,10 @@ use crate::output::Output;
 use crate::timings::{Stage, time};
 use serde::Serialize;
 use std::collections::BTreeMap;
-use std::fmt::Write;
 
 use super::assets::Assets;
 use super::card;
+use super::csv_rows::Rows;
 use super::pages::{Page, PageHead, PageKind};
 use crate::content::UseCase;
 use crate::error::Diagnostic;
@@ -267,11 +267,7 @@ fn ranking_files(site: &Site, u: &UseCase) -> Option<(Vec<u8>, Vec<u8>)> {
 }
 
 fn csv_of(site: &Site, u: &UseCase, doc: &RankingJson) -> Option<Vec<u8>> {
-    // A catalogue of hundreds of models gives every use case hundreds of rows, most of them
-    // blank but for the name and the reason. Each row is gathered into one record and
-    // written whole, which takes the csv crate's fast path instead of its per-field state.
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let mut row = csv::ByteRecord::new();
+    let mut rows = Rows::new();
     for name in [
         "rank",
         "best_rank",
@@ -281,57 +277,44 @@ fn csv_of(site: &Site, u: &UseCase, doc: &RankingJson) -> Option<Vec<u8>> {
         "provider",
         "score",
     ] {
-        row.push_field(name.as_bytes());
+        rows.text(name);
     }
     for c in &u.spec.criteria {
         for part in ["value", "normalized", "contribution"] {
-            row.push_field(format!("{}_{part}", c.metric).as_bytes());
+            rows.text(&format!("{}_{part}", c.metric));
         }
     }
-    row.push_field(b"excluded_reason");
-    w.write_byte_record(&row).ok()?;
-    let mut buf = String::new();
+    rows.text("excluded_reason");
+    rows.end_row();
     for r in &doc.ranked {
-        row.clear();
         let range = |i: usize| r.rank_range.map(|x| x[i]);
-        number(&mut row, &mut buf, Some(r.rank));
-        number(&mut row, &mut buf, range(0));
-        number(&mut row, &mut buf, range(1));
+        rows.number(Some(r.rank));
+        rows.number(range(0));
+        rows.number(range(1));
         for text in [r.model, r.name, r.provider] {
-            row.push_field(text.as_bytes());
+            rows.text(text);
         }
-        number(&mut row, &mut buf, r.score.map(Shortest));
+        rows.number(r.score.map(Shortest));
         for p in &r.criteria {
             for v in [p.value, p.normalized, p.contribution] {
-                number(&mut row, &mut buf, v.map(Shortest));
+                rows.number(v.map(Shortest));
             }
         }
-        row.push_field(b"");
-        w.write_byte_record(&row).ok()?;
+        rows.blanks(1);
+        rows.end_row();
     }
     let blanks = u.spec.criteria.len() * 3;
     for e in &doc.excluded {
         let m = site.catalog.models.get(e.model)?;
-        row.clear();
-        for text in ["", "", "", &m.id, &m.name, &m.provider, ""] {
-            row.push_field(text.as_bytes());
+        rows.blanks(3);
+        for text in [&m.id, &m.name, &m.provider] {
+            rows.text(text);
         }
-        for _ in 0..blanks {
-            row.push_field(b"");
-        }
-        row.push_field(e.reason.as_bytes());
-        w.write_byte_record(&row).ok()?;
+        rows.blanks(1 + blanks);
+        rows.text(&e.reason);
+        rows.end_row();
     }
-    w.into_inner().ok()
-}
-
-/// Adds a number as Rust prints it (floats in full precision), or an empty field.
-fn number(row: &mut csv::ByteRecord, buf: &mut String, value: Option<impl std::fmt::Display>) {
-    buf.clear();
-    if let Some(v) = value {
-        let _ = write!(buf, "{v}");
-    }
-    row.push_field(buf.as_bytes());
+    Some(rows.into_bytes())
 }
 
 #[derive(Serialize)]

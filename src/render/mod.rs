@@ -8,6 +8,7 @@ pub mod card;
 mod changes;
 pub mod chart;
 mod compare;
+mod csv_rows;
 mod files;
 mod pages;
 mod prose;
