@@ -177,6 +177,7 @@ impl Templates {
             sizes,
         };
         templates.tera.autoescape_on(vec![".html", ".xml"]);
+        templates.tera.register_filter("safe", mark_safe);
         match templates
             .tera
             .add_raw_templates(sources.iter().map(|(n, t, _)| (n.as_str(), t.as_str())))
@@ -214,6 +215,17 @@ impl Templates {
                 .map_or_else(|| Path::new("templates").join(name), |(_, p)| p.clone());
             Some(Origin::new(file, 1))
         })
+    }
+}
+
+/// Tera's own `safe` filter copies the text it marks. Pages pass whole charts and analyses
+/// through it, tens of kilobytes each, so this one marks the same text safe instead, which
+/// only takes a reference to it. Other values are written out first, as Tera's filter does.
+fn mark_safe(value: &tera::Value, _: tera::Kwargs, _: &tera::State) -> tera::Value {
+    if value.as_str().is_some() {
+        value.clone().mark_safe()
+    } else {
+        tera::Value::safe_string(&value.to_string())
     }
 }
 
@@ -288,6 +300,23 @@ mod tests {
             "Gemini 3 Pro · 1M tokens"
         );
         assert_eq!(escape_html("é<ü>ß&"), "é&lt;ü&gt;ß&amp;");
+    }
+
+    #[test]
+    fn the_safe_filter_writes_text_and_numbers_unescaped_and_leaves_the_rest_escaped() {
+        let mut tera = Tera::new();
+        tera.autoescape_on(vec![".html"]);
+        tera.register_filter("safe", mark_safe);
+        tera.add_raw_template("t.html", "{{ html | safe }} {{ n | safe }} {{ text }}")
+            .expect("the template compiles");
+        let mut ctx = Context::new();
+        ctx.insert("html", &"<b>&amp;</b>".repeat(10));
+        ctx.insert("n", &2.5);
+        ctx.insert("text", "<i>");
+        assert_eq!(
+            tera.render("t.html", &ctx).expect("the template renders"),
+            format!("{} 2.5 &lt;i&gt;", "<b>&amp;</b>".repeat(10))
+        );
     }
 
     #[test]
