@@ -4,7 +4,7 @@
 //! everything succeeded, so a failed build leaves the published `public/` exactly as it was.
 //! The output folder is refused when it is, contains, or sits inside the site's sources.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -25,11 +25,27 @@ pub trait Output: Sync {
 /// Writes into a folder, creating subfolders as needed.
 pub struct DirOutput {
     dir: PathBuf,
+    /// The subfolders made so far. Every page has a folder of its own, and asking the file
+    /// system again for each file's folders cost a few system calls per file.
+    made: Mutex<HashSet<PathBuf>>,
 }
 
 impl DirOutput {
     pub fn new(dir: impl Into<PathBuf>) -> Self {
-        DirOutput { dir: dir.into() }
+        DirOutput {
+            dir: dir.into(),
+            made: Mutex::new(HashSet::new()),
+        }
+    }
+
+    fn make_folder(&self, folder: &Path) -> io::Result<()> {
+        let made = || self.made.lock().unwrap_or_else(|p| p.into_inner());
+        if made().contains(folder) {
+            return Ok(());
+        }
+        fs::create_dir_all(folder)?;
+        made().insert(folder.to_path_buf());
+        Ok(())
     }
 }
 
@@ -37,15 +53,10 @@ impl Output for DirOutput {
     fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
         let full = self.dir.join(path);
         if let Some(parent) = full.parent() {
-            fs::create_dir_all(parent)?;
+            self.make_folder(parent)?;
         }
-        // One write call on a buffer as large as the file avoids many small system calls.
-        let mut file = io::BufWriter::with_capacity(
-            bytes.len().clamp(8 * 1024, 1 << 20),
-            fs::File::create(&full)?,
-        );
-        file.write_all(bytes)?;
-        file.flush()
+        // The whole file in one call: a page is written once, so a buffer would only copy it.
+        fs::File::create(&full)?.write_all(bytes)
     }
 }
 
