@@ -12,7 +12,7 @@ use std::sync::{Arc, OnceLock};
 
 use serde::{Serialize, Serializer};
 
-use super::escape_html;
+use super::{Escaped, escape_html};
 use crate::content::UseCase;
 use crate::data::{Figure, Metric, Model};
 use crate::format::{NOT_AVAILABLE, fixed};
@@ -51,6 +51,10 @@ pub struct ModelRef {
     /// "Open in <gateway>", when the model has a gateway slug.
     pub gateway: Option<GatewayLink>,
     pub gateway_slug: Option<String>,
+    /// The name linked to the profile, as HTML. Every leaderboard lists the models it leaves
+    /// out by name, hundreds on a large catalogue, so each link is written once per build.
+    #[serde(skip)]
+    pub link_html: String,
 }
 
 /// One figure, ready to print.
@@ -194,12 +198,18 @@ impl Site {
             }),
             _ => None,
         };
+        let url = self.url(&format!("models/{}/", model.id));
         ModelRef {
+            link_html: format!(
+                "<a href=\"{}\">{}</a>",
+                escape_html(&url),
+                escape_html(&model.name)
+            ),
             id: model.id.clone(),
             name: model.name.clone(),
             provider,
             status: model.status.to_string(),
-            url: self.url(&format!("models/{}/", model.id)),
+            url,
             gateway,
             gateway_slug: model.gateway_slug.clone(),
         }
@@ -757,14 +767,9 @@ fn names_html(models: &[ExcludedModel]) -> String {
         if i > 0 {
             out.push_str(if i + 1 == models.len() { " and " } else { ", " });
         }
-        let _ = write!(
-            out,
-            "<a href=\"{}\">{}</a>",
-            escape_html(&e.model.url),
-            escape_html(&e.model.name)
-        );
+        out.push_str(&e.model.link_html);
         if let Some(figure) = &e.figure {
-            let _ = write!(out, " ({})", escape_html(figure));
+            let _ = write!(out, " ({})", Escaped(figure));
         }
     }
     out
