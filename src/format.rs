@@ -112,7 +112,7 @@ fn tokens(a: f64, decimals: usize) -> String {
 /// Whole amounts without decimals; others with at least two (cents) and at most `max`.
 fn money(a: f64, max: usize) -> String {
     if a.fract() == 0.0 {
-        return format!("{a:.0}");
+        return fixed(a, 0);
     }
     let text = trim_zeros(fixed(a, max.max(2)));
     match text.split_once('.') {
@@ -138,17 +138,20 @@ fn fixed_into(out: &mut String, a: f64, decimals: usize) {
     let scale = 10f64.powi(decimals as i32);
     let scaled = a * scale;
     let near_tie = (scaled.fract() - 0.5).abs() < 1e-6;
-    let _ = if !(0.0..LIMIT).contains(&scaled) || near_tie || decimals > 9 {
-        write!(out, "{a:.decimals$}")
-    } else {
-        let whole = scaled.round() as u64;
-        let unit = 10u64.pow(decimals as u32);
-        if decimals == 0 {
-            write!(out, "{whole}")
-        } else {
-            write!(out, "{}.{:0decimals$}", whole / unit, whole % unit)
-        }
-    };
+    if !(0.0..LIMIT).contains(&scaled) || near_tie || decimals > 9 {
+        let _ = write!(out, "{a:.decimals$}");
+        return;
+    }
+    let whole = scaled.round() as u64;
+    let unit = 10u64.pow(decimals as u32);
+    let mut digits = itoa::Buffer::new();
+    out.push_str(digits.format(whole / unit));
+    if decimals > 0 {
+        let fraction = digits.format(whole % unit);
+        out.push('.');
+        out.extend(std::iter::repeat_n('0', decimals - fraction.len()));
+        out.push_str(fraction);
+    }
 }
 
 /// A float written exactly as `{}` writes it: the shortest digits that read back as the same
