@@ -138,7 +138,7 @@ fn fixed_into(out: &mut String, a: f64, decimals: usize) {
     let scale = 10f64.powi(decimals as i32);
     let scaled = a * scale;
     let near_tie = (scaled.fract() - 0.5).abs() < 1e-6;
-    if !(0.0..LIMIT).contains(&scaled) || near_tie || decimals > 9 {
+    if !(0.0..LIMIT).contains(&scaled) || a.is_sign_negative() || near_tie || decimals > 9 {
         let _ = write!(out, "{a:.decimals$}");
         return;
     }
@@ -156,49 +156,55 @@ fn fixed_into(out: &mut String, a: f64, decimals: usize) {
 
 /// A float written exactly as `{}` writes it: the shortest digits that read back as the same
 /// number, never in exponent form. Data files print every figure and score this way, and
-/// ryu finds those digits in a fraction of the time the standard library takes; only the
-/// layout (ryu writes `1e-7` and `100.0`) is redone here.
+/// ryu finds those digits in a fraction of the time the standard library takes. The two
+/// agree on the digits except where a value lies exactly halfway between two shortest
+/// candidates (ryu takes the even one, the standard library the one above); those values,
+/// and the very small and very large ones that ryu writes with an exponent, are written by
+/// the standard library.
 pub struct Shortest(pub f64);
 
 impl std::fmt::Display for Shortest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if !self.0.is_finite() {
-            return std::fmt::Display::fmt(&self.0, f);
-        }
         let mut buffer = ryu::Buffer::new();
-        let text = buffer.format_finite(self.0);
-        if !text.contains('e') {
-            return f.write_str(text.strip_suffix(".0").unwrap_or(text));
+        if self.0.is_finite() {
+            let text = buffer.format_finite(self.0);
+            if let Some(last) = last_place(text)
+                && !halfway(self.0, last)
+            {
+                return f.write_str(text.strip_suffix(".0").unwrap_or(text));
+            }
         }
-        let (sign, text) = match text.strip_prefix('-') {
-            Some(rest) => ("-", rest),
-            None => ("", text),
-        };
-        let (mantissa, exponent) = match text.split_once('e') {
-            Some((m, e)) => (m, e.parse::<i32>().unwrap_or(0)),
-            None => (text, 0),
-        };
-        let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
-        let digits = format!("{whole}{fraction}");
-        let significant = digits.trim_start_matches('0').trim_end_matches('0');
-        if significant.is_empty() {
-            return write!(f, "{sign}0");
-        }
-        let leading = digits.len() - digits.trim_start_matches('0').len();
-        // Where the decimal point falls, counted in significant digits from their start.
-        let point = whole.len() as i32 + exponent - leading as i32;
-        let len = significant.len() as i32;
-        if point <= 0 {
-            let zeros = "0".repeat(point.unsigned_abs() as usize);
-            write!(f, "{sign}0.{zeros}{significant}")
-        } else if point >= len {
-            let zeros = "0".repeat((point - len) as usize);
-            write!(f, "{sign}{significant}{zeros}")
-        } else {
-            let (int, frac) = significant.split_at(point as usize);
-            write!(f, "{sign}{int}.{frac}")
-        }
+        std::fmt::Display::fmt(&self.0, f)
     }
+}
+
+/// The power of ten of the last significant digit of ryu's text (`12.5` → −1, `1200.0` → 2);
+/// `None` for text with an exponent.
+fn last_place(text: &str) -> Option<i32> {
+    if text.contains('e') {
+        return None;
+    }
+    let (whole, fraction) = text.split_once('.')?;
+    if fraction == "0" {
+        Some((whole.len() - whole.trim_end_matches('0').len()) as i32)
+    } else {
+        Some(-(fraction.len() as i32))
+    }
+}
+
+/// Whether `v` could lie exactly halfway between two numbers whose last digit sits at
+/// 10^`last`, that is `v = (2k + 1) × 10^last / 2`. A float is an odd integer times a power
+/// of two, 2^q, and that halfway point is one only when q = last − 1.
+fn halfway(v: f64, last: i32) -> bool {
+    let bits = v.to_bits();
+    let biased = ((bits >> 52) & 0x7ff) as i32;
+    let fraction = bits & ((1u64 << 52) - 1);
+    let (mantissa, exponent) = if biased == 0 {
+        (fraction, -1074)
+    } else {
+        (fraction | (1u64 << 52), biased - 1075)
+    };
+    mantissa != 0 && exponent + mantissa.trailing_zeros() as i32 == last - 1
 }
 
 fn trim_zeros(text: String) -> String {
@@ -239,6 +245,13 @@ mod tests {
         }
 
         #[test]
+        fn shortest_agrees_on_binary_fractions(k in 0u64..(1 << 53), shift in 0i32..64) {
+            // Whole numbers over powers of two are where halfway values live.
+            let a = k as f64 / 2f64.powi(shift);
+            prop_assert_eq!(Shortest(a).to_string(), a.to_string());
+        }
+
+        #[test]
         fn shortest_agrees_on_figures_as_data_files_write_them(units in -10_000_000i64..10_000_000, scale in 0u32..12) {
             let a = units as f64 / 10f64.powi(scale as i32);
             prop_assert_eq!(Shortest(a).to_string(), a.to_string());
@@ -254,7 +267,9 @@ mod tests {
     }
 
     #[test]
-    fn shortest_lays_out_what_ryu_writes_in_exponent_form() {
+    fn shortest_agrees_on_layout_and_on_halfway_values() {
+        // The last five lie halfway between two shortest candidates, where ryu alone would
+        // round the last digit down.
         for a in [
             0.0,
             -0.0,
@@ -266,9 +281,20 @@ mod tests {
             123.456,
             0.1 + 0.2,
             f64::NAN,
+            f64::NEG_INFINITY,
+            65537.0 / 131072.0,
+            873841.0 / 65536.0,
+            111913.0 / 131072.0,
+            6632827120354249.0 / 4.0,
+            -1932706409662881.3,
         ] {
             assert_eq!(Shortest(a).to_string(), a.to_string());
         }
+    }
+
+    #[test]
+    fn fixed_keeps_the_sign_of_negative_zero() {
+        assert_eq!(fixed(-0.0, 1), format!("{:.1}", -0.0));
     }
 
     fn f(style: Style, decimals: Option<u8>, suffix: &str) -> Format {
