@@ -11,10 +11,10 @@
 //! depend on most, and reasons about pairs of models instead of points: the difference of
 //! two scores is a linear function of the raw weights divided by their (positive) sum, so
 //! its bounds over a box come from the ends of each criterion's span at once. Halving keeps
-//! boxes large for as long as they can settle pairs; fixing one shift at a time, as the
-//! search first did, made eleven boxes of every box and was three to eight times slower. A pair whose order cannot change inside a box is
+//! boxes large for as long as they can settle pairs, where fixing one shift at a time would
+//! make `2·band + 1` boxes of every box. A pair whose order cannot change inside a box is
 //! settled for the whole box; a model whose pairs are all settled has a single rank there;
-//! and a box in which no model can reach a rank outside the ranges already found is skipped.
+//! and a box in which the model cannot beat the best (or worst) rank found so far is skipped.
 //! Only where two scores come within a few epsilons of each other, where the tie rule and
 //! chains of near-equal scores decide, is a point ranked in full, by the same ordering code
 //! as [`rank`](super::rank).
@@ -163,7 +163,6 @@ impl Field {
 }
 
 /// A box of the grid: each criterion's shift runs over `from[i]..=to[i]`.
-#[derive(Debug, Clone)]
 struct Region {
     from: Vec<i32>,
     to: Vec<i32>,
@@ -258,7 +257,7 @@ impl Pair {
         }
     }
 
-    /// How far each criterion's span can move the raw difference inside the box.
+    /// How far criterion `i`'s span can move the raw difference inside the box.
     fn reach(&self, region: &Region, i: usize) -> f64 {
         self.delta[i].abs() * (region.high[i] - region.low[i])
     }
@@ -394,12 +393,13 @@ impl<'a> Solo<'a> {
             Goal::Best => low < self.bound,
             Goal::Worst => high > self.bound,
         };
-        if improves {
+        if improves && still == 0 {
+            self.bound = low;
+        } else if improves {
             let open = self.stack[to..].iter().map(|&p| &self.pairs[p]);
-            match (still, widest(&self.region, open)) {
-                (0, _) => self.bound = low,
-                (_, Some(criterion)) => self.branch(criterion, to, above),
-                (_, None) => {
+            match widest(&self.region, open) {
+                Some(criterion) => self.branch(criterion, to, above),
+                None => {
                     let rank = self.field.ranks_at(&self.region.from)[self.model];
                     self.bound = match self.goal {
                         Goal::Best => self.bound.min(rank),
