@@ -10,31 +10,19 @@ use std::fmt::Display;
 use std::io::Write;
 
 /// Rows of comma-separated fields, each ended by a newline.
+#[derive(Default)]
 pub struct Rows {
     out: Vec<u8>,
-    /// No field has been written on the current row yet.
-    fresh: bool,
-}
-
-impl Default for Rows {
-    fn default() -> Rows {
-        Rows::new()
-    }
+    /// A field has been written on the current row.
+    started: bool,
 }
 
 impl Rows {
-    pub fn new() -> Rows {
-        Rows {
-            out: Vec::new(),
-            fresh: true,
-        }
-    }
-
     fn separate(&mut self) {
-        if !self.fresh {
+        if self.started {
             self.out.push(b',');
         }
-        self.fresh = false;
+        self.started = true;
     }
 
     /// A field of text, in quotes (with quotes inside doubled) only when it holds a comma,
@@ -75,7 +63,7 @@ impl Rows {
 
     pub fn end_row(&mut self) {
         self.out.push(b'\n');
-        self.fresh = true;
+        self.started = false;
     }
 
     pub fn into_bytes(self) -> Vec<u8> {
@@ -97,7 +85,7 @@ mod tests {
     }
 
     fn with_rows(records: &[Vec<String>]) -> Vec<u8> {
-        let mut rows = Rows::new();
+        let mut rows = Rows::default();
         for r in records {
             for field in r {
                 rows.text(field);
@@ -124,7 +112,7 @@ mod tests {
 
     #[test]
     fn blanks_and_numbers_are_plain_fields() {
-        let mut rows = Rows::new();
+        let mut rows = Rows::default();
         rows.number(Some(1));
         rows.blanks(2);
         rows.number(None::<f64>);

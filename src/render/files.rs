@@ -267,7 +267,7 @@ fn ranking_files(site: &Site, u: &UseCase) -> Option<(Vec<u8>, Vec<u8>)> {
 }
 
 fn csv_of(site: &Site, u: &UseCase, doc: &RankingJson) -> Option<Vec<u8>> {
-    let mut rows = Rows::new();
+    let mut rows = Rows::default();
     for name in [
         "rank",
         "best_rank",
