@@ -51,11 +51,7 @@ pub struct Shift {
 /// The weights after shifting each by its number of points and scaling them to sum to 100:
 /// `w'_i = (w_i + d_i) × 100 / Σ_j (w_j + d_j)`.
 pub fn renormalised(weights: &[f64], shifts: &[i32]) -> Vec<f64> {
-    let raw: Vec<f64> = weights
-        .iter()
-        .zip(shifts)
-        .map(|(w, d)| w + f64::from(*d))
-        .collect();
+    let raw = raw(weights, shifts);
     let sum: f64 = raw.iter().sum();
     raw.iter().map(|v| v * 100.0 / sum).collect()
 }
@@ -175,15 +171,12 @@ impl Region {
     /// The whole grid.
     fn whole(field: &Field) -> Region {
         let to = vec![field.band; field.criteria()];
-        let mut region = Region {
+        Region {
+            low: raw(&field.weights, &field.lowest),
+            high: raw(&field.weights, &to),
             from: field.lowest.clone(),
             to,
-            low: Vec::new(),
-            high: Vec::new(),
-        };
-        region.low = raw(field, &region.from);
-        region.high = raw(field, &region.to);
-        region
+        }
     }
 
     /// The least and the most the raw weights add up to inside the box; positive, since no
@@ -200,18 +193,22 @@ impl Region {
         self.high[i] = field.weights[i] + f64::from(to);
     }
 
-    /// The two halves of criterion `i`'s span, lower half first.
-    fn halves(&self, i: usize) -> [[i32; 2]; 2] {
+    /// The two halves of criterion `i`'s span, in the order the search visits them.
+    fn halves(&self, i: usize, upper_first: bool) -> [[i32; 2]; 2] {
         let (from, to) = (self.from[i], self.to[i]);
         let mid = from + (to - from) / 2;
-        [[from, mid], [mid + 1, to]]
+        let (lower, upper) = ([from, mid], [mid + 1, to]);
+        if upper_first {
+            [upper, lower]
+        } else {
+            [lower, upper]
+        }
     }
 }
 
-/// The raw weights at the given shifts.
-fn raw(field: &Field, shifts: &[i32]) -> Vec<f64> {
-    field
-        .weights
+/// The weights with each shift added, before renormalising.
+fn raw(weights: &[f64], shifts: &[i32]) -> Vec<f64> {
+    weights
         .iter()
         .zip(shifts)
         .map(|(w, d)| w + f64::from(*d))
@@ -422,8 +419,7 @@ impl<'a> Solo<'a> {
             .sum();
         let rise = (pull > 0.0) == (self.goal == Goal::Best);
         let whole = [self.region.from[criterion], self.region.to[criterion]];
-        let [lower, upper] = self.region.halves(criterion);
-        for half in if rise { [upper, lower] } else { [lower, upper] } {
+        for half in self.region.halves(criterion, rise) {
             self.region.span(self.field, criterion, half);
             self.visit(from, above);
         }
@@ -529,12 +525,8 @@ impl Probe<'_> {
                 Some(criterion) => {
                     let whole = [region.from[criterion], region.to[criterion]];
                     // The half that favours `lower` first: the search stops at the first swap.
-                    let [low, high] = region.halves(criterion);
-                    let halves = if self.pair.delta[criterion] > 0.0 {
-                        [low, high]
-                    } else {
-                        [high, low]
-                    };
+                    let upper_first = self.pair.delta[criterion] <= 0.0;
+                    let halves = region.halves(criterion, upper_first);
                     let found = halves.into_iter().any(|half| {
                         region.span(self.field, criterion, half);
                         self.look(region)
