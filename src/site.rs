@@ -502,14 +502,8 @@ fn build_keeping(site: Arc<Site>, output: &dyn Output, keep_prose: bool) -> Resu
     let templates = time(Stage::Compile, || Templates::load(&site.root, &mut out));
     let assets = Assets::collect(&site.root)?;
     let pages = render::plan(&site);
-    // The data files (social images among them) are written, and dropped, before the prose
-    // is rendered, so that the two never take memory at once. A build that fails later
-    // leaves them in the output folder, which is then never published.
-    let files = time(Stage::Files, || {
-        render::write_site_files(&site, &pages, &assets, output)
-    });
-    let (file_paths, sizes): (Vec<String>, Vec<u64>) =
-        out.take(files).unwrap_or_default().into_iter().unzip();
+    let files = render::DataFiles::plan(&site, &pages, &assets);
+    let file_paths = files.paths();
     let statics = assets.plain_static_files(&site.root, &mut out);
     let mut known = crate::check::site_paths(&pages, &file_paths, &statics);
     known.insert(render::FEED_PATH.to_string());
@@ -524,7 +518,19 @@ fn build_keeping(site: Arc<Site>, output: &dyn Output, keep_prose: bool) -> Resu
         output,
         keep_prose,
     };
-    let (rendered, written) = time(Stage::Pages, || run.all(&mut out));
+    // The data files are made beside the pages: each is small and dropped once written, and
+    // together they are a tenth of the work, which the threads would otherwise do alone
+    // before the pages start. A build that fails leaves them in the output folder, which is
+    // then never published.
+    let (files, (rendered, written)) = time(Stage::Pages, || {
+        rayon::join(|| files.write(output), || run.all(&mut out))
+    });
+    let sizes: Vec<u64> = out
+        .take(files)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(_, size)| size)
+        .collect();
     prose.prune_cache();
     let Some(written) = written else {
         return Err(Error::Content(out.into_sorted()));

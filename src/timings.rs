@@ -19,10 +19,9 @@ pub enum Stage {
     Rank,
     /// Compiling the templates.
     Compile,
-    /// Turning the prose into HTML, rendering and writing every page.
+    /// Turning the prose into HTML, rendering and writing every page, and beside them the
+    /// data files.
     Pages,
-    /// Data files, sitemap and stylesheets.
-    Files,
     Static,
     /// Moving the new site into place and removing the previous one.
     Replace,
@@ -40,6 +39,8 @@ pub enum Stage {
     Comparisons,
     Templates,
     Write,
+    /// Data files, sitemap and stylesheets, made beside the pages.
+    Files,
     /// Drawing the social images.
     Cards,
 }
@@ -59,8 +60,8 @@ const STAGES: [(Stage, &str); 18] = [
     (Stage::Comparisons, "  head-to-head"),
     (Stage::Templates, "  other pages"),
     (Stage::Write, "  write"),
-    (Stage::Files, "data files"),
-    (Stage::Cards, "  social images"),
+    (Stage::Files, "  data files"),
+    (Stage::Cards, "    social images"),
     (Stage::Static, "static"),
     (Stage::Replace, "replace output"),
 ];

@@ -561,3 +561,32 @@ fn builds_with_history_are_byte_identical() {
     assert!(first.contains_key("changes.xml"));
     assert_eq!(first, second);
 }
+
+#[test]
+fn prose_may_link_to_every_data_file_the_changes_feed_among_them() {
+    // The data files are made beside the pages, so the links to them are checked against
+    // the files the build plans to write; a file missing from that plan would fail this
+    // build as a broken link.
+    let lab = lab();
+    record(lab.root(), "2026-03-01");
+    let links = [
+        "/changes.xml",
+        "/use-cases/drafting/ranking.json",
+        "/use-cases/sprint/ranking.csv",
+        "/data/models.json",
+        "/sitemap.xml",
+        "/social.png",
+        "/use-cases/sprint/social.png",
+    ];
+    let list: String = links.iter().map(|l| format!("- [{l}]({l})\n")).collect();
+    lab.write(
+        "content/guides/files.md",
+        &format!("---\ntitle: The files\ndescription: Every data file.\n---\n{list}"),
+    );
+    let (_, files) = lab.build();
+    let guide = text(&files, "guides/files/index.html");
+    for link in links {
+        assert!(guide.contains(&format!("href=\"{link}\"")), "{link}");
+        assert!(files.contains_key(&link[1..]), "{link} is not written");
+    }
+}

@@ -8,9 +8,10 @@ use crate::cache::Cache;
 use crate::output::Output;
 use crate::timings::{Stage, time};
 use serde::Serialize;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-use super::assets::Assets;
+use super::assets::{Asset, Assets};
 use super::card;
 use super::csv_rows::Rows;
 use super::pages::{Page, PageHead, PageKind};
@@ -256,17 +257,16 @@ pub fn ranking_json(site: &Site, u: &UseCase) -> Option<Vec<u8>> {
 /// The same ranking as a spreadsheet: one row per ranked model, then one per excluded model.
 pub fn ranking_csv(site: &Site, u: &UseCase) -> Option<Vec<u8>> {
     let ranking = site.rankings.get(&u.slug)?;
-    csv_of(site, u, &ranking_document(site, u, ranking))
+    Some(csv_of(site, u, &ranking_document(site, u, ranking)))
 }
 
 /// `ranking.json` and `ranking.csv` of a use case, from one document.
-fn ranking_files(site: &Site, u: &UseCase) -> Option<(Vec<u8>, Vec<u8>)> {
-    let ranking = site.rankings.get(&u.slug)?;
+fn ranking_files(site: &Site, u: &UseCase, ranking: &Ranking) -> [Vec<u8>; 2] {
     let doc = ranking_document(site, u, ranking);
-    Some((pretty(&doc), csv_of(site, u, &doc)?))
+    [pretty(&doc), csv_of(site, u, &doc)]
 }
 
-fn csv_of(site: &Site, u: &UseCase, doc: &RankingJson) -> Option<Vec<u8>> {
+fn csv_of(site: &Site, u: &UseCase, doc: &RankingJson) -> Vec<u8> {
     let mut rows = Rows::default();
     for name in [
         "rank",
@@ -305,7 +305,10 @@ fn csv_of(site: &Site, u: &UseCase, doc: &RankingJson) -> Option<Vec<u8>> {
     }
     let blanks = u.spec.criteria.len() * 3;
     for e in &doc.excluded {
-        let m = site.catalog.models.get(e.model)?;
+        // The document names only models of the catalogue.
+        let Some(m) = site.catalog.models.get(e.model) else {
+            continue;
+        };
         rows.blanks(3);
         for text in [&m.id, &m.name, &m.provider] {
             rows.text(text);
@@ -314,7 +317,7 @@ fn csv_of(site: &Site, u: &UseCase, doc: &RankingJson) -> Option<Vec<u8>> {
         rows.text(&e.reason);
         rows.end_row();
     }
-    Some(rows.into_bytes())
+    rows.into_bytes()
 }
 
 #[derive(Serialize)]
@@ -512,91 +515,149 @@ pub fn feed<'a>(
     (FEED_PATH.into(), xml.into_bytes())
 }
 
-/// The social images: one per use case, one for the rest of the site.
-fn cards(site: &Site, pages: &[Page], write: &WriteFile) -> Result<Vec<Written>, Diagnostic> {
-    let latest = pages
-        .iter()
-        .filter_map(|p| p.updated)
-        .max()
-        .map(|d| d.long());
-    let mut svgs: Vec<(String, String)> = site
-        .content
-        .use_cases
-        .iter()
-        .map(|u| {
-            (
-                card::use_case_path(&u.slug),
-                card::use_case_card(site, u, &super::pages::rows(site, u, site.top(&u.slug))),
-            )
-        })
-        .collect();
-    svgs.push((card::SITE_PATH.to_string(), card::site_card(site, latest)));
-    let cache = Cache::new(&site.root, "cards", card::DRAWING_VERSION, "png");
-    // Drawing a card costs milliseconds; a site with hundreds of use cases draws them at once.
-    let drawn = svgs
-        .par_iter()
-        .map(|(path, svg)| {
-            let png = time(Stage::Cards, || {
-                cache.get_or_make(svg.as_bytes(), card::is_whole_png, || card::rasterise(svg))
-            })?;
-            write(path.clone(), &png)
-        })
-        .collect::<Result<Vec<Written>, Diagnostic>>()?;
-    cache.prune();
-    Ok(drawn)
-}
-
 /// A file written: its path and its size in bytes.
 pub type Written = (String, u64);
 
-/// Writes one file of the site, from its path and bytes.
-type WriteFile<'a> = dyn Fn(String, &[u8]) -> Result<Written, Diagnostic> + Sync + 'a;
+/// One piece of the data files' work. What each writes is known before it runs, so that the
+/// links written in prose can be checked while the files are being made beside the pages.
+enum DataFile<'a> {
+    /// `ranking.json` and `ranking.csv`, made from one document.
+    Ranking(&'a UseCase, &'a Ranking),
+    Models,
+    Sitemap,
+    Robots,
+    ChangesFeed,
+    Card(&'a UseCase),
+    SiteCard,
+    Asset(&'a Asset),
+}
 
-/// Writes every file that is not a page into `output`, each as soon as it is made, so that a
-/// large site never holds all of them (hundreds of social images among them) at once.
-/// Returns their paths and sizes in a fixed order.
+/// Every file of a site that is not a page, planned: paths first, bytes when written.
+pub struct DataFiles<'a> {
+    site: &'a Site,
+    pages: &'a [Page],
+    jobs: Vec<DataFile<'a>>,
+}
+
+impl<'a> DataFiles<'a> {
+    pub fn plan(site: &'a Site, pages: &'a [Page], assets: &'a Assets) -> Self {
+        let use_cases = &site.content.use_cases;
+        let mut jobs: Vec<DataFile> = use_cases
+            .iter()
+            .filter_map(|u| Some(DataFile::Ranking(u, site.rankings.get(&u.slug)?)))
+            .collect();
+        jobs.extend([DataFile::Models, DataFile::Sitemap, DataFile::Robots]);
+        if super::changes::has_feed(site) {
+            jobs.push(DataFile::ChangesFeed);
+        }
+        jobs.extend(use_cases.iter().map(DataFile::Card));
+        jobs.push(DataFile::SiteCard);
+        jobs.extend(assets.iter().map(DataFile::Asset));
+        DataFiles { site, pages, jobs }
+    }
+
+    /// The paths [`DataFiles::write`] writes, in its order.
+    pub fn paths(&self) -> Vec<String> {
+        self.jobs
+            .iter()
+            .flat_map(|job| self.paths_of(job))
+            .collect()
+    }
+
+    fn paths_of(&self, job: &DataFile) -> Vec<String> {
+        match job {
+            DataFile::Ranking(u, _) => vec![
+                format!("use-cases/{}/ranking.json", u.slug),
+                format!("use-cases/{}/ranking.csv", u.slug),
+            ],
+            DataFile::Models => vec!["data/models.json".into()],
+            DataFile::Sitemap => vec!["sitemap.xml".into()],
+            DataFile::Robots => vec!["robots.txt".into()],
+            DataFile::ChangesFeed => vec![super::changes::CHANGES_FEED_PATH.into()],
+            DataFile::Card(u) => vec![card::use_case_path(&u.slug)],
+            DataFile::SiteCard => vec![card::SITE_PATH.into()],
+            DataFile::Asset(a) => vec![a.path.clone()],
+        }
+    }
+
+    /// Writes every file into `output`, each as soon as it is made, so that a large site never
+    /// holds all of them (hundreds of social images among them) at once. Returns their paths
+    /// and sizes in the order of [`DataFiles::paths`].
+    pub fn write(&self, output: &dyn Output) -> Result<Vec<Written>, Diagnostic> {
+        let cards = Cache::new(&self.site.root, "cards", card::DRAWING_VERSION, "png");
+        let written: Vec<Vec<Written>> = self
+            .jobs
+            .par_iter()
+            .map(|job| time(Stage::Files, || self.write_one(job, &cards, output)))
+            .collect::<Result<_, Diagnostic>>()?;
+        cards.prune();
+        Ok(written.into_iter().flatten().collect())
+    }
+
+    fn write_one(
+        &self,
+        job: &DataFile<'a>,
+        cards: &Cache,
+        output: &dyn Output,
+    ) -> Result<Vec<Written>, Diagnostic> {
+        let bytes = self.bytes_of(job, cards)?;
+        self.paths_of(job)
+            .into_iter()
+            .zip(bytes)
+            .map(|(path, bytes)| {
+                output
+                    .write(&path, &bytes)
+                    .map_err(|e| Diagnostic::general(format!("could not write {path}: {e}")))?;
+                Ok((path, bytes.len() as u64))
+            })
+            .collect()
+    }
+
+    /// The bytes of a job's files, in the order of its paths.
+    fn bytes_of(
+        &self,
+        job: &DataFile<'a>,
+        cards: &Cache,
+    ) -> Result<Vec<Cow<'a, [u8]>>, Diagnostic> {
+        let site = self.site;
+        let made = match job {
+            DataFile::Ranking(u, ranking) => {
+                return Ok(Vec::from(ranking_files(site, u, ranking).map(Cow::Owned)));
+            }
+            DataFile::Models => models_json(site),
+            DataFile::Sitemap => sitemap(site, self.pages),
+            DataFile::Robots => robots(site),
+            DataFile::ChangesFeed => super::changes::changes_feed(site)
+                .map(|(_, xml)| xml)
+                .unwrap_or_default(),
+            DataFile::Card(u) => {
+                let rows = super::pages::rows(site, u, site.top(&u.slug));
+                drawn(cards, &card::use_case_card(site, u, &rows))?
+            }
+            DataFile::SiteCard => {
+                let latest = self.pages.iter().filter_map(|p| p.updated).max();
+                drawn(cards, &card::site_card(site, latest.map(|d| d.long())))?
+            }
+            DataFile::Asset(a) => return Ok(vec![Cow::Borrowed(&a.bytes[..])]),
+        };
+        Ok(vec![made.into()])
+    }
+}
+
+/// A card's PNG, drawn or taken from the cache of cards drawn before. Drawing one costs
+/// milliseconds, and a site has one per use case.
+fn drawn(cards: &Cache, svg: &str) -> Result<Vec<u8>, Diagnostic> {
+    time(Stage::Cards, || {
+        cards.get_or_make(svg.as_bytes(), card::is_whole_png, || card::rasterise(svg))
+    })
+}
+
+/// Writes every file that is not a page into `output`; see [`DataFiles::write`].
 pub fn write_site_files(
     site: &Site,
     pages: &[Page],
     assets: &Assets,
     output: &dyn Output,
 ) -> Result<Vec<Written>, Diagnostic> {
-    let write = |path: String, bytes: &[u8]| -> Result<Written, Diagnostic> {
-        output
-            .write(&path, bytes)
-            .map_err(|e| Diagnostic::general(format!("could not write {path}: {e}")))?;
-        Ok((path, bytes.len() as u64))
-    };
-    let rankings: Vec<Vec<Written>> = site
-        .content
-        .use_cases
-        .par_iter()
-        .map(|u| {
-            let dir = format!("use-cases/{}", u.slug);
-            ranking_files(site, u)
-                .into_iter()
-                .flat_map(|(json, csv)| {
-                    [
-                        (format!("{dir}/ranking.json"), json),
-                        (format!("{dir}/ranking.csv"), csv),
-                    ]
-                })
-                .map(|(path, bytes)| write(path, &bytes))
-                .collect()
-        })
-        .collect::<Result<_, Diagnostic>>()?;
-    let mut written: Vec<Written> = rankings.into_iter().flatten().collect();
-    let small = [
-        ("data/models.json".to_string(), models_json(site)),
-        ("sitemap.xml".to_string(), sitemap(site, pages)),
-        ("robots.txt".to_string(), robots(site)),
-    ];
-    for (path, bytes) in small.into_iter().chain(super::changes::changes_feed(site)) {
-        written.push(write(path, &bytes)?);
-    }
-    written.extend(cards(site, pages, &write)?);
-    for a in assets.iter() {
-        written.push(write(a.path.clone(), &a.bytes)?);
-    }
-    Ok(written)
+    DataFiles::plan(site, pages, assets).write(output)
 }

@@ -28,7 +28,9 @@ use crate::input::{Origin, SourceFile};
 pub use assets::Assets;
 pub use changes::{CHANGES_FEED_PATH, changes_feed, has_feed as has_changes_feed};
 pub use compare::{COMPARE_SEPARATOR, Pair, compare_path};
-pub use files::{FEED_PATH, feed, models_json, ranking_csv, ranking_json, write_site_files};
+pub use files::{
+    DataFiles, FEED_PATH, feed, models_json, ranking_csv, ranking_json, write_site_files,
+};
 pub use pages::{Page, PageHead, PageKind, RenderedPage, plan, render_page};
 pub(crate) use pages::{PlaceIndex, Row, UseCaseViews, rows};
 pub use prose::{ProseRenderer, RenderedSite, Reuse, SourceLink, UseCaseHtml, UseCaseProse};
