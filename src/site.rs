@@ -518,10 +518,10 @@ fn build_keeping(site: Arc<Site>, output: &dyn Output, keep_prose: bool) -> Resu
         output,
         keep_prose,
     };
-    // The data files are made beside the pages: each is small and dropped once written, and
-    // together they are a tenth of the work, which the threads would otherwise do alone
-    // before the pages start. A build that fails leaves them in the output folder, which is
-    // then never published.
+    // The data files are made beside the pages rather than before them, so that no thread
+    // idles while the other finishes the last of them; each is small and dropped once
+    // written. A build that fails leaves them in the output folder, which is then never
+    // published.
     let (files, (rendered, written)) = time(Stage::Pages, || {
         rayon::join(|| files.write(output), || run.all(&mut out))
     });

@@ -1,9 +1,10 @@
 //! Where a build spends its time, for `standings build --timings`.
 //!
 //! Stages that run one after another are timed on the wall clock. Work spread over threads
-//! (prose with its bindings, Markdown and highlighting, templates, writing) is summed over
-//! the threads, so it reads as CPU time and may exceed the wall time of the stage it belongs
-//! to; each of those counts only its own time, not the time of work nested inside it.
+//! (prose with its bindings, Markdown and highlighting, templates, writing, data files) is
+//! summed over the threads, so it reads as CPU time and may exceed the wall time of the stage
+//! it belongs to; each of those counts only its own time, not the time of work nested inside
+//! it.
 //!
 //! The totals are process-wide: a build resets them when it starts.
 
