@@ -525,19 +525,19 @@ fn build_keeping(site: Arc<Site>, output: &dyn Output, keep_prose: bool) -> Resu
     let (files, (rendered, written)) = time(Stage::Pages, || {
         rayon::join(|| files.write(output), || run.all(&mut out))
     });
-    let sizes: Vec<u64> = out
+    let file_bytes: u64 = out
         .take(files)
         .unwrap_or_default()
-        .into_iter()
+        .iter()
         .map(|(_, size)| size)
-        .collect();
+        .sum();
     prose.prune_cache();
     let Some(written) = written else {
         return Err(Error::Content(out.into_sorted()));
     };
     let warnings = out.into_result()?;
     let heads = written?;
-    let mut bytes: u64 = sizes.iter().sum::<u64>() + heads.iter().map(|h| h.0).sum::<u64>();
+    let mut bytes: u64 = file_bytes + heads.iter().map(|h| h.0).sum::<u64>();
     let (path, feed) = render::feed(&site, pages.iter().zip(heads.iter().map(|h| &h.1)));
     output
         .write(&path, &feed)
