@@ -423,7 +423,7 @@ fn finish(
     let mut count = Count::default();
     for (path, file, r) in rendered {
         state.heads.insert(path, r.head);
-        count.put(&mut files, file, r.html.into_bytes());
+        count.put(&mut files, file, r.html);
     }
     if old_pages.is_some() {
         let paths: HashSet<&str> = state.pages.iter().map(|p| p.path.as_str()).collect();

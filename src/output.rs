@@ -4,7 +4,8 @@
 //! everything succeeded, so a failed build leaves the published `public/` exactly as it was.
 //! The output folder is refused when it is, contains, or sits inside the site's sources.
 
-use std::collections::{BTreeMap, HashSet};
+use rustc_hash::FxHashSet;
+use std::collections::BTreeMap;
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -27,14 +28,14 @@ pub struct DirOutput {
     dir: PathBuf,
     /// The subfolders made so far. Every page has a folder of its own, and asking the file
     /// system again for each file's folders cost a few system calls per file.
-    made: Mutex<HashSet<PathBuf>>,
+    made: Mutex<FxHashSet<PathBuf>>,
 }
 
 impl DirOutput {
     pub fn new(dir: impl Into<PathBuf>) -> Self {
         DirOutput {
             dir: dir.into(),
-            made: Mutex::new(HashSet::new()),
+            made: Mutex::default(),
         }
     }
 

@@ -4,7 +4,8 @@
 //! the pages and data files in parallel into an [`Output`](crate::output::Output). Loading
 //! never stops at the first problem: all of them are returned together.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use rustc_hash::FxHashMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::Instant;
@@ -49,7 +50,7 @@ pub struct Site {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Shared {
     /// Position in `content.use_cases`, per slug.
-    use_cases: OnceLock<HashMap<String, usize>>,
+    use_cases: OnceLock<FxHashMap<String, usize>>,
     /// What the analysis pages of each use case draw alike.
     fields: Releasable<chart::Field>,
     /// What the pages of each use case show alike.
@@ -59,7 +60,7 @@ pub(crate) struct Shared {
     /// When each use case last changed.
     updated: PerUseCase<Option<Date>>,
     /// The newest figure of each metric.
-    latest: OnceLock<HashMap<String, Date>>,
+    latest: OnceLock<FxHashMap<String, Date>>,
     /// Where each model stands in every use case.
     places: OnceLock<render::PlaceIndex>,
     /// What every page shows alike of each model.
@@ -130,7 +131,7 @@ impl<T> Releasable<T> {
 /// One value per key of a fixed set (model ids, metric keys), each made when first asked
 /// for and then shared like [`PerUseCase`].
 #[derive(Debug, Clone)]
-pub(crate) struct PerKey<T>(OnceLock<HashMap<String, OnceLock<T>>>);
+pub(crate) struct PerKey<T>(OnceLock<FxHashMap<String, OnceLock<T>>>);
 
 impl<T> Default for PerKey<T> {
     fn default() -> Self {
@@ -348,8 +349,8 @@ impl Site {
 
     /// The newest as-of date of a published figure of any visible model, per metric: what
     /// every use case's last change is made of, gathered in one pass over the catalogue.
-    fn latest_by_metric(&self) -> HashMap<String, Date> {
-        let mut latest: HashMap<String, Date> = HashMap::new();
+    fn latest_by_metric(&self) -> FxHashMap<String, Date> {
+        let mut latest: FxHashMap<String, Date> = FxHashMap::default();
         for model in self.visible_models() {
             for (metric, figure) in &model.figures {
                 if let (Some(_), Some(date)) = (figure.value, figure.as_of) {
@@ -682,10 +683,8 @@ impl PageRun<'_> {
         let r = time(page.kind.stage(), || {
             render::render_page(self.site, rendered, templates, self.assets, page)
         })?;
-        time(Stage::Write, || {
-            self.output.write(&page.file(), r.html.as_bytes())
-        })
-        .map_err(|e| Diagnostic::general(e.to_string()))?;
+        time(Stage::Write, || self.output.write(&page.file(), &r.html))
+            .map_err(|e| Diagnostic::general(e.to_string()))?;
         Ok((r.html.len() as u64, r.head))
     }
 

@@ -6,7 +6,7 @@
 //! cannot see it. Colours come from classes that the stylesheet defines for light and dark
 //! mode; coordinates are printed with one decimal so that builds stay byte-identical.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::fmt::Write;
 
 use serde::Serialize;
@@ -321,7 +321,7 @@ pub struct Scatter {
     /// The plotted models, by id.
     points: Vec<Plotted>,
     /// Position in `points` by model id.
-    index: HashMap<String, usize>,
+    index: FxHashMap<String, usize>,
     not_plotted: Vec<String>,
     quality_label: String,
     price_label: String,

@@ -1,7 +1,8 @@
 //! The pages of SPEC §2: which exist, and what each one's template is given.
 
+use rustc_hash::FxHashMap;
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
 
 use serde::Serialize;
@@ -259,7 +260,7 @@ pub struct PageMeta {
 
 /// A rendered page with the head the feed reuses.
 pub struct RenderedPage {
-    pub html: String,
+    pub html: Vec<u8>,
     pub head: PageHead,
 }
 
@@ -437,7 +438,7 @@ pub fn render_page(
     }
     m.json_ld = structured::json_ld(site, html, page, &m);
     ctx.insert("page", &m);
-    let rendered = templates.render(page.kind.template(), &ctx)?;
+    let rendered = templates.render_bytes(page.kind.template(), &ctx)?;
     Ok(RenderedPage {
         html: if site.settings.minify {
             super::minify(&rendered)
@@ -1131,7 +1132,7 @@ struct NotRankedGroup {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct PlaceIndex {
     /// Per model id, in the order of the use cases.
-    places: HashMap<String, Vec<Place>>,
+    places: FxHashMap<String, Vec<Place>>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -1178,7 +1179,7 @@ impl PlaceIndex {
     }
 
     pub fn new(site: &Site) -> PlaceIndex {
-        let metric: HashMap<&str, u32> = site
+        let metric: FxHashMap<&str, u32> = site
             .catalog
             .metrics
             .keys()
@@ -1186,7 +1187,7 @@ impl PlaceIndex {
             .zip(0..)
             .collect();
         let metric = |key: &str| metric.get(key).copied().unwrap_or(u32::MAX);
-        let mut places: HashMap<String, Vec<Place>> = HashMap::new();
+        let mut places: FxHashMap<String, Vec<Place>> = FxHashMap::default();
         for (i, u) in (0..).zip(&site.content.use_cases) {
             let Some(ranking) = site.rankings.get(&u.slug) else {
                 continue;

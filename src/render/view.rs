@@ -4,6 +4,7 @@
 //! ranking method is written here from the same [`Spec`](crate::rank::Spec) that computed the
 //! order, so templates only place text and cannot contradict the data.
 
+use rustc_hash::FxHashMap;
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt::Write;
@@ -121,8 +122,8 @@ pub struct ModelViews {
 /// [`ModelViews`] per model id, each made on first use; and each metric's position.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct ModelMemo {
-    metrics: HashMap<String, usize>,
-    models: HashMap<String, OnceLock<ModelViews>>,
+    metrics: FxHashMap<String, usize>,
+    models: FxHashMap<String, OnceLock<ModelViews>>,
 }
 
 impl Site {
