@@ -4,7 +4,7 @@
 //! same views the tables print, so a chart cannot disagree with the table beside it. Each chart
 //! carries a title, a description and a [`DataTable`] holding the same figures for readers who
 //! cannot see it. Colours come from classes that the stylesheet defines for light and dark
-//! mode; coordinates are printed with one decimal so that builds stay byte-identical.
+//! mode; coordinates are printed to a tenth at most so that builds stay byte-identical.
 
 use rustc_hash::FxHashMap;
 use std::fmt::Write;
@@ -68,7 +68,8 @@ fn table_row<'a>(out: &mut String, cells: impl IntoIterator<Item = &'a str>) {
     out.push_str("</tr>\n      ");
 }
 
-/// A number as an SVG coordinate: one decimal, and never `-0.0`. Written from whole tenths
+/// A number as an SVG coordinate: to a tenth, without a decimal when whole, and never `-0`.
+/// Written from whole tenths
 /// because float formatting is a visible share of a large site's build, and charts hold
 /// thousands of coordinates.
 fn n(v: f64) -> Coordinate {
@@ -82,13 +83,16 @@ struct Coordinate(i64);
 
 impl std::fmt::Display for Coordinate {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        const TENTHS: [&str; 10] = [".0", ".1", ".2", ".3", ".4", ".5", ".6", ".7", ".8", ".9"];
+        const TENTHS: [&str; 10] = ["", ".1", ".2", ".3", ".4", ".5", ".6", ".7", ".8", ".9"];
         if self.0 < 0 {
             f.write_str("-")?;
         }
         let t = self.0.unsigned_abs();
         f.write_str(itoa::Buffer::new().format(t / 10))?;
-        f.write_str(TENTHS[(t % 10) as usize])
+        match t % 10 {
+            0 => Ok(()),
+            tenth => f.write_str(TENTHS[tenth as usize]),
+        }
     }
 }
 
@@ -740,26 +744,25 @@ impl Field {
             let Some(metric) = site.catalog.metrics.get(&c.metric) else {
                 return Field::default();
             };
-            rows.push(field_row(site, ranking, i, c, metric));
+            rows.push(field_row(ranking, i, c, metric));
         }
         Field { rows }
     }
 }
 
 fn field_row(
-    site: &Site,
     ranking: &crate::rank::Ranking,
     i: usize,
     c: &crate::rank::Criterion,
     metric: &Metric,
 ) -> FieldRow {
     let (label_w, x0, x1, _, step) = FIELD;
-    let field: Vec<(&str, f64)> = ranking
+    let field: Vec<f64> = ranking
         .ranked
         .iter()
-        .filter_map(|r| Some((r.id.as_str(), r.parts.get(i)?.value?)))
+        .filter_map(|r| r.parts.get(i)?.value)
         .collect();
-    let (lo, hi) = extent(field.iter().map(|f| f.1));
+    let (lo, hi) = extent(field.iter().copied());
     let ends = (!field.is_empty()).then_some(match c.better {
         Better::Higher => (lo, hi),
         Better::Lower => (hi, lo),
@@ -789,15 +792,14 @@ fn field_row(
         line(&mut svg, (x0, y), (x1, y), "track");
         text(&mut svg, x0, y + 22.0, "tick", "start", &row.weakest);
         text(&mut svg, x1, y + 22.0, "tick", "end", &row.strongest);
-        for (id, v) in &field {
-            let name = site
-                .catalog
-                .models
-                .get(*id)
-                .map_or(*id, |m| m.name.as_str());
-            let tip = format!("{name}: {}", metric.format.value(*v));
-            circle(&mut svg, (row.x(*v), y), 4.0, "dot", &tip);
+        // The small dots are one path of zero-length lines that the stylesheet draws with
+        // round caps: a few bytes a dot rather than an element each, on a chart that every
+        // analysis page repeats for every ranked model. Their figures are on the leaderboard.
+        svg.push_str("<path class=\"dots\" d=\"");
+        for v in &field {
+            let _ = write!(svg, "M{} {}h0", n(row.x(*v)), n(y));
         }
+        svg.push_str("\"/>");
     }
     row.svg = svg;
     row
@@ -869,23 +871,24 @@ mod tests {
     use super::*;
 
     #[test]
-    fn coordinates_have_one_decimal_and_no_negative_zero() {
-        let written: Vec<String> = [0.0, -0.0, -0.04, 12.34, 12.36, -7.5, 719.96]
+    fn coordinates_have_a_tenth_at_most_and_no_negative_zero() {
+        let written: Vec<String> = [0.0, -0.0, -0.04, 12.34, 12.36, -7.5, 719.96, 40.02]
             .into_iter()
             .map(|v| n(v).to_string())
             .collect();
         assert_eq!(
             written,
-            ["0.0", "0.0", "0.0", "12.3", "12.4", "-7.5", "720.0"]
+            ["0", "0", "0", "12.3", "12.4", "-7.5", "720", "40"]
         );
     }
 
     #[test]
     fn coordinates_are_stable_text() {
-        assert_eq!(n(-0.0).to_string(), "0.0");
+        assert_eq!(n(-0.0).to_string(), "0");
         assert_eq!(n(12.345).to_string(), "12.3");
         assert_eq!(n(-1234.56).to_string(), "-1234.6");
         assert_eq!(n(-0.06).to_string(), "-0.1");
+        assert_eq!(n(-3.0).to_string(), "-3");
     }
 
     #[test]
