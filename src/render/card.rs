@@ -254,6 +254,9 @@ fn footer(svg: &mut String, site: &Site, updated: Option<String>) {
     );
 }
 
+/// How many of a use case's models its card shows.
+pub const TOP: usize = 3;
+
 /// The card of a use case: its title and its top three with their scores or headline figure.
 pub fn use_case_card(site: &Site, u: &UseCase, top: &[Viewed<RowView>]) -> String {
     let mut svg = frame(site);
@@ -276,7 +279,7 @@ pub fn use_case_card(site: &Site, u: &UseCase, top: &[Viewed<RowView>]) -> Strin
         "start",
         &fit(&u.short_title, 56.0, true, room),
     );
-    for (i, row) in top.iter().take(3).enumerate() {
+    for (i, row) in top.iter().take(TOP).enumerate() {
         let y = 262.0 + 86.0 * i as f64;
         let _ = write!(
             svg,

@@ -101,8 +101,12 @@ fn text_width(text: &str) -> f64 {
 }
 
 /// Opens the `<svg>` with its title and description, which name it for assistive technology.
-fn open(id: &str, height: f64, title: &str, description: &str) -> String {
-    format!(
+/// `room` is about the size of the rest of the chart: growing a string of several kB step by
+/// step copies it over and over, and every leaderboard and analysis page draws charts.
+fn open(id: &str, height: f64, title: &str, description: &str, room: usize) -> String {
+    let mut svg = String::with_capacity(room + 512 + title.len() + description.len());
+    let _ = write!(
+        svg,
         "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart-svg\" viewBox=\"0 0 {w} {h}\" \
          width=\"{w}\" height=\"{h}\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\">\
          <title id=\"{id}-title\">{title}</title><desc id=\"{id}-desc\">{desc}</desc>",
@@ -110,7 +114,8 @@ fn open(id: &str, height: f64, title: &str, description: &str) -> String {
         h = n(height),
         title = Escaped(title),
         desc = Escaped(description),
-    )
+    );
+    svg
 }
 
 fn text(svg: &mut String, x: f64, y: f64, class: &str, anchor: &str, content: &str) {
@@ -187,7 +192,9 @@ pub fn score_breakdown(u: &UseCase, rows: &[Viewed<RowView>]) -> Option<Chart> {
     let height = top + step * rows.len() as f64 + 34.0;
     let x = |points: f64| left + (right - left) * points / 100.0;
 
-    let mut svg = open(&id, height, &title, &description);
+    // A bar's rectangles with their tooltips take a few hundred bytes per criterion.
+    let room = legend.len() + rows.len() * (200 + 250 * labels.len());
+    let mut svg = open(&id, height, &title, &description, room);
     svg.push_str(&legend);
     let axis_y = top + step * rows.len() as f64;
     for points in [0, 25, 50, 75, 100] {
@@ -255,7 +262,7 @@ pub fn score_breakdown(u: &UseCase, rows: &[Viewed<RowView>]) -> Option<Chart> {
     let mut columns = vec!["Model".to_string()];
     columns.extend(labels);
     columns.push("Score".into());
-    let mut body = String::new();
+    let mut body = String::with_capacity(rows.len() * (64 + 48 * columns.len()));
     for row in rows {
         let name = format!("#{} {}", row.rank, row.model.name);
         let points = row
@@ -528,7 +535,14 @@ pub fn quality_price(site: &Site, u: &UseCase) -> Option<Chart> {
         base.quality_label, base.quality_better, base.price_label, base.price_unit, u.short_title
     );
     let (left, right, _, bottom) = SCATTER;
-    let mut svg = open(&id, bottom + 52.0, &title, &description);
+    let points: usize = base.points.iter().map(|p| p.hollow.len() + 64).sum();
+    let mut svg = open(
+        &id,
+        bottom + 52.0,
+        &title,
+        &description,
+        base.frame.len() + points,
+    );
     svg.push_str(&base.frame);
     // Unranked points go first, so that the ranked ones are drawn over them. Only the ranked
     // points are named: hundreds of labels would bury them.
@@ -539,7 +553,7 @@ pub fn quality_price(site: &Site, u: &UseCase) -> Option<Chart> {
         svg.push_str(&p.hollow);
     }
     let mut placed: Vec<Rect> = Vec::new();
-    let mut body = String::new();
+    let mut body = String::with_capacity(base.points.iter().map(|p| p.row.len()).sum());
     for &(rank, i) in &ranked {
         let p = &base.points[i];
         circle(&mut svg, p.at, 6.0, "point ranked", &p.tip);
@@ -824,10 +838,11 @@ pub fn field_range(site: &Site, u: &UseCase, model: &Model, field: &Field) -> Op
         model.name
     );
     let height = step * field.rows.len() as f64 + 24.0;
-    let mut svg = open(&id, height, &title, &description);
+    let room = field.rows.iter().map(|r| r.svg.len() + 256).sum();
+    let mut svg = open(&id, height, &title, &description, room);
     text(&mut svg, x0, 14.0, "tick", "start", "weaker");
     text(&mut svg, x1, 14.0, "tick", "end", "stronger");
-    let mut body = String::new();
+    let mut body = String::with_capacity(field.rows.len() * 192);
     for (i, (c, row)) in u.spec.criteria.iter().zip(&field.rows).enumerate() {
         let metric = site.catalog.metrics.get(&c.metric)?;
         let mine = me.parts.get(i).and_then(|p| p.value);

@@ -631,7 +631,8 @@ impl<'a> DataFiles<'a> {
                 .map(|(_, xml)| xml)
                 .unwrap_or_default(),
             DataFile::Card(u) => {
-                let rows = super::pages::rows(site, u, site.top(&u.slug));
+                let top = site.top(&u.slug);
+                let rows = super::pages::rows(site, u, &top[..top.len().min(card::TOP)]);
                 drawn(cards, &card::use_case_card(site, u, &rows))?
             }
             DataFile::SiteCard => {

@@ -117,6 +117,11 @@ pub struct ModelViews {
     figures: Vec<Viewed<FigureView>>,
     /// `figures` as one list, for the pages that show them all.
     all_figures: tera::Value,
+    /// The model as leaderboards list it among the models not ranked: on its own, and with
+    /// each figure it has (in the order of `figures`), for a rule that figure fails. Every
+    /// leaderboard lists hundreds of such models in a large catalogue.
+    not_ranked: Viewed<ExcludedModel>,
+    not_ranked_with: Vec<Option<Viewed<ExcludedModel>>>,
 }
 
 /// [`ModelViews`] per model id, each made on first use; and each metric's position.
@@ -151,11 +156,34 @@ impl Site {
             .values()
             .map(|m| Viewed::new(self.make_figure_view(model, m)))
             .collect();
+        let model = Viewed::new(self.make_model_ref(model));
+        let entry = |figure: Option<String>| {
+            Viewed::new(ExcludedModel {
+                model: model.clone(),
+                figure,
+            })
+        };
         ModelViews {
-            model: Viewed::new(self.make_model_ref(model)),
+            not_ranked: entry(None),
+            not_ranked_with: figures
+                .iter()
+                .map(|f| f.available.then(|| entry(Some(f.text.clone()))))
+                .collect(),
             all_figures: tera::Value::from_serializable(&figures),
+            model,
             figures,
         }
+    }
+
+    /// A model as a leaderboard lists it among the models not ranked, with its figure of
+    /// `failing`, the metric of a rule it fails, when there is one.
+    fn not_ranked_entry(&self, model: &Model, failing: Option<&str>) -> Viewed<ExcludedModel> {
+        let views = self.model_views(model);
+        let position = |key: &str| self.shared.models.get()?.metrics.get(key).copied();
+        failing
+            .and_then(position)
+            .and_then(|i| views.not_ranked_with.get(i)?.clone())
+            .unwrap_or_else(|| views.not_ranked.clone())
     }
 
     /// Every figure of a model, in the catalogue's order of metrics.
@@ -656,7 +684,7 @@ pub fn row_view(site: &Site, u: &UseCase, r: &Ranked) -> Option<RowView> {
 /// hundreds of models would otherwise repeat one sentence hundreds of times.
 #[derive(Debug, Clone, Serialize)]
 pub struct ExcludedGroup {
-    pub models: Vec<ExcludedModel>,
+    pub models: Vec<Viewed<ExcludedModel>>,
     /// The models as HTML: each name linked to its profile and followed by its figure in
     /// brackets, joined into a list ("A (1 s), B (2 s) and C (3 s)"). Hundreds of models
     /// would make this list the slowest part of a leaderboard's template.
@@ -730,10 +758,7 @@ fn excluded_group(
 ) -> ExcludedGroup {
     let (first_model, first) = group[0];
     if let [_] = group {
-        let models = vec![ExcludedModel {
-            model: site.model_ref(first_model),
-            figure: None,
-        }];
+        let models = vec![site.not_ranked_entry(first_model, None)];
         return ExcludedGroup {
             names: names_html(&models),
             models,
@@ -741,18 +766,14 @@ fn excluded_group(
             note: notes.get(&first_model.id).cloned(),
         };
     }
+    // The figure that fails a rule is the model's own figure of the rule's metric.
     let failing = |e: &Excluded| match &e.why {
-        Exclusion::FilterFailed { filter, value } => {
-            Some(site.metric_value(&u.spec.filters[*filter].metric, *value))
-        }
+        Exclusion::FilterFailed { filter, .. } => Some(u.spec.filters[*filter].metric.as_str()),
         _ => None,
     };
-    let models: Vec<ExcludedModel> = group
+    let models: Vec<Viewed<ExcludedModel>> = group
         .iter()
-        .map(|(model, e)| ExcludedModel {
-            model: site.model_ref(model),
-            figure: failing(e),
-        })
+        .map(|(model, e)| site.not_ranked_entry(model, failing(e)))
         .collect();
     ExcludedGroup {
         names: names_html(&models),
@@ -762,8 +783,9 @@ fn excluded_group(
     }
 }
 
-fn names_html(models: &[ExcludedModel]) -> String {
-    let mut out = String::new();
+fn names_html(models: &[Viewed<ExcludedModel>]) -> String {
+    let room = models.iter().map(|e| e.model.link_html.len() + 24).sum();
+    let mut out = String::with_capacity(room);
     for (i, e) in models.iter().enumerate() {
         if i > 0 {
             out.push_str(if i + 1 == models.len() { " and " } else { ", " });
