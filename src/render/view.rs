@@ -73,6 +73,23 @@ pub struct FigureView {
     pub as_of_long: Option<String>,
     pub claimed: bool,
     pub note: Option<String>,
+    /// The figure as the pages print it: its text, marked when the vendor reported it, or
+    /// "not available". Written once per model and metric, and the same on every page.
+    pub html: String,
+}
+
+/// A figure's markup: its text with a dagger when only the vendor reported it, or "not
+/// available", so that a missing figure reads alike on every page and never as a blank.
+fn figure_html(text: &str, available: bool, claimed: bool) -> String {
+    if !available {
+        return format!("<span class=\"figure na\">{NOT_AVAILABLE}</span>");
+    }
+    let dagger = if claimed {
+        "<sup class=\"claimed\" title=\"Reported by the vendor, not independently verified\">†</sup>"
+    } else {
+        ""
+    };
+    format!("<span class=\"figure\">{}{dagger}</span>", Escaped(text))
 }
 
 /// A view shown on many pages, made once: the view, for the code that reads it, and what
@@ -266,18 +283,21 @@ impl Site {
         };
         let figure = model.figures.get(&metric.key).unwrap_or(&missing);
         let source = self.catalog.source_of(&metric.key, figure);
+        let text = metric.format.figure(figure.value);
+        let claimed = figure.claimed && figure.value.is_some();
         FigureView {
             metric: metric.key.clone(),
             label: metric.label.clone(),
             short_label: metric.short_label.clone(),
-            text: metric.format.figure(figure.value),
+            html: figure_html(&text, figure.value.is_some(), claimed),
+            text,
             value: figure.value,
             available: figure.value.is_some(),
             source: source.map(|s| s.name.clone()),
             source_url: self.catalog.url_of(&metric.key, figure).map(str::to_string),
             as_of: figure.value.and(figure.as_of).map(|d| d.to_string()),
             as_of_long: figure.value.and(figure.as_of).map(|d| d.long()),
-            claimed: figure.claimed && figure.value.is_some(),
+            claimed,
             note: figure.note.clone(),
         }
     }
@@ -1056,6 +1076,22 @@ fn order_gap(site: &Site, u: &UseCase, r: &Ranked, last: &Ranked, leader: &str) 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn figures_print_escaped_marked_or_as_not_available() {
+        assert_eq!(
+            figure_html("<1 s & up", true, false),
+            "<span class=\"figure\">&lt;1 s &amp; up</span>"
+        );
+        let claimed = figure_html("64.0 tok/s", true, true);
+        assert!(claimed.starts_with("<span class=\"figure\">64.0 tok/s<sup class=\"claimed\""));
+        assert!(claimed.ends_with(">†</sup></span>"));
+        // A missing figure is never printed as its placeholder text or as a blank.
+        assert_eq!(
+            figure_html("", false, true),
+            "<span class=\"figure na\">not available</span>"
+        );
+    }
 
     #[test]
     fn weights_print_without_noise() {
