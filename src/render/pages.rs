@@ -511,7 +511,7 @@ fn home(site: &Site, html: &RenderedSite, page: &Page, ctx: &mut Context) -> Opt
             top_pick: site
                 .top(&u.slug)
                 .first()
-                .and_then(|r| view::row_view(site, u, r))
+                .and_then(|r| view::row_view(site, u, r, &view::criterion_ranges(site, u)))
                 .map(Viewed::new),
             ranked: site.rankings.get(&u.slug).map_or(0, |r| r.ranked.len()),
         })
@@ -665,9 +665,10 @@ pub(crate) type Row = Viewed<RowView>;
 
 /// The rows of the ranked models at `ranked`.
 pub(crate) fn rows(site: &Site, u: &UseCase, ranked: &[Ranked]) -> Vec<Row> {
+    let ranges = view::criterion_ranges(site, u);
     ranked
         .iter()
-        .filter_map(|r| view::row_view(site, u, r))
+        .filter_map(|r| view::row_view(site, u, r, &ranges))
         .map(Viewed::new)
         .collect()
 }
@@ -969,33 +970,18 @@ struct BoundsView {
 
 /// Each criterion with the range it was normalised over, written in the metric's format.
 fn bounds_views(site: &Site, u: &UseCase) -> Vec<BoundsView> {
-    let bounds = site
-        .rankings
-        .get(&u.slug)
-        .map(|r| r.bounds.clone())
-        .unwrap_or_default();
     view::criterion_views(site, u, &[])
         .into_iter()
-        .zip(u.spec.criteria.iter())
-        .enumerate()
-        .map(|(i, (c, k))| {
-            let metric = site.catalog.metrics.get(&k.metric);
-            let raw = |v: f64| {
-                if k.scale == crate::rank::Scale::Log {
-                    v.exp()
-                } else {
-                    v
-                }
-            };
-            let text = |v: f64| metric.map_or_else(|| v.to_string(), |m| m.format.value(raw(v)));
-            let b = bounds.get(i).copied().flatten();
+        .zip(view::criterion_ranges(site, u))
+        .map(|(c, range)| {
+            let [lo, hi] = range.map_or([None, None], |[lo, hi]| [Some(lo), Some(hi)]);
             BoundsView {
                 label: c.label,
                 weight_text: c.weight_text,
                 better: c.better,
                 scale: c.scale,
-                lo: b.map(|b| text(b.lo)),
-                hi: b.map(|b| text(b.hi)),
+                lo,
+                hi,
             }
         })
         .collect()

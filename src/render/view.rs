@@ -574,6 +574,12 @@ pub struct CriterionView {
 #[derive(Debug, Clone, Serialize)]
 pub struct PartView {
     pub label: String,
+    /// Which way the criterion counts ("higher is better"), and whether on a log scale: the
+    /// same in every row, given in each so that a row prints without a second lookup.
+    pub better: &'static str,
+    pub log: bool,
+    /// The criterion's range over the ranked models ("52.5 – 59.1").
+    pub range: Option<String>,
     pub weight_text: Option<String>,
     pub value_text: String,
     pub normalized: Option<f64>,
@@ -607,6 +613,30 @@ pub fn score_text(score: f64) -> String {
     fixed(score, 1)
 }
 
+pub fn better_words(better: Better) -> &'static str {
+    match better {
+        Better::Higher => "higher is better",
+        Better::Lower => "lower is better",
+    }
+}
+
+/// Each criterion's range over the ranked models, its two ends printed in the metric's own
+/// format (the raw figures under a log scale); none for a criterion without figures.
+pub fn criterion_ranges(site: &Site, u: &UseCase) -> Vec<Option<[String; 2]>> {
+    let bounds = site.rankings.get(&u.slug).map(|r| &r.bounds[..]);
+    u.spec
+        .criteria
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let b = bounds?.get(i).copied().flatten()?;
+            let raw = |v: f64| if c.scale == Scale::Log { v.exp() } else { v };
+            let text = |v: f64| site.metric_value(&c.metric, raw(v));
+            Some([text(b.lo), text(b.hi)])
+        })
+        .collect()
+}
+
 pub fn criterion_views(site: &Site, u: &UseCase, notes: &[Option<String>]) -> Vec<CriterionView> {
     u.spec
         .criteria
@@ -622,10 +652,7 @@ pub fn criterion_views(site: &Site, u: &UseCase, notes: &[Option<String>]) -> Ve
                 label: site.metric_label(&c.metric),
                 weight: (u.spec.method == Method::Weighted).then_some(c.weight),
                 weight_text: (u.spec.method == Method::Weighted).then(|| weight_text(c.weight)),
-                better: match c.better {
-                    Better::Higher => "higher is better".into(),
-                    Better::Lower => "lower is better".into(),
-                },
+                better: better_words(c.better).into(),
                 scale: match c.scale {
                     Scale::Linear => "linear".into(),
                     Scale::Log => "log".into(),
@@ -645,7 +672,13 @@ pub fn criterion_views(site: &Site, u: &UseCase, notes: &[Option<String>]) -> Ve
         .collect()
 }
 
-pub fn row_view(site: &Site, u: &UseCase, r: &Ranked) -> Option<RowView> {
+/// A ranked model's row; `ranges` are [`criterion_ranges`] of `u`, shared by its rows.
+pub fn row_view(
+    site: &Site,
+    u: &UseCase,
+    r: &Ranked,
+    ranges: &[Option<[String; 2]>],
+) -> Option<RowView> {
     let model = site.catalog.models.get(&r.id)?;
     let headline = site.figure_by_key(model, &u.headline)?;
     let cells = u
@@ -658,8 +691,15 @@ pub fn row_view(site: &Site, u: &UseCase, r: &Ranked) -> Option<RowView> {
         .criteria
         .iter()
         .zip(&r.parts)
-        .map(|(c, p)| PartView {
+        .enumerate()
+        .map(|(i, (c, p))| PartView {
             label: site.metric_label(&c.metric),
+            better: better_words(c.better),
+            log: c.scale == Scale::Log,
+            range: ranges
+                .get(i)
+                .and_then(Option::as_ref)
+                .map(|[lo, hi]| format!("{lo} – {hi}")),
             weight_text: (u.spec.method == Method::Weighted).then(|| weight_text(c.weight)),
             value_text: site
                 .catalog
