@@ -134,11 +134,6 @@ pub struct ModelViews {
     figures: Vec<Viewed<FigureView>>,
     /// `figures` as one list, for the pages that show them all.
     all_figures: tera::Value,
-    /// The model as leaderboards list it among the models not ranked: on its own, and with
-    /// each figure it has (in the order of `figures`), for a rule that figure fails. Every
-    /// leaderboard lists hundreds of such models in a large catalogue.
-    not_ranked: Viewed<ExcludedModel>,
-    not_ranked_with: Vec<Option<Viewed<ExcludedModel>>>,
 }
 
 /// [`ModelViews`] per model id, each made on first use; and each metric's position.
@@ -173,34 +168,22 @@ impl Site {
             .values()
             .map(|m| Viewed::new(self.make_figure_view(model, m)))
             .collect();
-        let model = Viewed::new(self.make_model_ref(model));
-        let entry = |figure: Option<String>| {
-            Viewed::new(ExcludedModel {
-                model: model.clone(),
-                figure,
-            })
-        };
         ModelViews {
-            not_ranked: entry(None),
-            not_ranked_with: figures
-                .iter()
-                .map(|f| f.available.then(|| entry(Some(f.text.clone()))))
-                .collect(),
+            model: Viewed::new(self.make_model_ref(model)),
             all_figures: tera::Value::from_serializable(&figures),
-            model,
             figures,
         }
     }
 
-    /// A model as a leaderboard lists it among the models not ranked, with its figure of
-    /// `failing`, the metric of a rule it fails, when there is one.
-    fn not_ranked_entry(&self, model: &Model, failing: Option<&str>) -> Viewed<ExcludedModel> {
+    /// A model's link to its profile, followed by its figure of `metric` in brackets when
+    /// given: how leaderboards name the models they leave out.
+    fn write_not_ranked(&self, out: &mut String, model: &Model, metric: Option<&str>) {
         let views = self.model_views(model);
+        out.push_str(&views.model.link_html);
         let position = |key: &str| self.shared.models.get()?.metrics.get(key).copied();
-        failing
-            .and_then(position)
-            .and_then(|i| views.not_ranked_with.get(i)?.clone())
-            .unwrap_or_else(|| views.not_ranked.clone())
+        if let Some(figure) = metric.and_then(position).and_then(|i| views.figures.get(i)) {
+            let _ = write!(out, " ({})", Escaped(&figure.text));
+        }
     }
 
     /// Every figure of a model, in the catalogue's order of metrics.
@@ -744,22 +727,17 @@ pub fn row_view(
 /// hundreds of models would otherwise repeat one sentence hundreds of times.
 #[derive(Debug, Clone, Serialize)]
 pub struct ExcludedGroup {
-    pub models: Vec<Viewed<ExcludedModel>>,
+    /// How many models the group holds.
+    pub count: usize,
     /// The models as HTML: each name linked to its profile and followed by its figure in
-    /// brackets, joined into a list ("A (1 s), B (2 s) and C (3 s)"). Hundreds of models
-    /// would make this list the slowest part of a leaderboard's template.
+    /// brackets, joined into a list ("A (1 s), B (2 s) and C (3 s)"). A catalogue of
+    /// hundreds of models would make a list built by the template the slowest part of a
+    /// leaderboard, so the models come only as this text.
     pub names: String,
     /// Said of one model ("its figure is …") or of several ("their figures, in brackets, …").
     pub reason: String,
     /// The editor's own sentence on the model, as HTML; a model with one is in a group alone.
     pub note: Option<String>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct ExcludedModel {
-    pub model: Viewed<ModelRef>,
-    /// The figure that fails the rule, after the name when the reason is shared.
-    pub figure: Option<String>,
 }
 
 /// What makes two exclusions one reason: the same status, or the same rule.
@@ -818,10 +796,9 @@ fn excluded_group(
 ) -> ExcludedGroup {
     let (first_model, first) = group[0];
     if let [_] = group {
-        let models = vec![site.not_ranked_entry(first_model, None)];
         return ExcludedGroup {
-            names: names_html(&models),
-            models,
+            count: 1,
+            names: names_html(site, [(first_model, None)]),
             reason: exclusion_text(site, u, first),
             note: notes.get(&first_model.id).cloned(),
         };
@@ -831,29 +808,27 @@ fn excluded_group(
         Exclusion::FilterFailed { filter, .. } => Some(u.spec.filters[*filter].metric.as_str()),
         _ => None,
     };
-    let models: Vec<Viewed<ExcludedModel>> = group
-        .iter()
-        .map(|(model, e)| site.not_ranked_entry(model, failing(e)))
-        .collect();
     ExcludedGroup {
-        names: names_html(&models),
-        models,
+        count: group.len(),
+        names: names_html(site, group.iter().map(|&(model, e)| (model, failing(e)))),
         reason: shared_exclusion_text(site, u, first),
         note: None,
     }
 }
 
-fn names_html(models: &[Viewed<ExcludedModel>]) -> String {
-    let room = models.iter().map(|e| e.model.link_html.len() + 24).sum();
-    let mut out = String::with_capacity(room);
-    for (i, e) in models.iter().enumerate() {
+/// The models joined into one list, each with its figure of the given metric.
+fn names_html<'m>(
+    site: &Site,
+    models: impl IntoIterator<Item = (&'m Model, Option<&'m str>), IntoIter: ExactSizeIterator>,
+) -> String {
+    let models = models.into_iter();
+    let count = models.len();
+    let mut out = String::with_capacity(count * 96);
+    for (i, (model, metric)) in models.enumerate() {
         if i > 0 {
-            out.push_str(if i + 1 == models.len() { " and " } else { ", " });
+            out.push_str(if i + 1 == count { " and " } else { ", " });
         }
-        out.push_str(&e.model.link_html);
-        if let Some(figure) = &e.figure {
-            let _ = write!(out, " ({})", Escaped(figure));
-        }
+        site.write_not_ranked(&mut out, model, metric);
     }
     out
 }
