@@ -95,13 +95,17 @@ impl Cache {
         let now = SystemTime::now();
         for entry in entries.flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
+            // A warm build has used nearly every entry: those need no look at their time.
+            if used.contains(&name) {
+                continue;
+            }
             let idle = entry
                 .metadata()
                 .and_then(|m| m.modified())
                 .ok()
                 .and_then(|t| now.duration_since(t).ok())
                 .is_some_and(|d| d > UNUSED_FOR);
-            if idle && !used.contains(&name) {
+            if idle {
                 let _ = std::fs::remove_file(entry.path());
             }
         }

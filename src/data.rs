@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 use serde_saphyr::Spanned;
@@ -477,46 +478,32 @@ fn load_models(
     catalog: &mut Catalog,
     out: &mut Diagnostics,
 ) -> BTreeMap<String, Model> {
-    let mut models = BTreeMap::new();
+    let mut files: Vec<(String, PathBuf)> = Vec::new();
+    let mut seen = BTreeSet::new();
     for rel in crate::content::files_in(root, Path::new("data/models"), &["yaml", "yml"], out) {
         let stem = rel
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
-        if let Err(message) = check_id(&stem) {
-            out.push(Diagnostic::error(
-                Location::file(&rel),
-                format!("file name: {message}"),
-            ));
+        if let Some(problem) = model_file_problem(&stem, &seen) {
+            out.push(Diagnostic::error(Location::file(&rel), problem));
             continue;
         }
-        if crate::content::RESERVED_PAGE_NAMES.contains(&stem.as_str()) {
-            out.push(Diagnostic::error(
-                Location::file(&rel),
-                format!(
-                    "`{stem}` is the name of a page of every use case and cannot be a model id"
-                ),
-            ));
-            continue;
-        }
-        if stem.contains(crate::render::COMPARE_SEPARATOR) {
-            out.push(Diagnostic::error(
-                Location::file(&rel),
-                format!(
-                    "a model id cannot contain `{}`: it separates the two models in the address of a comparison page",
-                    crate::render::COMPARE_SEPARATOR
-                ),
-            ));
-            continue;
-        }
-        if models.contains_key(&stem) {
-            out.push(Diagnostic::error(
-                Location::file(&rel),
-                format!("a second file defines the model `{stem}`"),
-            ));
-            continue;
-        }
-        match read_yaml::<ModelFile>(root, &rel, out) {
+        seen.insert(stem.clone());
+        files.push((stem, rel));
+    }
+    // The files are read and parsed in parallel; their problems are reported in file order.
+    let parsed: Vec<(Option<ModelFile>, Diagnostics)> = files
+        .par_iter()
+        .map(|(_, rel)| {
+            let mut problems = Diagnostics::new();
+            (read_yaml::<ModelFile>(root, rel, &mut problems), problems)
+        })
+        .collect();
+    let mut models = BTreeMap::new();
+    for ((stem, rel), (file, problems)) in files.into_iter().zip(parsed) {
+        out.extend(problems.into_sorted());
+        match file {
             Some(file) => {
                 let model = model_from(stem.clone(), rel, file, catalog, out);
                 models.insert(stem, model);
@@ -527,6 +514,26 @@ fn load_models(
         }
     }
     models
+}
+
+/// Why a model file's name cannot be a model id, if it cannot.
+fn model_file_problem(stem: &str, seen: &BTreeSet<String>) -> Option<String> {
+    if let Err(message) = check_id(stem) {
+        return Some(format!("file name: {message}"));
+    }
+    if crate::content::RESERVED_PAGE_NAMES.contains(&stem) {
+        return Some(format!(
+            "`{stem}` is the name of a page of every use case and cannot be a model id"
+        ));
+    }
+    if stem.contains(crate::render::COMPARE_SEPARATOR) {
+        return Some(format!(
+            "a model id cannot contain `{}`: it separates the two models in the address of a comparison page",
+            crate::render::COMPARE_SEPARATOR
+        ));
+    }
+    seen.contains(stem)
+        .then(|| format!("a second file defines the model `{stem}`"))
 }
 
 fn model_from(

@@ -501,13 +501,17 @@ fn build_keeping(site: Arc<Site>, output: &dyn Output, keep_prose: bool) -> Resu
     let started = Instant::now();
     let mut out = Diagnostics::new();
     let templates = time(Stage::Compile, || Templates::load(&site.root, &mut out));
-    let assets = Assets::collect(&site.root)?;
-    let pages = render::plan(&site);
-    let files = render::DataFiles::plan(&site, &pages, &assets);
-    let file_paths = files.paths();
-    let statics = assets.plain_static_files(&site.root, &mut out);
-    let mut known = crate::check::site_paths(&pages, &file_paths, &statics);
-    known.insert(render::FEED_PATH.to_string());
+    let (assets, pages) = time(Stage::Plan, || {
+        Assets::collect(&site.root).map(|assets| (assets, render::plan(&site)))
+    })?;
+    let (files, file_paths, statics, known) = time(Stage::Plan, || {
+        let files = render::DataFiles::plan(&site, &pages, &assets);
+        let file_paths = files.paths();
+        let statics = assets.plain_static_files(&site.root, &mut out);
+        let mut known = crate::check::site_paths(&pages, &file_paths, &statics);
+        known.insert(render::FEED_PATH.to_string());
+        (files, file_paths, statics, known)
+    });
     let prose = ProseRenderer::new(Arc::clone(&site));
     let run = PageRun {
         site: &site,

@@ -20,6 +20,8 @@ pub enum Stage {
     Rank,
     /// Compiling the templates.
     Compile,
+    /// Listing every page and file the site will have, for the links to be checked.
+    Plan,
     /// Turning the prose into HTML, rendering and writing every page, and beside them the
     /// data files.
     Pages,
@@ -46,10 +48,11 @@ pub enum Stage {
     Cards,
 }
 
-const STAGES: [(Stage, &str); 18] = [
+const STAGES: [(Stage, &str); 19] = [
     (Stage::Load, "load"),
     (Stage::Rank, "rank"),
     (Stage::Compile, "compile templates"),
+    (Stage::Plan, "plan"),
     (Stage::Pages, "prose and pages"),
     (Stage::Prose, "  prose"),
     (Stage::Bindings, "    bindings"),
