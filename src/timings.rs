@@ -20,7 +20,8 @@ pub enum Stage {
     Rank,
     /// Compiling the templates.
     Compile,
-    /// Listing every page and file the site will have, for the links to be checked.
+    /// Gathering the theme's assets and listing every page and file the site will have,
+    /// for the links to be checked.
     Plan,
     /// Turning the prose into HTML, rendering and writing every page, and beside them the
     /// data files.

@@ -48,6 +48,67 @@ fn build_writes_the_site_and_prints_a_summary() {
 }
 
 #[test]
+fn timings_list_every_stage_in_the_order_a_build_runs_them() {
+    let site = scratch_site();
+    let public = site.path().join("public");
+    let root = site.path().to_str().unwrap();
+    let out = standings(&[
+        "build",
+        "--root",
+        root,
+        "--output",
+        public.to_str().unwrap(),
+        "--timings",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let report = stderr(&out);
+    // Each line after the heading: a stage's name, then its milliseconds; nested stages are
+    // indented under the stage they belong to.
+    let lines: Vec<&str> = report
+        .lines()
+        .skip_while(|l| !l.starts_with("stage"))
+        .skip(1)
+        .collect();
+    let name = |l: &&str| {
+        l.trim_start()
+            .split("  ")
+            .next()
+            .unwrap_or_default()
+            .to_string()
+    };
+    let main: Vec<String> = lines
+        .iter()
+        .filter(|l| !l.starts_with(' '))
+        .map(name)
+        .collect();
+    let stages: Vec<String> = lines.iter().map(name).collect();
+    assert_eq!(
+        main,
+        [
+            "load",
+            "rank",
+            "compile templates",
+            "plan",
+            "prose and pages",
+            "static",
+            "replace output",
+            "total"
+        ],
+        "{report}"
+    );
+    for nested in [
+        "prose",
+        "markdown",
+        "leaderboards",
+        "analyses",
+        "write",
+        "data files",
+    ] {
+        assert!(stages.iter().any(|s| s == nested), "{nested} in {report}");
+    }
+}
+
+#[test]
 fn a_broken_data_file_fails_with_its_line_and_keeps_public() {
     let site = scratch_site();
     let public = site.path().join("public");

@@ -491,6 +491,94 @@ fn chart_tables_hold_the_charted_figures() {
 }
 
 #[test]
+fn score_breakdowns_state_each_criterions_direction_and_range_from_ranking_json() {
+    let (site, files) = build_in_memory(&example_root(), &LoadOptions::default());
+    let mut log_scales = 0;
+    for u in &site.content.use_cases {
+        let doc = json(&files, &format!("use-cases/{}/ranking.json", u.slug));
+        let criteria = doc["criteria"].as_array().unwrap();
+        for r in &site.rankings[&u.slug].ranked {
+            let page = text(&files, &format!("use-cases/{}/{}/index.html", u.slug, r.id));
+            let html = Html::parse_document(&page);
+            let rows: Vec<_> = html.select(&sel("table.breakdown tbody tr")).collect();
+            assert_eq!(rows.len(), criteria.len(), "{}/{}", u.slug, r.id);
+            for (row, c) in rows.iter().zip(criteria) {
+                let metric = &site.catalog.metrics[c["metric"].as_str().unwrap()];
+                let log = c["scale"] == "log";
+                log_scales += usize::from(log);
+                let head: String = row.select(&sel("th")).next().unwrap().text().collect();
+                let direction = format!("{} is better", c["better"].as_str().unwrap());
+                let scale = if log { ", log scale" } else { "" };
+                assert!(head.ends_with(&format!("({direction}{scale})")), "{head}");
+                // lo and hi are in the criterion's own scale: logarithms under `log`.
+                let raw = |v: &Value| {
+                    let v = v.as_f64().unwrap();
+                    metric.format.value(if log { v.exp() } else { v })
+                };
+                let range = if c["lo"].is_null() {
+                    "not available".to_string()
+                } else {
+                    format!("{} – {}", raw(&c["lo"]), raw(&c["hi"]))
+                };
+                let cells: Vec<String> = row
+                    .select(&sel("td"))
+                    .map(|td| td.text().collect())
+                    .collect();
+                assert!(
+                    cells.contains(&range),
+                    "{}/{}: {range} in {cells:?}",
+                    u.slug,
+                    r.id
+                );
+            }
+        }
+    }
+    assert!(
+        log_scales > 0,
+        "the example site ranks one criterion on a log scale"
+    );
+}
+
+#[test]
+fn tables_mark_vendor_figures_and_print_missing_ones_as_not_available() {
+    let (site, files) = build_in_memory(&example_root(), &LoadOptions::default());
+    let mut missing_cells = 0;
+    for u in &site.content.use_cases {
+        let html = Html::parse_document(&text(&files, &format!("use-cases/{}/index.html", u.slug)));
+        for cell in html.select(&sel("table.leaderboard td.num .figure")) {
+            let text: String = cell.text().collect();
+            let class = cell.value().attr("class").unwrap();
+            if class == "figure na" {
+                assert_eq!(text, "not available");
+                missing_cells += 1;
+            } else if cell.select(&sel("sup.claimed")).next().is_some() {
+                assert!(text.ends_with('†'), "{text}");
+            } else {
+                assert!(!text.is_empty() && text != "not available", "{text}");
+            }
+        }
+    }
+    // Compare pages list every figure of both models, vendor-reported ones among them.
+    let pair = files
+        .keys()
+        .find(|p| {
+            p.starts_with("compare/") && p.contains("claude-opus-4.7") && p.contains("gpt-5.5")
+        })
+        .unwrap();
+    let compare = Html::parse_document(&text(&files, pair));
+    let claimed = compare.select(&sel("td.num .figure sup.claimed")).count();
+    let missing = compare.select(&sel("td.num .figure.na")).count();
+    assert!(
+        claimed >= 2 && missing >= 1,
+        "{pair}: {claimed} claimed, {missing} missing"
+    );
+    assert!(
+        missing_cells > 0,
+        "the example leaderboards print a missing figure"
+    );
+}
+
+#[test]
 fn excluded_models_say_why() {
     let (site, files) = build_in_memory(&example_root(), &LoadOptions::default());
     for u in &site.content.use_cases {

@@ -176,3 +176,42 @@ fn a_broken_link_allowed_as_a_warning_stops_no_page() {
         "{leaderboard}"
     );
 }
+
+#[test]
+fn every_broken_model_file_is_reported_alike_on_every_run() {
+    // Model files are parsed in parallel; their problems must still all be reported, the
+    // same on every run. A second file for one id is reported even when the first
+    // cannot be read, so that fixing the first does not reveal a new error.
+    let site = common::scratch_site();
+    let models = site.path().join("data/models");
+    let valid = fs::read_to_string(models.join("gpt-5.5.yaml")).unwrap();
+    fs::write(models.join("gpt-5.5.yml"), &valid).unwrap();
+    fs::write(models.join("gpt-5.5.yaml"), "name: [unclosed\n").unwrap();
+    fs::write(
+        models.join("gpt-5.4.yaml"),
+        "name: GPT-5.4\nprovider: 7: 8\n",
+    )
+    .unwrap();
+    let problems = |run: usize| {
+        let error = standings::Site::load(site.path(), &standings::LoadOptions::default())
+            .err()
+            .unwrap_or_else(|| panic!("run {run}: the site loaded"));
+        error
+            .diagnostics()
+            .iter()
+            .map(|d| d.to_string())
+            .collect::<Vec<String>>()
+    };
+    let first = problems(0);
+    let at = |file: &str| first.iter().position(|d| d.contains(file));
+    let (broken, other, second) = (at("gpt-5.5.yaml:"), at("gpt-5.4.yaml:"), at("gpt-5.5.yml"));
+    assert!(broken.is_some() && other.is_some(), "{first:#?}");
+    let second = second.unwrap_or_else(|| panic!("no duplicate reported: {first:#?}"));
+    assert!(
+        first[second].contains("a second file defines the model `gpt-5.5`"),
+        "{first:#?}"
+    );
+    for run in 1..4 {
+        assert_eq!(problems(run), first, "run {run}");
+    }
+}

@@ -220,6 +220,48 @@ fn charts_are_well_formed_svg_holding_the_tables_figures() {
 }
 
 #[test]
+fn the_field_chart_draws_a_dot_for_each_ranked_figure_on_its_track() {
+    let (site, files) = build_in_memory(&example_root(), &LoadOptions::default());
+    for u in &site.content.use_cases {
+        let ranked = &site.rankings[&u.slug].ranked;
+        for r in ranked {
+            let page = text(&files, &format!("use-cases/{}/{}/index.html", u.slug, r.id));
+            let svg = svgs(&page).remove(0);
+            let doc = roxmltree::Document::parse(&svg).unwrap();
+            let tracks: Vec<Vec<(f64, f64)>> = doc
+                .descendants()
+                .filter(|n| n.attribute("class") == Some("dots"))
+                .map(|n| {
+                    let d = n.attribute("d").unwrap();
+                    d.split('M')
+                        .filter(|dot| !dot.is_empty())
+                        .map(|dot| {
+                            let xy = dot.strip_suffix("h0").unwrap_or_else(|| panic!("{d}"));
+                            let (x, y) = xy.split_once(' ').unwrap();
+                            (x.parse().unwrap(), y.parse().unwrap())
+                        })
+                        .collect()
+                })
+                .collect();
+            let with_figures: Vec<usize> = (0..u.spec.criteria.len())
+                .map(|i| ranked.iter().filter(|m| m.parts[i].value.is_some()).count())
+                .filter(|&n| n > 0)
+                .collect();
+            let dots: Vec<usize> = tracks.iter().map(Vec::len).collect();
+            assert_eq!(dots, with_figures, "{}/{}: a dot per figure", u.slug, r.id);
+            for track in &tracks {
+                // Each track's dots share its line and lie between its two ends.
+                assert!(
+                    track
+                        .iter()
+                        .all(|&(x, y)| y == track[0].1 && (230.0..=590.0).contains(&x))
+                );
+            }
+        }
+    }
+}
+
+#[test]
 fn charts_escape_what_they_print() {
     let dir = scratch_site();
     let model = dir.path().join("data/models/gpt-5.5.yaml");

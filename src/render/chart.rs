@@ -11,7 +11,7 @@ use std::fmt::Write;
 
 use serde::Serialize;
 
-use super::view::{RowView, Viewed};
+use super::view::{RowView, Viewed, better_words};
 use super::{Escaped, escape_html};
 use crate::content::UseCase;
 use crate::data::{Metric, Model};
@@ -69,8 +69,7 @@ fn table_row<'a>(out: &mut String, cells: impl IntoIterator<Item = &'a str>) {
 }
 
 /// A number as an SVG coordinate: to a tenth, without a decimal when whole, and never `-0`.
-/// Written from whole tenths
-/// because float formatting is a visible share of a large site's build, and charts hold
+/// Written from whole tenths because float formatting is a visible share of a large site's build, and charts hold
 /// thousands of coordinates.
 fn n(v: f64) -> Coordinate {
     Coordinate((v * 10.0).round() as i64)
@@ -588,13 +587,6 @@ pub fn quality_price(site: &Site, u: &UseCase) -> Option<Chart> {
         },
         not_plotted: base.not_plotted.clone(),
     })
-}
-
-fn better_words(better: Better) -> &'static str {
-    match better {
-        Better::Higher => "higher is better",
-        Better::Lower => "lower is better",
-    }
 }
 
 /// Round steps (1, 2 or 5 times a power of ten) covering `lo..hi` in about five steps.

@@ -482,16 +482,7 @@ pub fn feed<'a>(
         // Comparisons repeat the figures of their models' pages, and there are many of them.
         .filter(|(p, _)| !matches!(p.kind, PageKind::Home | PageKind::Compare(_)))
         .collect();
-    // Newest first; paths are unique, so the order is total and the newest few can be
-    // picked out before sorting instead of sorting every page of a large site.
-    let newest = |(a, _): &(&Page, &PageHead), (b, _): &(&Page, &PageHead)| {
-        b.updated.cmp(&a.updated).then(a.path.cmp(&b.path))
-    };
-    if entries.len() > FEED_LIMIT {
-        entries.select_nth_unstable_by(FEED_LIMIT, newest);
-        entries.truncate(FEED_LIMIT);
-    }
-    entries.sort_by(newest);
+    newest(&mut entries, FEED_LIMIT);
     let stamp = |d: crate::date::Date| format!("{d}T00:00:00Z");
     let updated = entries
         .iter()
@@ -661,6 +652,20 @@ fn drawn(cards: &Cache, svg: &str) -> Result<Vec<u8>, Diagnostic> {
     })
 }
 
+/// Keeps the `limit` newest pages, newest first. Paths are unique, so the order is total and
+/// the newest few can be picked out before sorting, instead of sorting every page of a large
+/// site.
+fn newest<T>(entries: &mut Vec<(&Page, T)>, limit: usize) {
+    let order = |(a, _): &(&Page, T), (b, _): &(&Page, T)| {
+        b.updated.cmp(&a.updated).then(a.path.cmp(&b.path))
+    };
+    if entries.len() > limit {
+        entries.select_nth_unstable_by(limit, order);
+        entries.truncate(limit);
+    }
+    entries.sort_by(order);
+}
+
 /// Writes every file that is not a page into `output`; see [`DataFiles::write`].
 pub fn write_site_files(
     site: &Site,
@@ -669,4 +674,37 @@ pub fn write_site_files(
     output: &dyn Output,
 ) -> Result<Vec<Written>, Diagnostic> {
     DataFiles::plan(site, pages, assets).write(output)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::date::Date;
+
+    #[test]
+    fn the_feed_keeps_the_newest_pages_whatever_their_order() {
+        // Many pages on few dates, in a scrambled order: ties are broken by path.
+        let pages: Vec<Page> = (0..400u32)
+            .map(|i| {
+                let n = (i * 7919) % 400;
+                Page {
+                    kind: PageKind::Guide {
+                        slug: format!("g{n}"),
+                    },
+                    path: format!("guides/g{n:03}/"),
+                    updated: Date::new(2026, 1 + (n % 5) as u8, 1 + (n % 3) as u8),
+                }
+            })
+            .collect();
+        for limit in [0, 1, 50, 399, 400, 500] {
+            let mut picked: Vec<(&Page, ())> = pages.iter().map(|p| (p, ())).collect();
+            newest(&mut picked, limit);
+            let mut sorted: Vec<&Page> = pages.iter().collect();
+            sorted.sort_by(|a, b| b.updated.cmp(&a.updated).then(a.path.cmp(&b.path)));
+            sorted.truncate(limit);
+            let picked: Vec<&str> = picked.iter().map(|(p, _)| p.path.as_str()).collect();
+            let sorted: Vec<&str> = sorted.iter().map(|p| p.path.as_str()).collect();
+            assert_eq!(picked, sorted, "limit {limit}");
+        }
+    }
 }

@@ -511,7 +511,7 @@ fn home(site: &Site, html: &RenderedSite, page: &Page, ctx: &mut Context) -> Opt
             top_pick: site
                 .top(&u.slug)
                 .first()
-                .and_then(|r| view::row_view(site, u, r, &view::criterion_ranges(site, u)))
+                .and_then(|r| view::row_view(site, u, r, &view::range_texts(site, u)))
                 .map(Viewed::new),
             ranked: site.rankings.get(&u.slug).map_or(0, |r| r.ranked.len()),
         })
@@ -665,7 +665,7 @@ pub(crate) type Row = Viewed<RowView>;
 
 /// The rows of the ranked models at `ranked`.
 pub(crate) fn rows(site: &Site, u: &UseCase, ranked: &[Ranked]) -> Vec<Row> {
-    let ranges = view::criterion_ranges(site, u);
+    let ranges = view::range_texts(site, u);
     ranked
         .iter()
         .filter_map(|r| view::row_view(site, u, r, &ranges))

@@ -596,7 +596,7 @@ pub fn score_text(score: f64) -> String {
     fixed(score, 1)
 }
 
-pub fn better_words(better: Better) -> &'static str {
+pub(crate) fn better_words(better: Better) -> &'static str {
     match better {
         Better::Higher => "higher is better",
         Better::Lower => "lower is better",
@@ -604,7 +604,8 @@ pub fn better_words(better: Better) -> &'static str {
 }
 
 /// Each criterion's range over the ranked models, its two ends printed in the metric's own
-/// format (the raw figures under a log scale); none for a criterion without figures.
+/// format (the raw figures under a log scale); none for a criterion without figures, and
+/// for every criterion of an `ordered` ranking, which normalises nothing.
 pub fn criterion_ranges(site: &Site, u: &UseCase) -> Vec<Option<[String; 2]>> {
     let bounds = site.rankings.get(&u.slug).map(|r| &r.bounds[..]);
     u.spec
@@ -655,12 +656,20 @@ pub fn criterion_views(site: &Site, u: &UseCase, notes: &[Option<String>]) -> Ve
         .collect()
 }
 
-/// A ranked model's row; `ranges` are [`criterion_ranges`] of `u`, shared by its rows.
+/// Each criterion's range as a score-breakdown row prints it ("52.5 – 59.1").
+pub fn range_texts(site: &Site, u: &UseCase) -> Vec<Option<String>> {
+    criterion_ranges(site, u)
+        .into_iter()
+        .map(|range| range.map(|[lo, hi]| format!("{lo} – {hi}")))
+        .collect()
+}
+
+/// A ranked model's row; `ranges` are the [`range_texts`] of `u`, shared by its rows.
 pub fn row_view(
     site: &Site,
     u: &UseCase,
     r: &Ranked,
-    ranges: &[Option<[String; 2]>],
+    ranges: &[Option<String>],
 ) -> Option<RowView> {
     let model = site.catalog.models.get(&r.id)?;
     let headline = site.figure_by_key(model, &u.headline)?;
@@ -679,10 +688,7 @@ pub fn row_view(
             label: site.metric_label(&c.metric),
             better: better_words(c.better),
             log: c.scale == Scale::Log,
-            range: ranges
-                .get(i)
-                .and_then(Option::as_ref)
-                .map(|[lo, hi]| format!("{lo} – {hi}")),
+            range: ranges.get(i).cloned().flatten(),
             weight_text: (u.spec.method == Method::Weighted).then(|| weight_text(c.weight)),
             value_text: site
                 .catalog
