@@ -21,13 +21,19 @@ fn stderr(out: &Output) -> String {
 }
 
 fn build(root: &Path, output: &Path) -> Output {
-    standings(&[
+    build_with(root, output, &[])
+}
+
+fn build_with(root: &Path, output: &Path, more: &[&str]) -> Output {
+    let mut args = vec![
         "build",
         "--root",
         root.to_str().unwrap(),
         "--output",
         output.to_str().unwrap(),
-    ])
+    ];
+    args.extend_from_slice(more);
+    standings(&args)
 }
 
 #[test]
@@ -51,15 +57,7 @@ fn build_writes_the_site_and_prints_a_summary() {
 fn timings_list_every_stage_in_the_order_a_build_runs_them() {
     let site = scratch_site();
     let public = site.path().join("public");
-    let root = site.path().to_str().unwrap();
-    let out = standings(&[
-        "build",
-        "--root",
-        root,
-        "--output",
-        public.to_str().unwrap(),
-        "--timings",
-    ]);
+    let out = build_with(site.path(), &public, &["--timings"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let report = stderr(&out);
     // Each line after the heading: a stage's name, then its milliseconds; nested stages are
