@@ -6,8 +6,6 @@
 
 use rustc_hash::FxHashMap;
 use std::borrow::Cow;
-use std::collections::HashMap;
-use std::fmt::Write;
 use std::ops::Deref;
 use std::sync::{Arc, OnceLock};
 
@@ -175,15 +173,22 @@ impl Site {
         }
     }
 
-    /// A model's link to its profile, followed by its figure of `metric` in brackets when
-    /// given: how leaderboards name the models they leave out.
-    fn write_not_ranked(&self, out: &mut String, model: &Model, metric: Option<&str>) {
+    /// A model's link to its profile, followed in brackets by its figure of the metric at
+    /// `metric` (a [`Site::metric_position`]) when given: how leaderboards name the models
+    /// they leave out.
+    fn write_not_ranked(&self, out: &mut String, model: &Model, metric: Option<usize>) {
         let views = self.model_views(model);
         out.push_str(&views.model.link_html);
-        let position = |key: &str| self.shared.models.get()?.metrics.get(key).copied();
-        if let Some(figure) = metric.and_then(position).and_then(|i| views.figures.get(i)) {
-            let _ = write!(out, " ({})", Escaped(&figure.text));
+        if let Some(figure) = metric.and_then(|i| views.figures.get(i)) {
+            out.push_str(" (");
+            Escaped(&figure.text).push_to(out);
+            out.push(')');
         }
+    }
+
+    /// Where a metric's figure sits among each model's shared figures.
+    fn metric_position(&self, key: &str) -> Option<usize> {
+        self.shared.models.get()?.metrics.get(key).copied()
     }
 
     /// Every figure of a model, in the catalogue's order of metrics.
@@ -747,7 +752,7 @@ pub struct ExcludedGroup {
 }
 
 /// What makes two exclusions one reason: the same status, or the same rule.
-#[derive(PartialEq, Eq, Hash)]
+#[derive(PartialEq, Eq)]
 enum SharedReason<'a> {
     Status(&'a str),
     FilterMissing(usize),
@@ -766,8 +771,9 @@ pub fn excluded_groups(
     let Some(ranking) = site.rankings.get(&u.slug) else {
         return Vec::new();
     };
-    let mut members: Vec<Vec<(&Model, &Excluded)>> = Vec::new();
-    let mut index: HashMap<SharedReason, usize> = HashMap::new();
+    // A ranking has a few reasons and hundreds of excluded models: the groups are found by a
+    // scan of the reasons so far, cheaper than hashing each model's reason.
+    let mut groups: Vec<(SharedReason, Vec<(&Model, &Excluded)>)> = Vec::new();
     for e in &ranking.excluded {
         let Some(model) = site.catalog.models.get(&e.id) else {
             continue;
@@ -782,15 +788,14 @@ pub fn excluded_groups(
             Exclusion::FilterFailed { filter, .. } => SharedReason::FilterFailed(*filter),
             Exclusion::CriterionMissing(i) => SharedReason::CriterionMissing(*i),
         };
-        let at = *index.entry(key).or_insert_with(|| {
-            members.push(Vec::new());
-            members.len() - 1
-        });
-        members[at].push((model, e));
+        match groups.iter_mut().find(|(reason, _)| *reason == key) {
+            Some((_, members)) => members.push((model, e)),
+            None => groups.push((key, vec![(model, e)])),
+        }
     }
-    members
+    groups
         .into_iter()
-        .map(|group| excluded_group(site, u, &group, notes))
+        .map(|(_, group)| excluded_group(site, u, &group, notes))
         .collect()
 }
 
@@ -809,23 +814,26 @@ fn excluded_group(
             note: notes.get(&first_model.id).cloned(),
         };
     }
-    // The figure that fails a rule is the model's own figure of the rule's metric.
-    let failing = |e: &Excluded| match &e.why {
-        Exclusion::FilterFailed { filter, .. } => Some(u.spec.filters[*filter].metric.as_str()),
+    // The figure that fails a rule is the model's own figure of the rule's metric; a group
+    // shares its reason, so the first model's says where that figure is for all of them.
+    let failing = match &first.why {
+        Exclusion::FilterFailed { filter, .. } => {
+            site.metric_position(&u.spec.filters[*filter].metric)
+        }
         _ => None,
     };
     ExcludedGroup {
         count: group.len(),
-        names: names_html(site, group.iter().map(|&(model, e)| (model, failing(e)))),
+        names: names_html(site, group.iter().map(|&(model, _)| (model, failing))),
         reason: shared_exclusion_text(site, u, first),
         note: None,
     }
 }
 
-/// The models joined into one list, each with its figure of the given metric.
+/// The models joined into one list, each with its figure of the metric at the given position.
 fn names_html<'m>(
     site: &Site,
-    models: impl IntoIterator<Item = (&'m Model, Option<&'m str>), IntoIter: ExactSizeIterator>,
+    models: impl IntoIterator<Item = (&'m Model, Option<usize>), IntoIter: ExactSizeIterator>,
 ) -> String {
     let models = models.into_iter();
     let count = models.len();
