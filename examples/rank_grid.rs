@@ -38,7 +38,7 @@ fn field(models: usize, k: usize, rng: &mut Rng) -> Vec<Contender> {
         .map(|j| {
             let quality = rng.next();
             Contender {
-                id: format!("model-{j:04}"),
+                id: format!("model-{j:04}").into(),
                 inactive: None,
                 values: (0..k)
                     .map(|i| (format!("m{i}"), 100.0 * (0.6 * quality + 0.4 * rng.next())))

@@ -464,7 +464,7 @@ fn claimed_criteria(site: &Site) -> Vec<Diagnostic> {
             let claimed: Vec<&str> = ranking
                 .ranked
                 .iter()
-                .filter_map(|r| site.catalog.models.get(&r.id))
+                .filter_map(|r| site.catalog.models.get(&*r.id))
                 .filter(|m| {
                     m.figures
                         .get(&c.metric)
@@ -495,7 +495,7 @@ fn missing_analyses(site: &Site) -> Vec<Diagnostic> {
         for r in ranking
             .ranked
             .iter()
-            .filter(|r| !u.analyses.contains_key(&r.id))
+            .filter(|r| !u.analyses.contains_key(&*r.id))
         {
             problems.push(
                 Diagnostic::error(

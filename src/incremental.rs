@@ -619,7 +619,7 @@ impl Changed {
     /// Whether the model ranked first changed, or its row did.
     fn top_pick_changed(&self, site: &Site, slug: &str) -> bool {
         site.top(slug).first().is_some_and(|r| {
-            self.models.contains(&r.id) || self.rows.iter().any(|(u, m)| u == slug && m == &r.id)
+            self.models.contains(&*r.id) || self.rows.iter().any(|(u, m)| u == slug && **m == *r.id)
         })
     }
 
@@ -628,7 +628,7 @@ impl Changed {
     fn top_analysis_changed(&self, site: &Site, slug: &str) -> bool {
         self.analyses
             .iter()
-            .any(|(u, m)| u == slug && site.top(slug).iter().any(|r| &r.id == m))
+            .any(|(u, m)| u == slug && site.top(slug).iter().any(|r| *r.id == **m))
     }
 
     /// Whether a model the leaderboard lists (ranked or not ranked) changed.
@@ -641,7 +641,7 @@ impl Changed {
         };
         self.models
             .iter()
-            .any(|m| ranking.position(m).is_some() || ranking.excluded.iter().any(|e| &e.id == m))
+            .any(|m| ranking.position(m).is_some() || ranking.excluded.iter().any(|e| *e.id == **m))
     }
 
     /// Compares a freshly loaded site with the previous one.
@@ -702,7 +702,7 @@ impl Changed {
         if let (Some(a), Some(b), true) = (ranking_a, ranking_b, same_shape) {
             for (row_a, row_b) in a.ranked.iter().zip(&b.ranked) {
                 if row_a != row_b {
-                    self.rows.insert((slug.clone(), row_b.id.clone()));
+                    self.rows.insert((slug.clone(), row_b.id.to_string()));
                 }
             }
         }
@@ -731,7 +731,7 @@ impl Changed {
 /// those rows: the sentence on why `model` is not among them reads `last`'s row.
 fn trails(site: &Site, slug: &str, last: &str, model: &str) -> bool {
     let top = site.top(slug);
-    top.last().is_some_and(|r| r.id == last)
+    top.last().is_some_and(|r| *r.id == *last)
         && site
             .rankings
             .get(slug)

@@ -7,6 +7,7 @@
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::Arc;
 
 use crate::format::Shortest;
 use serde::{Deserialize, Serialize};
@@ -174,7 +175,9 @@ pub const MAX_WEIGHT_BAND: u32 = 25;
 /// One model as the engine sees it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Contender {
-    pub id: String,
+    /// Shared with every ranking's rows and exclusions: each use case ranks or leaves out
+    /// every model, so a copy per ranking would be a string per model and use case.
+    pub id: Arc<str>,
     /// Set when the model's status keeps it out of every ranking (e.g. "deprecated").
     pub inactive: Option<String>,
     /// The figures the model has; a metric absent here is missing.
@@ -204,7 +207,7 @@ pub enum Exclusion {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Excluded {
-    pub id: String,
+    pub id: Arc<str>,
     pub why: Exclusion,
 }
 
@@ -251,7 +254,7 @@ pub struct Part {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Ranked {
-    pub id: String,
+    pub id: Arc<str>,
     /// 1-based; ties are broken, so ranks are never shared.
     pub rank: usize,
     /// `None` under the `ordered` method.
@@ -283,7 +286,7 @@ pub struct Ranking {
 
 impl Ranking {
     pub fn position(&self, id: &str) -> Option<&Ranked> {
-        self.ranked.iter().find(|r| r.id == id)
+        self.ranked.iter().find(|r| *r.id == *id)
     }
 }
 
@@ -515,20 +518,14 @@ fn tie_break(spec: &Spec, a: &Contender, b: &Contender) -> Ordering {
 }
 
 fn by_id<'a>(candidates: &[&'a Contender]) -> BTreeMap<&'a str, &'a Contender> {
-    candidates.iter().map(|c| (c.id.as_str(), *c)).collect()
+    candidates.iter().map(|c| (&*c.id, *c)).collect()
 }
 
 /// Each ranked model's position under the tie-breakers alone (then id), in rank order.
 fn tie_keys(spec: &Spec, candidates: &[&Contender], ranked: &[Ranked]) -> Vec<usize> {
     let by_id = by_id(candidates);
     let mut positions: Vec<usize> = (0..ranked.len()).collect();
-    positions.sort_by(|&a, &b| {
-        tie_break(
-            spec,
-            by_id[ranked[a].id.as_str()],
-            by_id[ranked[b].id.as_str()],
-        )
-    });
+    positions.sort_by(|&a, &b| tie_break(spec, by_id[&*ranked[a].id], by_id[&*ranked[b].id]));
     let mut keys = vec![0; ranked.len()];
     for (key, &j) in positions.iter().enumerate() {
         keys[j] = key;
@@ -557,7 +554,7 @@ fn sort_by_score<T>(items: &mut [T], score: impl Fn(&T) -> f64, ties: impl Fn(&T
 /// Sorts in place: by score (or the ordered criteria), then tie-breakers, then id.
 fn order(spec: &Spec, candidates: &[&Contender], ranked: &mut [Ranked]) {
     let by_id = by_id(candidates);
-    let ties = |a: &Ranked, b: &Ranked| tie_break(spec, by_id[a.id.as_str()], by_id[b.id.as_str()]);
+    let ties = |a: &Ranked, b: &Ranked| tie_break(spec, by_id[&*a.id], by_id[&*b.id]);
     match spec.method {
         Method::Ordered => ranked.sort_by(|a, b| {
             a.parts
@@ -579,7 +576,7 @@ mod tests {
 
     fn contender(id: &str, values: &[(&str, f64)]) -> Contender {
         Contender {
-            id: id.to_string(),
+            id: id.into(),
             inactive: None,
             values: values.iter().map(|(k, v)| (k.to_string(), *v)).collect(),
         }
@@ -607,7 +604,7 @@ mod tests {
     }
 
     fn ids(r: &Ranking) -> Vec<&str> {
-        r.ranked.iter().map(|r| r.id.as_str()).collect()
+        r.ranked.iter().map(|r| &*r.id).collect()
     }
 
     #[test]

@@ -169,7 +169,7 @@ fn moves(before: &Ranking, after: &Ranking) -> Vec<Move> {
         .ranked
         .iter()
         .chain(&after.ranked)
-        .map(|r| r.id.as_str())
+        .map(|r| &*r.id)
         .collect();
     ids.sort_unstable();
     ids.dedup();
@@ -215,7 +215,7 @@ fn table(site: &Site, u: &UseCase, ranking: &Ranking, moves: Option<&[Move]>) ->
         if let Some(range) = r.rank_range {
             row.push(range_text(range));
         }
-        row.push(r.id.clone());
+        row.push(r.id.to_string());
         if let Some(score) = r.score {
             row.push(format!("{score:.2}"));
         }

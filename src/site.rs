@@ -377,7 +377,7 @@ fn contenders(catalog: &Catalog) -> Vec<Contender> {
         .models
         .values()
         .map(|m| Contender {
-            id: m.id.clone(),
+            id: m.id.as_str().into(),
             inactive: m.status.is_inactive().then(|| m.status.to_string()),
             values: m
                 .figures

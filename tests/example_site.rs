@@ -453,7 +453,7 @@ fn chart_tables_hold_the_charted_figures() {
         assert!(ranks[ranked.len()..].iter().all(|r| *r == "not ranked"));
         let names: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
         for r in &ranking.ranked {
-            assert!(names.contains(&site.catalog.models[&r.id].name.as_str()));
+            assert!(names.contains(&site.catalog.models[&*r.id].name.as_str()));
         }
         // The breakdown's rows end in each model's score, to one decimal as pages print it.
         let breakdown = chart_rows(&html, "chart-breakdown-");

@@ -82,7 +82,7 @@ fn every_page_has_structured_data_of_the_right_types() {
         let ranked: Vec<&str> = site.rankings[&u.slug]
             .ranked
             .iter()
-            .map(|r| site.catalog.models[&r.id].name.as_str())
+            .map(|r| site.catalog.models[&*r.id].name.as_str())
             .collect();
         assert_eq!(names, ranked, "{}: ItemList in rank order", u.slug);
         let dataset = of_type(&g, "Dataset").expect("Dataset on the leaderboard");

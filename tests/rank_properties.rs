@@ -90,7 +90,7 @@ fn contenders() -> impl Strategy<Value = Vec<Contender>> {
         rows.into_iter()
             .enumerate()
             .map(|(i, values)| Contender {
-                id: format!("model-{i}"),
+                id: format!("model-{i}").into(),
                 inactive: None,
                 values: values
                     .into_iter()
@@ -132,7 +132,10 @@ fn case() -> impl Strategy<Value = Case> {
 }
 
 fn order(r: &rank::Ranking) -> Vec<(String, Option<f64>)> {
-    r.ranked.iter().map(|x| (x.id.clone(), x.score)).collect()
+    r.ranked
+        .iter()
+        .map(|x| (x.id.to_string(), x.score))
+        .collect()
 }
 
 proptest! {

@@ -93,7 +93,7 @@ fn case() -> impl Strategy<Value = Case> {
                         .into_iter()
                         .enumerate()
                         .map(|(j, values)| Contender {
-                            id: format!("model-{j}"),
+                            id: format!("model-{j}").into(),
                             inactive: None,
                             values: values
                                 .into_iter()
@@ -134,7 +134,7 @@ fn grid(case: &Case) -> Grid {
             let ranks = ranking
                 .ranked
                 .iter()
-                .map(|r| (r.id.clone(), r.rank))
+                .map(|r| (r.id.to_string(), r.rank))
                 .collect();
             (shifts, ranks)
         })
@@ -198,7 +198,7 @@ proptest! {
     #[test]
     fn ranges_and_swaps_match_every_point_of_the_grid(case in case()) {
         let ranking = rank::rank(&case.spec, &case.field).unwrap();
-        let ids: Vec<String> = ranking.ranked.iter().map(|r| r.id.clone()).collect();
+        let ids: Vec<String> = ranking.ranked.iter().map(|r| r.id.to_string()).collect();
         let grid = grid(&case);
         let ranges: Vec<[usize; 2]> = ranking.ranked.iter().map(|r| r.rank_range.unwrap()).collect();
         prop_assert_eq!(&ranges, &oracle_ranges(&grid, &ids));
@@ -228,7 +228,7 @@ fn ordered_rankings_have_no_ranges() {
     };
     let field: Vec<Contender> = (0..3)
         .map(|j| Contender {
-            id: format!("m-{j}"),
+            id: format!("m-{j}").into(),
             inactive: None,
             values: [(metric(0), f64::from(j))].into_iter().collect(),
         })

@@ -59,7 +59,7 @@ fn grid_ranks(site: &Site, slug: &str) -> Vec<(Vec<i32>, BTreeMap<String, usize>
             let ranks = ranking
                 .ranked
                 .iter()
-                .map(|r| (r.id.clone(), r.rank))
+                .map(|r| (r.id.to_string(), r.rank))
                 .collect();
             (shifts, ranks)
         })

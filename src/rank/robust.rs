@@ -546,7 +546,7 @@ mod tests {
 
     fn contender(id: &str, values: &[(&str, f64)]) -> Contender {
         Contender {
-            id: id.to_string(),
+            id: id.into(),
             inactive: None,
             values: values.iter().map(|(k, v)| (k.to_string(), *v)).collect(),
         }
@@ -584,7 +584,7 @@ mod tests {
     fn ranges_of(r: &crate::rank::Ranking) -> Vec<(&str, [usize; 2])> {
         r.ranked
             .iter()
-            .map(|x| (x.id.as_str(), x.rank_range.unwrap()))
+            .map(|x| (&*x.id, x.rank_range.unwrap()))
             .collect()
     }
 
@@ -649,7 +649,7 @@ mod tests {
             contender("y", &[("q", 5.0), ("p", 1.0)]),
         ];
         let r = rank(&spec(&[("q", 50.0), ("p", 50.0)], 5), &field).unwrap();
-        assert_eq!(r.ranked[0].id, "top");
+        assert_eq!(&*r.ranked[0].id, "top");
         assert_eq!(r.ranked[0].rank_range, Some([1, 1]));
         // x and y tie at 50/50 (id order) and swap as soon as either weight moves.
         assert_eq!(ranges_of(&r)[1..], [("x", [2, 3]), ("y", [2, 3])]);

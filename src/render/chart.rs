@@ -515,7 +515,7 @@ pub fn quality_price(site: &Site, u: &UseCase) -> Option<Chart> {
     let ranked: Vec<(usize, usize)> = ranking
         .ranked
         .iter()
-        .filter_map(|r| Some((r.rank, *base.index.get(&r.id)?)))
+        .filter_map(|r| Some((r.rank, *base.index.get(&*r.id)?)))
         .collect();
     let mut is_ranked = vec![false; base.points.len()];
     for &(_, i) in &ranked {

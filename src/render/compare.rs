@@ -49,7 +49,7 @@ pub fn pairs(site: &Site) -> Vec<Pair> {
             for y in &top[i + 1..] {
                 let (a, b) = if x.id <= y.id { (x, y) } else { (y, x) };
                 together
-                    .entry((a.id.as_str(), b.id.as_str()))
+                    .entry((&*a.id, &*b.id))
                     .or_default()
                     .push(u.slug.clone());
             }
@@ -64,7 +64,7 @@ pub fn pairs(site: &Site) -> Vec<Pair> {
             .get(&u.slug)
             .map_or(&[][..], |r| &r.ranked[..])
         {
-            ranked_in.entry(r.id.as_str()).or_default().push(i);
+            ranked_in.entry(&*r.id).or_default().push(i);
         }
     }
     together
@@ -123,10 +123,10 @@ pub fn of_model(site: &Site, model: &Model) -> Option<Comparisons> {
 /// The comparisons a model's page in a use case links to: the other models of the top rows.
 pub fn in_use_case(site: &Site, u: &UseCase, model: &Model) -> Option<Comparisons> {
     let top = site.top(&u.slug);
-    if !top.iter().any(|r| r.id == model.id) {
+    if !top.iter().any(|r| *r.id == *model.id) {
         return None;
     }
-    let others = top.iter().filter(|r| r.id != model.id).map(|r| &r.id);
+    let others = top.iter().filter(|r| *r.id != *model.id).map(|r| &*r.id);
     let links = links(site, model, others);
     (!links.is_empty()).then(|| Comparisons {
         title: format!("Compare with the rest of the top {}", top.len()),
@@ -138,11 +138,7 @@ pub fn in_use_case(site: &Site, u: &UseCase, model: &Model) -> Option<Comparison
     })
 }
 
-fn links<'a>(
-    site: &Site,
-    model: &Model,
-    others: impl IntoIterator<Item = &'a String>,
-) -> Vec<Link> {
+fn links<'a>(site: &Site, model: &Model, others: impl IntoIterator<Item = &'a str>) -> Vec<Link> {
     let mut links: Vec<(String, Link)> = others
         .into_iter()
         .filter_map(|id| site.catalog.models.get(id))

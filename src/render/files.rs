@@ -182,7 +182,7 @@ fn ranking_document<'a>(site: &'a Site, u: &'a UseCase, ranking: &'a Ranking) ->
             .ranked
             .iter()
             .filter_map(|r| {
-                let m = site.catalog.models.get(&r.id)?;
+                let m = site.catalog.models.get(&*r.id)?;
                 Some(RankedJson {
                     rank: r.rank,
                     rank_range: r.rank_range,
@@ -211,7 +211,7 @@ fn ranking_document<'a>(site: &'a Site, u: &'a UseCase, ranking: &'a Ranking) ->
             .filter(|e| {
                 site.catalog
                     .models
-                    .get(&e.id)
+                    .get(&*e.id)
                     .is_some_and(|m| m.status != crate::data::Status::Hidden)
             })
             .map(|e| ExcludedJson {

@@ -141,7 +141,7 @@ pub fn plan(site: &Site) -> Vec<Page> {
             pages.push(uc(
                 PageKind::Analysis {
                     use_case: u.slug.clone(),
-                    model: r.id.clone(),
+                    model: r.id.to_string(),
                 },
                 format!("use-cases/{}/{}/", u.slug, r.id),
             ));
@@ -873,7 +873,7 @@ fn leaderboard(
         .map(|(row, r)| OtherRow {
             row: row.clone(),
             why: ranking.and_then(|ranking| view::trailing_text(site, u, ranking, r)),
-            note: h.why_not.get(&r.id).cloned(),
+            note: h.why_not.get(&*r.id).cloned(),
         })
         .collect();
     ctx.insert("others", &others);
@@ -1147,7 +1147,7 @@ enum ReasonKey {
 
 impl PlaceIndex {
     /// The models that share the top rows of some use case with `model`.
-    pub fn top_partners<'s>(&self, site: &'s Site, model: &str) -> BTreeSet<&'s String> {
+    pub fn top_partners<'s>(&self, site: &'s Site, model: &str) -> BTreeSet<&'s str> {
         let mut others = BTreeSet::new();
         for place in self.places.get(model).map_or(&[][..], Vec::as_slice) {
             let Place::Ranked { use_case, row } = *place else {
@@ -1158,7 +1158,7 @@ impl PlaceIndex {
             };
             let top = site.top(&u.slug);
             if (row as usize) < top.len() {
-                others.extend(top.iter().filter(|r| r.id != model).map(|r| &r.id));
+                others.extend(top.iter().filter(|r| &*r.id != model).map(|r| &*r.id));
             }
         }
         others
@@ -1180,7 +1180,7 @@ impl PlaceIndex {
             };
             for (row, r) in (0..).zip(&ranking.ranked) {
                 let place = Place::Ranked { use_case: i, row };
-                places.entry(r.id.clone()).or_default().push(place);
+                places.entry(r.id.to_string()).or_default().push(place);
             }
             for (excluded, e) in (0..).zip(&ranking.excluded) {
                 let reason = match &e.why {
@@ -1195,14 +1195,14 @@ impl PlaceIndex {
                         ReasonKey::CriterionMissing(metric(&u.spec.criteria[*c].metric))
                     }
                 };
-                let note = u.why_not.contains_key(&e.id);
+                let note = u.why_not.contains_key(&*e.id);
                 let place = Place::Out {
                     use_case: i,
                     excluded,
                     note,
                     reason,
                 };
-                places.entry(e.id.clone()).or_default().push(place);
+                places.entry(e.id.to_string()).or_default().push(place);
             }
         }
         PlaceIndex { places }

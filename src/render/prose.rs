@@ -245,7 +245,7 @@ fn field<'a>(
                 format!("the ranked models of `{}`", u.slug)
             };
             Ok((
-                ids_to_models(site, rows.iter().map(|r| r.id.as_str()).collect()),
+                ids_to_models(site, rows.iter().map(|r| &*r.id).collect()),
                 words,
             ))
         }
@@ -1084,7 +1084,7 @@ fn quick_start_html(
 ) -> Option<QuickStartHtml> {
     let qs = own.or(site.settings.quick_start.as_ref())?;
     let top = site.top(&u.slug).first()?;
-    let slug = site.catalog.models.get(&top.id)?.gateway_slug.clone()?;
+    let slug = site.catalog.models.get(&*top.id)?.gateway_slug.clone()?;
     let code = qs
         .code
         .replace("{{ model }}", &slug)

@@ -142,7 +142,7 @@ fn item_list(site: &Site, slug: &str, meta: &PageMeta) -> Value {
     let items: Vec<Value> = ranked
         .iter()
         .filter_map(|r| {
-            let model = site.catalog.models.get(&r.id)?;
+            let model = site.catalog.models.get(&*r.id)?;
             Some(json!({
                 "@type": "ListItem",
                 "position": r.rank,

@@ -676,7 +676,7 @@ pub fn row_view(
     r: &Ranked,
     ranges: &[Option<String>],
 ) -> Option<RowView> {
-    let model = site.catalog.models.get(&r.id)?;
+    let model = site.catalog.models.get(&*r.id)?;
     let headline = site.figure_by_key(model, &u.headline)?;
     let cells = u
         .columns
@@ -775,14 +775,14 @@ pub fn excluded_groups(
     // scan of the reasons so far, cheaper than hashing each model's reason.
     let mut groups: Vec<(SharedReason, Vec<(&Model, &Excluded)>)> = Vec::new();
     for e in &ranking.excluded {
-        let Some(model) = site.catalog.models.get(&e.id) else {
+        let Some(model) = site.catalog.models.get(&*e.id) else {
             continue;
         };
         if model.status == crate::data::Status::Hidden {
             continue;
         }
         let key = match &e.why {
-            _ if notes.contains_key(&e.id) => SharedReason::Noted(&e.id),
+            _ if notes.contains_key(&*e.id) => SharedReason::Noted(&e.id),
             Exclusion::Status(s) => SharedReason::Status(s),
             Exclusion::FilterMissing(i) => SharedReason::FilterMissing(*i),
             Exclusion::FilterFailed { filter, .. } => SharedReason::FilterFailed(*filter),
@@ -939,8 +939,8 @@ pub fn swap_sentence(site: &Site, u: &UseCase, ranking: &Ranking, swap: &Swap) -
     let name = |r: &Ranked| {
         site.catalog
             .models
-            .get(&r.id)
-            .map_or_else(|| r.id.clone(), |m| m.name.clone())
+            .get(&*r.id)
+            .map_or_else(|| r.id.to_string(), |m| m.name.clone())
     };
     let (upper, lower) = (&ranking.ranked[swap.rank - 1], &ranking.ranked[swap.rank]);
     let pair = format!(
@@ -993,8 +993,8 @@ pub fn trailing_text(site: &Site, u: &UseCase, ranking: &Ranking, r: &Ranked) ->
     let name = site
         .catalog
         .models
-        .get(&last.id)
-        .map_or_else(|| last.id.clone(), |m| m.name.clone());
+        .get(&*last.id)
+        .map_or_else(|| last.id.to_string(), |m| m.name.clone());
     let leader = format!("#{} {name}", last.rank);
     Some(match (r.score, last.score) {
         (Some(mine), Some(theirs)) => {
@@ -1066,8 +1066,8 @@ fn score_gap(
 /// comes after the last row.
 fn order_gap(site: &Site, u: &UseCase, r: &Ranked, last: &Ranked, leader: &str) -> String {
     let (Some(mine), Some(theirs)) = (
-        site.catalog.models.get(&r.id),
-        site.catalog.models.get(&last.id),
+        site.catalog.models.get(&*r.id),
+        site.catalog.models.get(&*last.id),
     ) else {
         return format!("It comes after {leader}.");
     };
