@@ -78,6 +78,9 @@ pub fn render(markdown: &str, options: MarkdownOptions, blocks: &[String]) -> Ht
 
 /// Renders a short fragment (a list item, a question) without its enclosing paragraph.
 pub fn render_inline(markdown: &str, options: MarkdownOptions) -> String {
+    if is_plain(markdown) {
+        return markdown.to_string();
+    }
     let html = render(markdown, options, &[]).html;
     let trimmed = html.trim();
     match trimmed
@@ -87,6 +90,20 @@ pub fn render_inline(markdown: &str, options: MarkdownOptions) -> String {
         Some(inner) if !inner.contains("<p>") => inner.to_string(),
         _ => trimmed.to_string(),
     }
+}
+
+/// Whether Markdown prints `text` as it is: one line that starts with a letter, made of
+/// letters, digits, spaces and punctuation that marks nothing up, escapes nothing and that
+/// smart punctuation leaves alone. Most strengths, weaknesses and questions are such text, and
+/// a site has tens of thousands of them: each skips a parser.
+fn is_plain(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let plain = |b: &u8| b.is_ascii_alphanumeric() || b" ,;:()?!%/.+-=".contains(b);
+    bytes.first().is_some_and(u8::is_ascii_alphabetic)
+        && bytes.last().is_some_and(|b| *b != b' ')
+        && bytes.iter().all(plain)
+        && !text.contains("..")
+        && !text.contains("--")
 }
 
 fn transform<'a>(
@@ -296,6 +313,41 @@ mod tests {
         base_path: "/sub/",
         highlighted: None,
     };
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+        // The alphabet mixes in Markdown's own characters, so that taking one of them for
+        // plain text fails the test.
+        #[test]
+        fn plain_text_is_printed_as_the_parser_prints_it(
+            text in "[a-zA-Z][a-zA-Z0-9 ,;:()?!%/.+=*_`~<>&'\"#|\\\\\\[\\]{}$^@-]{0,12}"
+        ) {
+            let parsed = render(&text, OPTS, &[]).html;
+            let parsed = parsed.trim();
+            let parsed = parsed.strip_prefix("<p>").and_then(|t| t.strip_suffix("</p>"));
+            if is_plain(&text) {
+                proptest::prop_assert_eq!(Some(text.as_str()), parsed);
+            }
+        }
+    }
+
+    #[test]
+    fn marked_up_fragments_are_still_parsed() {
+        for (text, html) in [
+            ("Costs **less**", "Costs <strong>less</strong>"),
+            ("Fast -- and cheap", "Fast – and cheap"),
+            ("It's fast", "It’s fast"),
+            ("Wait...", "Wait…"),
+            ("1. first", "<ol>\n<li>first</li>\n</ol>"),
+            ("Fast & cheap", "Fast &amp; cheap"),
+        ] {
+            assert_eq!(render_inline(text, OPTS), html, "{text}");
+        }
+        assert_eq!(
+            render_inline("Tool-use score: 0.9 (best)", OPTS),
+            "Tool-use score: 0.9 (best)"
+        );
+    }
 
     #[test]
     fn headings_get_unique_ids() {
