@@ -343,10 +343,10 @@ mod tests {
         ] {
             assert_eq!(render_inline(text, OPTS), html, "{text}");
         }
-        assert_eq!(
-            render_inline("Tool-use score: 0.9 (best)", OPTS),
-            "Tool-use score: 0.9 (best)"
-        );
+        let plain = "Tool-use score: 0.9 (best)";
+        assert!(is_plain(plain));
+        assert_eq!(render_inline(plain, OPTS), plain);
+        assert!(!is_plain("Wait...") && !is_plain("Fast -- and cheap") && !is_plain("1. first"));
     }
 
     #[test]

@@ -12,6 +12,7 @@ use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use rayon::prelude::*;
 
@@ -35,6 +36,8 @@ pub struct DirOutput {
     /// leaves it as it was; and unchanged files keep their modification time, which
     /// `rsync` and HTTP caches are glad of.
     previous: Option<PathBuf>,
+    /// Set when a hard link failed for a reason every other file would share.
+    cannot_link: AtomicBool,
     /// The subfolders made so far. Every page has a folder of its own, and asking the file
     /// system again for each file's folders cost a few system calls per file.
     made: Mutex<FxHashSet<PathBuf>>,
@@ -45,6 +48,7 @@ impl DirOutput {
         DirOutput {
             dir: dir.into(),
             previous: None,
+            cannot_link: AtomicBool::new(false),
             made: Mutex::default(),
         }
     }
@@ -55,6 +59,10 @@ impl DirOutput {
             previous: previous.is_dir().then(|| previous.to_path_buf()),
             ..self
         }
+    }
+
+    fn linking(&self) -> bool {
+        !self.cannot_link.load(Ordering::Relaxed)
     }
 
     fn make_folder(&self, folder: &Path) -> io::Result<()> {
@@ -74,10 +82,18 @@ impl Output for DirOutput {
         if let Some(parent) = full.parent() {
             self.make_folder(parent)?;
         }
-        if let Some(previous) = &self.previous {
+        if let Some(previous) = self.previous.as_ref().filter(|_| self.linking()) {
             let old = previous.join(path);
-            if holds(&old, bytes) && fs::hard_link(&old, &full).is_ok() {
-                return Ok(());
+            if holds(&old, bytes) {
+                match fs::hard_link(&old, &full) {
+                    Ok(()) => return Ok(()),
+                    // A file system without hard links, or a folder on another one: stop
+                    // reading files that cannot be reused.
+                    Err(e) if e.kind() != io::ErrorKind::AlreadyExists => {
+                        self.cannot_link.store(true, Ordering::Relaxed)
+                    }
+                    Err(_) => {}
+                }
             }
         }
         // A file written twice may be a link into the previous site by now: it is replaced,
@@ -102,21 +118,21 @@ fn create_new(path: &Path) -> io::Result<fs::File> {
         .open(path)
 }
 
-thread_local! {
-    /// The previous version of a file, read to compare; kept between files so that reading
-    /// one costs no allocation.
-    static HELD: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
-}
-
 /// Whether the regular file at `old` holds exactly `bytes`. A symbolic link is never taken
-/// for its target: linking it would publish the link, not the file.
+/// for its target (linking it would publish the link, not the file), and a named pipe is
+/// not waited on.
 #[cfg(unix)]
 fn holds(old: &Path, bytes: &[u8]) -> bool {
     use std::io::Read;
     use std::os::unix::fs::OpenOptionsExt;
-    let Ok(file) = fs::OpenOptions::new()
+    /// Most pages fit in one read; the buffer stays small however large a file is.
+    const CHUNK: usize = 64 * 1024;
+    thread_local! {
+        static HELD: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    let Ok(mut file) = fs::OpenOptions::new()
         .read(true)
-        .custom_flags(libc::O_NOFOLLOW)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
         .open(old)
     else {
         return false;
@@ -126,10 +142,11 @@ fn holds(old: &Path, bytes: &[u8]) -> bool {
         return false;
     }
     HELD.with_borrow_mut(|held| {
-        held.clear();
-        // Reading at most `len` bytes into a buffer of that room takes one system call.
-        held.reserve(bytes.len());
-        file.take(len).read_to_end(held).is_ok() && held.as_slice() == bytes
+        held.resize(CHUNK, 0);
+        bytes.chunks(CHUNK).all(|chunk| {
+            let held = &mut held[..chunk.len()];
+            file.read_exact(held).is_ok() && held == chunk
+        })
     })
 }
 
@@ -451,6 +468,38 @@ mod tests {
         assert_eq!(fs::read(public.join("index.html")).unwrap(), b"first");
         publish_files(&public, files, false).unwrap();
         assert_eq!(fs::read(public.join("index.html")).unwrap(), b"second");
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn files_longer_than_one_read_are_compared_whole() {
+        let site = tempfile::tempdir().unwrap();
+        let public = site.path().join("public");
+        let page: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+        let mut changed_at_end = page.clone();
+        *changed_at_end.last_mut().unwrap() ^= 1;
+        publish_files(&public, &[("a.html", &page), ("b.html", &page)], false).unwrap();
+        let (a, b) = (inode(&public.join("a.html")), inode(&public.join("b.html")));
+        let next: &[(&str, &[u8])] = &[("a.html", &page), ("b.html", &changed_at_end)];
+        publish_files(&public, next, false).unwrap();
+        assert_eq!(inode(&public.join("a.html")), a);
+        assert_ne!(inode(&public.join("b.html")), b);
+        assert_eq!(fs::read(public.join("b.html")).unwrap(), changed_at_end);
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn a_named_pipe_in_the_previous_output_is_not_waited_on() {
+        let site = tempfile::tempdir().unwrap();
+        let public = site.path().join("public");
+        publish_files(&public, &[("index.html", b"page")], false).unwrap();
+        let pipe = public.join("index.html");
+        fs::remove_file(&pipe).unwrap();
+        let c_path = std::ffi::CString::new(pipe.as_os_str().as_encoded_bytes()).unwrap();
+        assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o644) }, 0);
+        publish_files(&public, &[("index.html", b"page")], false).unwrap();
+        assert!(fs::symlink_metadata(&pipe).unwrap().file_type().is_file());
+        assert_eq!(fs::read(&pipe).unwrap(), b"page");
     }
 
     #[test]
