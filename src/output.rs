@@ -431,6 +431,15 @@ mod tests {
         })
     }
 
+    /// A site folder whose `public/` a first build published `files` into.
+    #[cfg(unix)]
+    fn published(files: &[(&str, &[u8])]) -> (tempfile::TempDir, PathBuf) {
+        let site = tempfile::tempdir().unwrap();
+        let public = site.path().join("public");
+        publish_files(&public, files, false).unwrap();
+        (site, public)
+    }
+
     #[cfg(unix)]
     fn inode(path: &Path) -> u64 {
         use std::os::unix::fs::MetadataExt;
@@ -440,10 +449,8 @@ mod tests {
     #[test]
     #[cfg(unix)]
     fn a_rebuild_links_unchanged_files_and_writes_changed_ones() {
-        let site = tempfile::tempdir().unwrap();
-        let public = site.path().join("public");
         let first: &[(&str, &[u8])] = &[("a/index.html", b"same"), ("b.json", b"old")];
-        publish_files(&public, first, false).unwrap();
+        let (_site, public) = published(first);
         let (a, b) = (
             inode(&public.join("a/index.html")),
             inode(&public.join("b.json")),
@@ -459,9 +466,7 @@ mod tests {
     #[test]
     #[cfg(unix)]
     fn a_failed_rebuild_never_writes_through_a_linked_file() {
-        let site = tempfile::tempdir().unwrap();
-        let public = site.path().join("public");
-        publish_files(&public, &[("index.html", b"first")], false).unwrap();
+        let (_site, public) = published(&[("index.html", b"first")]);
         // The first write links the published file; the second must not change it.
         let files: &[(&str, &[u8])] = &[("index.html", b"first"), ("index.html", b"second")];
         assert!(publish_files(&public, files, true).is_err());
@@ -473,12 +478,10 @@ mod tests {
     #[test]
     #[cfg(unix)]
     fn files_longer_than_one_read_are_compared_whole() {
-        let site = tempfile::tempdir().unwrap();
-        let public = site.path().join("public");
         let page: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
         let mut changed_at_end = page.clone();
         *changed_at_end.last_mut().unwrap() ^= 1;
-        publish_files(&public, &[("a.html", &page), ("b.html", &page)], false).unwrap();
+        let (_site, public) = published(&[("a.html", &page), ("b.html", &page)]);
         let (a, b) = (inode(&public.join("a.html")), inode(&public.join("b.html")));
         let next: &[(&str, &[u8])] = &[("a.html", &page), ("b.html", &changed_at_end)];
         publish_files(&public, next, false).unwrap();
@@ -490,9 +493,7 @@ mod tests {
     #[test]
     #[cfg(unix)]
     fn a_named_pipe_in_the_previous_output_is_not_waited_on() {
-        let site = tempfile::tempdir().unwrap();
-        let public = site.path().join("public");
-        publish_files(&public, &[("index.html", b"page")], false).unwrap();
+        let (_site, public) = published(&[("index.html", b"page")]);
         let pipe = public.join("index.html");
         fs::remove_file(&pipe).unwrap();
         let c_path = std::ffi::CString::new(pipe.as_os_str().as_encoded_bytes()).unwrap();
@@ -505,9 +506,7 @@ mod tests {
     #[test]
     #[cfg(unix)]
     fn a_symbolic_link_in_the_previous_output_is_not_reused() {
-        let site = tempfile::tempdir().unwrap();
-        let public = site.path().join("public");
-        publish_files(&public, &[("index.html", b"page")], false).unwrap();
+        let (site, public) = published(&[("index.html", b"page")]);
         let elsewhere = site.path().join("elsewhere.html");
         fs::write(&elsewhere, b"page").unwrap();
         fs::remove_file(public.join("index.html")).unwrap();
