@@ -69,8 +69,8 @@ fn table_row<'a>(out: &mut String, cells: impl IntoIterator<Item = &'a str>) {
 }
 
 /// A number as an SVG coordinate: to a tenth, without a decimal when whole, and never `-0`.
-/// Written from whole tenths because float formatting is a visible share of a large site's build, and charts hold
-/// thousands of coordinates.
+/// Written from whole tenths because float formatting is a visible share of a large site's
+/// build, and charts hold thousands of coordinates.
 fn n(v: f64) -> Coordinate {
     Coordinate((v * 10.0).round() as i64)
 }

@@ -508,11 +508,7 @@ fn home(site: &Site, html: &RenderedSite, page: &Page, ctx: &mut Context) -> Opt
             short_title: u.short_title.clone(),
             description: u.description.clone(),
             url: site.url(&format!("use-cases/{}/", u.slug)),
-            top_pick: site
-                .top(&u.slug)
-                .first()
-                .and_then(|r| view::row_view(site, u, r, &view::range_texts(site, u)))
-                .map(Viewed::new),
+            top_pick: rows(site, u, site.top(&u.slug).get(..1).unwrap_or_default()).pop(),
             ranked: site.rankings.get(&u.slug).map_or(0, |r| r.ranked.len()),
         })
         .collect();
