@@ -335,7 +335,9 @@ fn build(
     let output = output.unwrap_or_else(|| cli.root.join("public"));
     printer.detail(&format!("loading {}", cli.root.display()));
     let progress = printer.progress("building the site");
-    let built = Site::load(&cli.root, options).and_then(|(mut site, warnings)| {
+    // The site loads inside `publish`, which meanwhile gets the output folder ready.
+    let built = output::publish(&cli.root, &output, |out| {
+        let (mut site, warnings) = Site::load(&cli.root, options)?;
         // The pages show the new snapshots, but they are written only once the build has
         // succeeded: a failed build records nothing.
         let recordings = match record {
@@ -344,13 +346,14 @@ fn build(
         };
         snapshot::apply(&mut site, &recordings);
         let site = Arc::new(site);
-        let summary = output::publish(&cli.root, &output, |out| {
-            site::build(Arc::clone(&site), out)
-        })?;
-        snapshot::write(&cli.root, &recordings)?;
+        let summary = site::build(Arc::clone(&site), out)?;
         // The process ends once the summary is printed. Freeing a large site's hundreds of
         // thousands of small allocations one by one would hold the exit up by tens of ms.
         std::mem::forget(site);
+        Ok((summary, warnings, recordings))
+    })
+    .and_then(|(summary, warnings, recordings)| {
+        snapshot::write(&cli.root, &recordings)?;
         Ok((summary, warnings, recordings))
     });
     progress.finish_and_clear();

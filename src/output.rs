@@ -1,18 +1,24 @@
 //! Writing the built site without ever losing the previous one.
 //!
-//! A build writes into a fresh folder beside the output folder and swaps it in only when
+//! A build writes into a folder beside the output folder and swaps it in only when
 //! everything succeeded, so a failed build leaves the published `public/` exactly as it was.
 //! Files the published site already holds byte for byte are hard-linked into the new folder
 //! rather than written again.
+//!
+//! The site a swap replaces is kept beside the output as `.public.spare/`, and the next
+//! build takes it over as its folder: most of its files are already links to the published
+//! ones and all of its folders exist, so updating it costs a fraction of making a tree of
+//! thousands of folders and then removing the old one. Only the files that differ are
+//! replaced, and whatever the build does not write is removed before the swap.
 //! The output folder is refused when it is, contains, or sits inside the site's sources.
 
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::BTreeMap;
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{LazyLock, Mutex};
 
 use rayon::prelude::*;
 
@@ -38,9 +44,26 @@ pub struct DirOutput {
     previous: Option<PathBuf>,
     /// Set when a hard link failed for a reason every other file would share.
     cannot_link: AtomicBool,
-    /// The subfolders made so far. Every page has a folder of its own, and asking the file
-    /// system again for each file's folders cost a few system calls per file.
+    /// The subfolders made or found so far. Every page has a folder of its own, and asking
+    /// the file system again for each file's folders cost a few system calls per file.
     made: Mutex<FxHashSet<PathBuf>>,
+    /// What the folder held when the build took it over, listed on a thread of its own
+    /// while the site loads.
+    spare: LazyLock<Result<Spare, String>, Survey>,
+}
+
+type Survey = Box<dyn FnOnce() -> Result<Spare, String> + Send>;
+
+/// The files and folders of an earlier site that a build updates in place.
+#[derive(Default)]
+struct Spare {
+    /// Regular files by full path, with their inode numbers. A file the build writes is
+    /// taken out; those left are removed before the swap.
+    files: Mutex<FxHashMap<PathBuf, u64>>,
+    folders: FxHashSet<PathBuf>,
+    /// Whether the folder is on the file system of the published site, without which an
+    /// inode number says nothing about whether two files are one.
+    same_device: bool,
 }
 
 impl DirOutput {
@@ -50,6 +73,7 @@ impl DirOutput {
             previous: None,
             cannot_link: AtomicBool::new(false),
             made: Mutex::default(),
+            spare: LazyLock::new(Box::new(|| Ok(Spare::default()))),
         }
     }
 
@@ -65,15 +89,149 @@ impl DirOutput {
         !self.cannot_link.load(Ordering::Relaxed)
     }
 
+    /// Takes over the earlier site already in the folder: lists what it holds, and removes
+    /// whatever is neither a folder nor a regular file, so that no write can follow a
+    /// symbolic link out of it.
+    #[cfg(unix)]
+    fn updating(self) -> Self {
+        use std::os::unix::fs::MetadataExt;
+        let device = |p: &Path| fs::metadata(p).map(|m| m.dev()).ok();
+        let same_device = self
+            .previous
+            .as_deref()
+            .is_some_and(|p| device(p).is_some() && device(p) == device(&self.dir));
+        let dir = self.dir.clone();
+        let listing = std::thread::spawn(move || time(Stage::Spare, || survey(&dir)));
+        let spare: Survey = Box::new(move || {
+            let listing = listing
+                .join()
+                .map_err(|_| "the listing stopped".to_string())?
+                .map_err(|e| e.to_string())?;
+            Ok(Spare {
+                files: Mutex::new(listing.files.into_iter().collect()),
+                folders: listing.folders.into_iter().collect(),
+                same_device,
+            })
+        });
+        DirOutput {
+            spare: LazyLock::new(spare),
+            ..self
+        }
+    }
+
+    fn spare(&self) -> io::Result<&Spare> {
+        let listed = LazyLock::force(&self.spare).as_ref();
+        listed.map_err(|e| io::Error::other(format!("cannot list the spare site: {e}")))
+    }
+
     fn make_folder(&self, folder: &Path) -> io::Result<()> {
         let made = || self.made.lock().unwrap_or_else(|p| p.into_inner());
         if made().contains(folder) {
             return Ok(());
         }
-        fs::create_dir_all(folder)?;
+        if !self.spare()?.folders.contains(folder) && fs::create_dir_all(folder).is_err() {
+            // The earlier site may hold a file where this build wants a folder.
+            for f in folder.ancestors().take_while(|f| *f != self.dir) {
+                if self.take_spare(f)?.is_some() {
+                    fs::remove_file(f)?;
+                }
+            }
+            fs::create_dir_all(folder)?;
+        }
         made().insert(folder.to_path_buf());
         Ok(())
     }
+
+    /// The inode number of the earlier site's file at `full`, which this build now writes.
+    fn take_spare(&self, full: &Path) -> io::Result<Option<u64>> {
+        let mut files = self
+            .spare()?
+            .files
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        Ok(files.remove(full))
+    }
+
+    /// Removes the files and folders of the earlier site that this build did not write.
+    fn prune(&self) -> io::Result<()> {
+        let spare = self.spare()?;
+        let files = std::mem::take(&mut *spare.files.lock().unwrap_or_else(|p| p.into_inner()));
+        files
+            .into_par_iter()
+            .try_for_each(|(path, _)| ignore_missing(fs::remove_file(path)))?;
+        let made = self.made.lock().unwrap_or_else(|p| p.into_inner());
+        let mut kept = FxHashSet::default();
+        for folder in made.iter() {
+            for f in folder.ancestors().take_while(|f| *f != self.dir) {
+                if !kept.insert(f) {
+                    break;
+                }
+            }
+        }
+        let mut unused: Vec<&PathBuf> = spare
+            .folders
+            .iter()
+            .filter(|f| !kept.contains(f.as_path()))
+            .collect();
+        // A folder removed whole takes its subfolders with it; one that a file of this
+        // build replaced is no folder any more.
+        unused.sort();
+        for folder in unused {
+            if fs::symlink_metadata(folder).is_ok_and(|m| m.is_dir()) {
+                ignore_missing(fs::remove_dir_all(folder))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn ignore_missing(result: io::Result<()>) -> io::Result<()> {
+    match result {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        other => other,
+    }
+}
+
+/// The regular files (with their inode numbers) and the folders of a tree.
+#[cfg(unix)]
+#[derive(Default)]
+struct Listing {
+    files: Vec<(PathBuf, u64)>,
+    folders: Vec<PathBuf>,
+}
+
+#[cfg(unix)]
+impl Listing {
+    fn merge(mut self, other: Listing) -> Listing {
+        self.files.extend(other.files);
+        self.folders.extend(other.folders);
+        self
+    }
+}
+
+/// Lists the tree under `dir`, removing on the way whatever is neither a folder nor a
+/// regular file; symbolic links are never followed.
+#[cfg(unix)]
+fn survey(dir: &Path) -> io::Result<Listing> {
+    use std::os::unix::fs::DirEntryExt;
+    let entries = fs::read_dir(dir)?.collect::<io::Result<Vec<_>>>()?;
+    entries
+        .into_par_iter()
+        .map(|entry| {
+            let kind = entry.file_type()?;
+            let path = entry.path();
+            let mut listing = Listing::default();
+            if kind.is_dir() {
+                listing = survey(&path)?;
+                listing.folders.push(path);
+            } else if kind.is_file() {
+                listing.files.push((path, entry.ino()));
+            } else {
+                fs::remove_file(&path)?;
+            }
+            Ok(listing)
+        })
+        .try_reduce(Listing::default, |a, b| Ok(a.merge(b)))
 }
 
 impl Output for DirOutput {
@@ -82,9 +240,17 @@ impl Output for DirOutput {
         if let Some(parent) = full.parent() {
             self.make_folder(parent)?;
         }
+        let mut spare = self.take_spare(&full)?;
         if let Some(previous) = self.previous.as_ref().filter(|_| self.linking()) {
             let old = previous.join(path);
-            if holds(&old, bytes) {
+            if let Some(inode) = holds(&old, bytes) {
+                // Usually the earlier site's file is the published one already.
+                if spare == Some(inode) && self.spare()?.same_device {
+                    return Ok(());
+                }
+                if spare.take().is_some() {
+                    fs::remove_file(&full)?;
+                }
                 match fs::hard_link(&old, &full) {
                     Ok(()) => return Ok(()),
                     // A file system without hard links, or a folder on another one: stop
@@ -96,12 +262,19 @@ impl Output for DirOutput {
                 }
             }
         }
+        if spare.is_some() {
+            fs::remove_file(&full)?;
+        }
         // A file written twice may be a link into the previous site by now: it is replaced,
         // never written through, or the previous site would change under a build that can
         // still fail.
         let mut file = match create_new(&full) {
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
-                fs::remove_file(&full)?;
+                match fs::remove_file(&full) {
+                    // The earlier site had a folder where this build writes a file.
+                    Err(_) if self.spare()?.folders.contains(&full) => fs::remove_dir_all(&full)?,
+                    removed => removed?,
+                }
                 create_new(&full)?
             }
             file => file?,
@@ -118,13 +291,13 @@ fn create_new(path: &Path) -> io::Result<fs::File> {
         .open(path)
 }
 
-/// Whether the regular file at `old` holds exactly `bytes`. A symbolic link is never taken
-/// for its target (linking it would publish the link, not the file), and a named pipe is
-/// not waited on.
+/// The inode number of the regular file at `old` if it holds exactly `bytes`. A symbolic
+/// link is never taken for its target (linking it would publish the link, not the file),
+/// and a named pipe is not waited on.
 #[cfg(unix)]
-fn holds(old: &Path, bytes: &[u8]) -> bool {
+fn holds(old: &Path, bytes: &[u8]) -> Option<u64> {
     use std::io::Read;
-    use std::os::unix::fs::OpenOptionsExt;
+    use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
     /// Most pages fit in one read; the buffer stays small however large a file is.
     const CHUNK: usize = 64 * 1024;
     thread_local! {
@@ -135,25 +308,26 @@ fn holds(old: &Path, bytes: &[u8]) -> bool {
         .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
         .open(old)
     else {
-        return false;
+        return None;
     };
-    let len = bytes.len() as u64;
-    if !file.metadata().is_ok_and(|m| m.is_file() && m.len() == len) {
-        return false;
+    let metadata = file.metadata().ok()?;
+    if !metadata.is_file() || metadata.len() != bytes.len() as u64 {
+        return None;
     }
-    HELD.with_borrow_mut(|held| {
+    let same = HELD.with_borrow_mut(|held| {
         held.resize(CHUNK, 0);
         bytes.chunks(CHUNK).all(|chunk| {
             let held = &mut held[..chunk.len()];
             file.read_exact(held).is_ok() && held == chunk
         })
-    })
+    });
+    same.then(|| metadata.ino())
 }
 
 /// Without a way to open a file but not a symbolic link, every file is written.
 #[cfg(not(unix))]
-fn holds(_old: &Path, _bytes: &[u8]) -> bool {
-    false
+fn holds(_old: &Path, _bytes: &[u8]) -> Option<u64> {
+    None
 }
 
 /// Keeps every file in memory, sorted by path.
@@ -282,44 +456,94 @@ pub fn publish<T>(
 ) -> Result<T, Error> {
     check_output_dir(root, output)?;
     let target = absolute(output)?;
-    let parent = target.parent().ok_or_else(|| Error::UnsafeOutput {
-        path: output.to_path_buf(),
-        reason: "it has no parent folder".into(),
-    })?;
-    fs::create_dir_all(parent).map_err(|e| Error::io("create", parent, e))?;
+    let parent = target
+        .parent()
+        .map(Path::to_path_buf)
+        .ok_or_else(|| Error::UnsafeOutput {
+            path: output.to_path_buf(),
+            reason: "it has no parent folder".into(),
+        })?;
+    fs::create_dir_all(&parent).map_err(|e| Error::io("create", &parent, e))?;
     let name = target
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let staging = parent.join(format!(".{name}.building-{}", std::process::id()));
-    let retired = parent.join(format!(".{name}.previous-{}", std::process::id()));
-    remove_abandoned(parent, &name);
-    remove_dir(&staging)?;
-    fs::create_dir_all(&staging).map_err(|e| Error::io("create", &staging, e))?;
-    let result = build(&DirOutput::new(&staging).reusing(&target));
-    let value = match result {
+    let folders = Folders {
+        staging: parent.join(format!(".{name}.building-{}", std::process::id())),
+        retired: parent.join(format!(".{name}.previous-{}", std::process::id())),
+        spare: parent.join(format!(".{name}.spare")),
+        target,
+    };
+    remove_abandoned(&parent, &name);
+    let (output, adopted) = folders.staging_output()?;
+    let value = match build(&output) {
         Ok(v) => v,
         Err(e) => {
-            remove_dir(&staging)?;
+            // A failed build leaves the folders as they were: the spare stays the spare.
+            let _ = output.spare();
+            match adopted {
+                true => folders.keep_or_remove(&folders.staging)?,
+                false => remove_dir(&folders.staging)?,
+            }
             return Err(e);
         }
     };
-    time(Stage::Replace, || replace(&staging, &target, &retired))?;
+    time(Stage::Replace, || {
+        output
+            .prune()
+            .map_err(|e| Error::io("tidy", &folders.staging, e))?;
+        folders.replace()
+    })?;
     Ok(value)
 }
 
-/// Moves `staging` to `target`, and the previous `target` out of the way and then away.
-fn replace(staging: &Path, target: &Path, retired: &Path) -> Result<(), Error> {
-    if target.exists() {
-        remove_dir(retired)?;
-        fs::rename(target, retired).map_err(|e| Error::io("move aside", target, e))?;
+/// The folders of a build beside its output folder, `target`.
+struct Folders {
+    staging: PathBuf,
+    /// Where the published site goes while the new one moves into place.
+    retired: PathBuf,
+    /// The site before the published one, kept for the next build to update.
+    spare: PathBuf,
+    target: PathBuf,
+}
+
+impl Folders {
+    /// The folder to build in: the spare site when there is one (a rename, so two builds
+    /// at once never share it), otherwise a new one; and whether it was the spare.
+    fn staging_output(&self) -> Result<(DirOutput, bool), Error> {
+        let staging = &self.staging;
+        remove_dir(staging)?;
+        let output = DirOutput::new(staging).reusing(&self.target);
+        #[cfg(unix)]
+        if fs::rename(&self.spare, staging).is_ok() {
+            return Ok((output.updating(), true));
+        }
+        fs::create_dir_all(staging).map_err(|e| Error::io("create", staging, e))?;
+        Ok((output, false))
     }
-    if let Err(e) = fs::rename(staging, target) {
-        // Put the previous site back rather than leave no site at all.
-        let _ = fs::rename(retired, target);
-        return Err(Error::io("move into place", staging, e));
+
+    /// Moves the new site into place, and the published one aside as the spare.
+    fn replace(&self) -> Result<(), Error> {
+        let (staging, target, retired) = (&self.staging, &self.target, &self.retired);
+        if target.exists() {
+            remove_dir(retired)?;
+            fs::rename(target, retired).map_err(|e| Error::io("move aside", target, e))?;
+        }
+        if let Err(e) = fs::rename(staging, target) {
+            // Put the previous site back rather than leave no site at all.
+            let _ = fs::rename(retired, target);
+            return Err(Error::io("move into place", staging, e));
+        }
+        self.keep_or_remove(retired)
     }
-    remove_dir(retired)
+
+    /// Keeps `dir` as the spare site, or removes it when there already is one.
+    fn keep_or_remove(&self, dir: &Path) -> Result<(), Error> {
+        if cfg!(unix) && !self.spare.exists() && fs::rename(dir, &self.spare).is_ok() {
+            return Ok(());
+        }
+        remove_dir(dir)
+    }
 }
 
 /// Removes the staging and retired folders of builds that were killed before they could
@@ -407,12 +631,28 @@ mod tests {
         });
         assert!(failed.is_err());
         assert_eq!(fs::read(public.join("index.html")).unwrap(), b"first");
-        let leftovers: Vec<_> = fs::read_dir(site.path())
-            .unwrap()
-            .flatten()
-            .map(|e| e.file_name())
-            .collect();
-        assert_eq!(leftovers, vec![std::ffi::OsString::from("public")]);
+        let folders = || {
+            let mut names: Vec<_> = fs::read_dir(site.path())
+                .unwrap()
+                .flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect();
+            names.sort();
+            names
+        };
+        assert_eq!(folders(), ["public"]);
+        // Once there is a spare site, a failed build leaves it there for the next one.
+        publish(site.path(), &public, |out| {
+            out.write("index.html", b"third")
+                .map_err(|e| Error::io("write", "x", e))
+        })
+        .unwrap();
+        let before = folders();
+        let failed: Result<(), Error> =
+            publish(site.path(), &public, |_| Err(Error::Usage("broken".into())));
+        assert!(failed.is_err());
+        assert_eq!(fs::read(public.join("index.html")).unwrap(), b"third");
+        assert_eq!(folders(), before);
     }
 
     /// Publishes `files` into `public`, written in this order, failing after them if asked.
@@ -473,6 +713,112 @@ mod tests {
         assert_eq!(fs::read(public.join("index.html")).unwrap(), b"first");
         publish_files(&public, files, false).unwrap();
         assert_eq!(fs::read(public.join("index.html")).unwrap(), b"second");
+    }
+
+    /// Every file under `dir` with its contents, by path relative to it.
+    #[cfg(unix)]
+    fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+        walkdir::WalkDir::new(dir)
+            .into_iter()
+            .map(Result::unwrap)
+            .filter(|e| !e.file_type().is_dir())
+            .map(|e| {
+                let rel = e.path().strip_prefix(dir).unwrap();
+                (crate::error::display_path(rel), fs::read(e.path()).unwrap())
+            })
+            .collect()
+    }
+
+    #[cfg(unix)]
+    fn expect_tree(dir: &Path, files: &[(&str, &[u8])]) {
+        let expected: BTreeMap<String, Vec<u8>> = files
+            .iter()
+            .map(|(p, b)| (p.to_string(), b.to_vec()))
+            .collect();
+        assert_eq!(tree(dir), expected);
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn a_rebuild_updates_the_site_before_the_published_one() {
+        let first: &[(&str, &[u8])] = &[
+            ("a/index.html", b"a"),
+            ("b/deep/index.html", b"b"),
+            ("c.json", b"c"),
+        ];
+        let (site, public) = published(first);
+        let a = inode(&public.join("a/index.html"));
+        publish_files(&public, first, false).unwrap();
+        let spare = site.path().join(".public.spare");
+        assert_eq!(inode(&spare.join("a/index.html")), a);
+        let third: &[(&str, &[u8])] = &[
+            ("a/index.html", b"a"),
+            ("c.json", b"changed"),
+            ("d/index.html", b"d"),
+        ];
+        publish_files(&public, third, false).unwrap();
+        expect_tree(&public, third);
+        assert_eq!(inode(&public.join("a/index.html")), a);
+        // The site it replaced is now the spare, untouched.
+        expect_tree(&spare, first);
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn what_was_added_to_a_published_site_by_hand_is_not_published_again() {
+        let files: &[(&str, &[u8])] = &[("index.html", b"page")];
+        let (_site, public) = published(files);
+        fs::write(public.join("stray.txt"), b"by hand").unwrap();
+        fs::create_dir_all(public.join("extra/deeper")).unwrap();
+        fs::write(public.join("extra/deeper/page.html"), b"by hand").unwrap();
+        for _ in 0..3 {
+            publish_files(&public, files, false).unwrap();
+            expect_tree(&public, files);
+        }
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn a_symbolic_link_in_the_spare_site_is_removed_not_followed() {
+        let files: &[(&str, &[u8])] = &[("a/index.html", b"page")];
+        let (site, public) = published(files);
+        publish_files(&public, files, false).unwrap();
+        let outside = site.path().join("outside");
+        fs::create_dir_all(&outside).unwrap();
+        fs::write(outside.join("index.html"), b"mine").unwrap();
+        let spare = site.path().join(".public.spare");
+        fs::remove_dir_all(spare.join("a")).unwrap();
+        std::os::unix::fs::symlink(&outside, spare.join("a")).unwrap();
+        let changed: &[(&str, &[u8])] = &[("a/index.html", b"changed")];
+        publish_files(&public, changed, false).unwrap();
+        expect_tree(&public, changed);
+        assert_eq!(fs::read(outside.join("index.html")).unwrap(), b"mine");
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn a_file_and_a_folder_may_trade_places_between_builds() {
+        let file: &[(&str, &[u8])] = &[("a", b"file"), ("b/index.html", b"b")];
+        let folder: &[(&str, &[u8])] = &[("a/index.html", b"folder"), ("b", b"file")];
+        let (_site, public) = published(file);
+        for files in [folder, file, folder, file] {
+            publish_files(&public, files, false).unwrap();
+            expect_tree(&public, files);
+        }
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn a_failed_update_of_the_spare_site_never_writes_through_a_linked_file() {
+        let files: &[(&str, &[u8])] = &[("index.html", b"first")];
+        let (site, public) = published(files);
+        publish_files(&public, files, false).unwrap();
+        let spare = site.path().join(".public.spare/index.html");
+        assert_eq!(inode(&spare), inode(&public.join("index.html")));
+        assert!(publish_files(&public, &[("index.html", b"second")], true).is_err());
+        expect_tree(&public, files);
+        publish_files(&public, &[("index.html", b"second")], false).unwrap();
+        expect_tree(&public, &[("index.html", b"second")]);
     }
 
     #[test]

@@ -27,7 +27,11 @@ pub enum Stage {
     /// data files.
     Pages,
     Static,
-    /// Moving the new site into place and removing the previous one.
+    /// Listing the files of the site before the previous one, which this build updates
+    /// rather than writing a whole new tree. It runs beside loading, on a thread of its own.
+    Spare,
+    /// Removing what the updated tree holds and this build did not write, and moving the
+    /// new site into place.
     Replace,
     // Work summed over threads.
     /// Turning every text into HTML, once per site; each use case's with its pages. Its
@@ -49,8 +53,9 @@ pub enum Stage {
     Cards,
 }
 
-const STAGES: [(Stage, &str); 19] = [
+const STAGES: [(Stage, &str); 20] = [
     (Stage::Load, "load"),
+    (Stage::Spare, "list spare output"),
     (Stage::Rank, "rank"),
     (Stage::Compile, "compile templates"),
     (Stage::Plan, "plan"),
@@ -118,10 +123,10 @@ pub fn report(wall: Duration) -> String {
     let mut out = String::from("stage                    ms\n");
     for (stage, name) in STAGES {
         let ms = stage.total().load(Ordering::Relaxed) as f64 / 1e6;
-        let note = if stage.summed() {
-            "  (summed over threads)"
-        } else {
-            ""
+        let note = match stage {
+            Stage::Spare => "  (beside load)",
+            s if s.summed() => "  (summed over threads)",
+            _ => "",
         };
         let _ = writeln!(out, "{name:<20}{ms:>8.1}{note}");
     }

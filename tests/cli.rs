@@ -84,6 +84,7 @@ fn timings_list_every_stage_in_the_order_a_build_runs_them() {
         main,
         [
             "load",
+            "list spare output",
             "rank",
             "compile templates",
             "plan",
