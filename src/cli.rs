@@ -333,6 +333,11 @@ fn build(
     let started = Instant::now();
     crate::timings::reset();
     let output = output.unwrap_or_else(|| cli.root.join("public"));
+    // A folder that is no site fails to load, and does so before anything is made beside
+    // the output.
+    if !cli.root.join(crate::config::SETTINGS_FILE).is_file() {
+        Site::load(&cli.root, options)?;
+    }
     printer.detail(&format!("loading {}", cli.root.display()));
     let progress = printer.progress("building the site");
     // The site loads inside `publish`, which meanwhile gets the output folder ready.

@@ -50,6 +50,8 @@ pub struct DirOutput {
     /// What the folder held when the build took it over, listed on a thread of its own
     /// while the site loads.
     spare: LazyLock<Result<Spare, String>, Survey>,
+    /// Set by the first write: until then a failed build has changed nothing in the folder.
+    written: AtomicBool,
 }
 
 type Survey = Box<dyn FnOnce() -> Result<Spare, String> + Send>;
@@ -61,6 +63,8 @@ struct Spare {
     /// taken out; those left are removed before the swap.
     files: Mutex<FxHashMap<PathBuf, u64>>,
     folders: FxHashSet<PathBuf>,
+    /// Folders of it that a file of this build has replaced.
+    gone: Mutex<Vec<PathBuf>>,
     /// Whether the folder is on the file system of the published site, without which an
     /// inode number says nothing about whether two files are one.
     same_device: bool,
@@ -74,6 +78,7 @@ impl DirOutput {
             cannot_link: AtomicBool::new(false),
             made: Mutex::default(),
             spare: LazyLock::new(Box::new(|| Ok(Spare::default()))),
+            written: AtomicBool::new(false),
         }
     }
 
@@ -91,7 +96,9 @@ impl DirOutput {
 
     /// Takes over the earlier site already in the folder: lists what it holds, and removes
     /// whatever is neither a folder nor a regular file, so that no write can follow a
-    /// symbolic link out of it.
+    /// symbolic link out of it. When the site cannot be listed, or the file system takes two
+    /// spellings of a name for one file (where matching names would remove the wrong
+    /// file), the build starts from an empty folder instead.
     #[cfg(unix)]
     fn updating(self) -> Self {
         use std::os::unix::fs::MetadataExt;
@@ -101,17 +108,20 @@ impl DirOutput {
             .as_deref()
             .is_some_and(|p| device(p).is_some() && device(p) == device(&self.dir));
         let dir = self.dir.clone();
-        let listing = std::thread::spawn(move || time(Stage::Spare, || survey(&dir)));
-        let spare: Survey = Box::new(move || {
-            let listing = listing
-                .join()
-                .map_err(|_| "the listing stopped".to_string())?
-                .map_err(|e| e.to_string())?;
-            Ok(Spare {
+        let listing = std::thread::spawn({
+            let dir = dir.clone();
+            move || time(Stage::Spare, || listed(&dir))
+        });
+        let spare: Survey = Box::new(move || match listing.join() {
+            Ok(Ok(listing)) => Ok(Spare {
                 files: Mutex::new(listing.files.into_iter().collect()),
                 folders: listing.folders.into_iter().collect(),
+                gone: Mutex::default(),
                 same_device,
-            })
+            }),
+            _ => start_afresh(&dir)
+                .map(|()| Spare::default())
+                .map_err(|e| e.to_string()),
         });
         DirOutput {
             spare: LazyLock::new(spare),
@@ -124,12 +134,39 @@ impl DirOutput {
         listed.map_err(|e| io::Error::other(format!("cannot list the spare site: {e}")))
     }
 
+    /// Whether `folder` is one of the earlier site's that is still there.
+    fn spare_folder(&self, folder: &Path) -> io::Result<bool> {
+        let spare = self.spare()?;
+        let gone = spare.gone.lock().unwrap_or_else(|p| p.into_inner());
+        Ok(spare.folders.contains(folder) && !gone.iter().any(|g| folder.starts_with(g)))
+    }
+
+    /// Removes the earlier site's folder `folder`, where this build writes a file; unless
+    /// this build has written into it, which is a clash of two of its own paths.
+    fn clear_spare_folder(&self, folder: &Path) -> io::Result<()> {
+        let made = self.made.lock().unwrap_or_else(|p| p.into_inner());
+        if made.iter().any(|m| m.starts_with(folder)) {
+            return Err(io::Error::new(
+                io::ErrorKind::AlreadyExists,
+                "this build writes a folder of that name",
+            ));
+        }
+        drop(made);
+        fs::remove_dir_all(folder)?;
+        let spare = self.spare()?;
+        let mut files = spare.files.lock().unwrap_or_else(|p| p.into_inner());
+        files.retain(|f, _| !f.starts_with(folder));
+        let mut gone = spare.gone.lock().unwrap_or_else(|p| p.into_inner());
+        gone.push(folder.to_path_buf());
+        Ok(())
+    }
+
     fn make_folder(&self, folder: &Path) -> io::Result<()> {
         let made = || self.made.lock().unwrap_or_else(|p| p.into_inner());
         if made().contains(folder) {
             return Ok(());
         }
-        if !self.spare()?.folders.contains(folder) && fs::create_dir_all(folder).is_err() {
+        if !self.spare_folder(folder)? && fs::create_dir_all(folder).is_err() {
             // The earlier site may hold a file where this build wants a folder.
             for f in folder.ancestors().take_while(|f| *f != self.dir) {
                 if self.take_spare(f)?.is_some() {
@@ -234,8 +271,46 @@ fn survey(dir: &Path) -> io::Result<Listing> {
         .try_reduce(Listing::default, |a, b| Ok(a.merge(b)))
 }
 
+/// The earlier site under `dir`, if it can be listed and names are matched as they are
+/// spelled.
+#[cfg(unix)]
+fn listed(dir: &Path) -> io::Result<Listing> {
+    let listing = survey(dir)?;
+    match folds_names(dir)? {
+        true => Err(io::Error::other("the file system folds names")),
+        false => Ok(listing),
+    }
+}
+
+/// Whether the file system takes another spelling of a name (other case, or another
+/// Unicode normalisation) for the same file, as macOS's usually do.
+#[cfg(unix)]
+fn folds_names(dir: &Path) -> io::Result<bool> {
+    let probe = dir.join(".standings-probe-\u{e9}");
+    fs::File::create(&probe)?;
+    let folded = [".STANDINGS-PROBE-\u{c9}", ".standings-probe-e\u{301}"]
+        .iter()
+        .any(|name| fs::symlink_metadata(dir.join(name)).is_ok());
+    fs::remove_file(&probe)?;
+    Ok(folded)
+}
+
+/// Empties the folder a build took over, by moving the earlier site out of the way.
+#[cfg(unix)]
+fn start_afresh(dir: &Path) -> io::Result<()> {
+    let mut aside = dir.as_os_str().to_owned();
+    aside.push(".discarded");
+    let aside = PathBuf::from(aside);
+    let _ = remove_any(&aside);
+    fs::rename(dir, &aside)?;
+    fs::create_dir_all(dir)?;
+    let _ = remove_any(&aside);
+    Ok(())
+}
+
 impl Output for DirOutput {
     fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+        self.written.store(true, Ordering::Relaxed);
         let full = self.dir.join(path);
         if let Some(parent) = full.parent() {
             self.make_folder(parent)?;
@@ -270,10 +345,10 @@ impl Output for DirOutput {
         // still fail.
         let mut file = match create_new(&full) {
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
-                match fs::remove_file(&full) {
-                    // The earlier site had a folder where this build writes a file.
-                    Err(_) if self.spare()?.folders.contains(&full) => fs::remove_dir_all(&full)?,
-                    removed => removed?,
+                // The earlier site may have had a folder where this build writes a file.
+                match self.spare_folder(&full)? {
+                    true => self.clear_spare_folder(&full)?,
+                    false => fs::remove_file(&full)?,
                 }
                 create_new(&full)?
             }
@@ -479,11 +554,12 @@ pub fn publish<T>(
     let value = match build(&output) {
         Ok(v) => v,
         Err(e) => {
-            // A failed build leaves the folders as they were: the spare stays the spare.
+            // A build that failed before writing leaves the spare as it was; one that wrote
+            // may have failed on the spare itself, so the next build starts afresh.
             let _ = output.spare();
-            match adopted {
-                true => folders.keep_or_remove(&folders.staging)?,
-                false => remove_dir(&folders.staging)?,
+            let untouched = adopted && !output.written.load(Ordering::Relaxed);
+            if !(untouched && folders.keep_or_remove(&folders.staging).is_ok()) {
+                let _ = remove_dir(&folders.staging);
             }
             return Err(e);
         }
@@ -514,9 +590,13 @@ impl Folders {
         let staging = &self.staging;
         remove_dir(staging)?;
         let output = DirOutput::new(staging).reusing(&self.target);
+        // Only a real folder is taken over: a symbolic link would lead the build elsewhere.
         #[cfg(unix)]
         if fs::rename(&self.spare, staging).is_ok() {
-            return Ok((output.updating(), true));
+            if fs::symlink_metadata(staging).is_ok_and(|m| m.is_dir()) {
+                return Ok((output.updating(), true));
+            }
+            remove_dir(staging)?;
         }
         fs::create_dir_all(staging).map_err(|e| Error::io("create", staging, e))?;
         Ok((output, false))
@@ -561,6 +641,7 @@ fn remove_abandoned(parent: &Path, name: &str) {
         let pid = prefixes
             .iter()
             .find_map(|p| file_name.strip_prefix(p.as_str()))
+            .map(|rest| rest.trim_end_matches(".discarded"))
             .and_then(|pid| pid.parse::<u32>().ok());
         if pid.is_some_and(|pid| pid != std::process::id() && has_ended(pid)) {
             let _ = remove_dir(&entry.path());
@@ -574,10 +655,18 @@ fn has_ended(pid: u32) -> bool {
 }
 
 fn remove_dir(dir: &Path) -> Result<(), Error> {
-    match remove_tree(dir, 2) {
+    match remove_any(dir) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
         Err(e) => Err(Error::io("remove", dir, e)),
+    }
+}
+
+/// Removes a folder, or whatever else is at `path` (never what a symbolic link points to).
+fn remove_any(path: &Path) -> io::Result<()> {
+    match fs::symlink_metadata(path)?.is_dir() {
+        true => remove_tree(path, 2),
+        false => fs::remove_file(path),
     }
 }
 
@@ -653,6 +742,14 @@ mod tests {
         assert!(failed.is_err());
         assert_eq!(fs::read(public.join("index.html")).unwrap(), b"third");
         assert_eq!(folders(), before);
+        // One that failed after writing may have failed on the spare: it is not kept.
+        let failed: Result<(), Error> = publish(site.path(), &public, |out| {
+            out.write("index.html", b"fourth").unwrap();
+            Err(Error::Usage("broken".into()))
+        });
+        assert!(failed.is_err());
+        assert_eq!(fs::read(public.join("index.html")).unwrap(), b"third");
+        assert_eq!(folders(), ["public"]);
     }
 
     /// Publishes `files` into `public`, written in this order, failing after them if asked.
@@ -751,6 +848,7 @@ mod tests {
         publish_files(&public, first, false).unwrap();
         let spare = site.path().join(".public.spare");
         assert_eq!(inode(&spare.join("a/index.html")), a);
+        let folder = inode(&spare.join("a"));
         let third: &[(&str, &[u8])] = &[
             ("a/index.html", b"a"),
             ("c.json", b"changed"),
@@ -759,6 +857,8 @@ mod tests {
         publish_files(&public, third, false).unwrap();
         expect_tree(&public, third);
         assert_eq!(inode(&public.join("a/index.html")), a);
+        // The spare's folder itself was taken over, not made anew.
+        assert_eq!(inode(&public.join("a")), folder);
         // The site it replaced is now the spare, untouched.
         expect_tree(&spare, first);
     }
@@ -793,6 +893,42 @@ mod tests {
         publish_files(&public, changed, false).unwrap();
         expect_tree(&public, changed);
         assert_eq!(fs::read(outside.join("index.html")).unwrap(), b"mine");
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn a_spare_that_is_no_folder_is_never_taken_over() {
+        let (site, public) = published(&[("index.html", b"first")]);
+        let victim = site.path().join("victim");
+        fs::create_dir_all(victim.join("sub")).unwrap();
+        fs::write(victim.join("sub/kept.txt"), b"mine").unwrap();
+        let spare = site.path().join(".public.spare");
+        std::os::unix::fs::symlink(&victim, &spare).unwrap();
+        let next: &[(&str, &[u8])] = &[("index.html", b"second")];
+        publish_files(&public, next, false).unwrap();
+        expect_tree(&public, next);
+        assert!(fs::symlink_metadata(&public).unwrap().is_dir());
+        expect_tree(&victim, &[("sub/kept.txt", b"mine")]);
+        fs::remove_dir_all(&spare).unwrap();
+        fs::write(&spare, b"a file").unwrap();
+        publish_files(&public, &[("index.html", b"third")], false).unwrap();
+        expect_tree(&public, &[("index.html", b"third")]);
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn a_file_and_a_folder_of_one_name_in_one_build_fail_it() {
+        let files: &[(&str, &[u8])] = &[("d/index.html", b"page")];
+        let (_site, public) = published(files);
+        publish_files(&public, files, false).unwrap();
+        let clashes: [&[(&str, &[u8])]; 2] = [
+            &[("d/index.html", b"page"), ("d", b"file")],
+            &[("d", b"file"), ("d/index.html", b"page")],
+        ];
+        for clash in clashes {
+            assert!(publish_files(&public, clash, false).is_err());
+            expect_tree(&public, files);
+        }
     }
 
     #[test]
