@@ -929,6 +929,12 @@ mod tests {
             assert!(publish_files(&public, clash, false).is_err());
             expect_tree(&public, files);
         }
+        // A file written twice where the spare had a folder is replaced like any other.
+        publish_files(&public, files, false).unwrap();
+        publish_files(&public, files, false).unwrap();
+        let twice: &[(&str, &[u8])] = &[("d", b"first"), ("d", b"second")];
+        publish_files(&public, twice, false).unwrap();
+        expect_tree(&public, &[("d", b"second")]);
     }
 
     #[test]
