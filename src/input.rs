@@ -32,7 +32,7 @@ impl SourceFile {
         };
         // The size comes from the open file rather than from its path: a site has thousands
         // of small files, and looking each path up twice was a visible share of loading.
-        let mut file = fs::File::open(root.join(rel)).map_err(cannot)?;
+        let file = fs::File::open(root.join(rel)).map_err(cannot)?;
         let meta = file.metadata().map_err(cannot)?;
         if meta.len() > MAX_FILE_BYTES {
             return Err(Diagnostic::error(
@@ -45,7 +45,11 @@ impl SourceFile {
             ));
         }
         let mut bytes = Vec::with_capacity(meta.len() as usize);
-        file.read_to_end(&mut bytes).map_err(cannot)?;
+        // A `File` asks the system for its size and position again before reading; through
+        // `take` it reads into the room already made, two system calls fewer per file.
+        file.take(u64::MAX)
+            .read_to_end(&mut bytes)
+            .map_err(cannot)?;
         let text =
             String::from_utf8(bytes).map_err(|e| not_utf8(rel, e.as_bytes(), e.utf8_error()))?;
         let text = match text.strip_prefix('\u{feff}') {

@@ -59,7 +59,8 @@ type Survey = Box<dyn FnOnce() -> Result<Spare, String> + Send>;
 /// The files and folders of an earlier site that a build updates in place.
 #[derive(Default)]
 struct Spare {
-    /// Regular files by full path, with their inode numbers. A file the build writes is
+    /// Regular files by path relative to the folder (a hundred thousand full paths would
+    /// repeat its path as many times), with their inode numbers. A file the build writes is
     /// taken out; those left are removed before the swap.
     files: Mutex<FxHashMap<PathBuf, u64>>,
     folders: FxHashSet<PathBuf>,
@@ -134,9 +135,13 @@ impl DirOutput {
         listed.map_err(|e| io::Error::other(format!("cannot list the spare site: {e}")))
     }
 
+    fn relative<'a>(&self, full: &'a Path) -> &'a Path {
+        full.strip_prefix(&self.dir).unwrap_or(full)
+    }
+
     /// Whether `folder` is one of the earlier site's that is still there.
     fn spare_folder(&self, folder: &Path) -> io::Result<bool> {
-        let spare = self.spare()?;
+        let (spare, folder) = (self.spare()?, self.relative(folder));
         let gone = spare.gone.lock().unwrap_or_else(|p| p.into_inner());
         Ok(spare.folders.contains(folder) && !gone.iter().any(|g| folder.starts_with(g)))
     }
@@ -153,7 +158,7 @@ impl DirOutput {
         }
         drop(made);
         fs::remove_dir_all(folder)?;
-        let spare = self.spare()?;
+        let (spare, folder) = (self.spare()?, self.relative(folder));
         let mut files = spare.files.lock().unwrap_or_else(|p| p.into_inner());
         files.retain(|f, _| !f.starts_with(folder));
         let mut gone = spare.gone.lock().unwrap_or_else(|p| p.into_inner());
@@ -186,7 +191,7 @@ impl DirOutput {
             .files
             .lock()
             .unwrap_or_else(|p| p.into_inner());
-        Ok(files.remove(full))
+        Ok(files.remove(self.relative(full)))
     }
 
     /// Removes the files and folders of the earlier site that this build did not write.
@@ -195,27 +200,28 @@ impl DirOutput {
         let files = std::mem::take(&mut *spare.files.lock().unwrap_or_else(|p| p.into_inner()));
         files
             .into_par_iter()
-            .try_for_each(|(path, _)| ignore_missing(fs::remove_file(path)))?;
+            .try_for_each(|(path, _)| ignore_missing(fs::remove_file(self.dir.join(path))))?;
         let made = self.made.lock().unwrap_or_else(|p| p.into_inner());
         let mut kept = FxHashSet::default();
         for folder in made.iter() {
             for f in folder.ancestors().take_while(|f| *f != self.dir) {
-                if !kept.insert(f) {
+                if !kept.insert(self.relative(f)) {
                     break;
                 }
             }
         }
-        let mut unused: Vec<&PathBuf> = spare
+        let mut unused: Vec<PathBuf> = spare
             .folders
             .iter()
             .filter(|f| !kept.contains(f.as_path()))
+            .map(|f| self.dir.join(f))
             .collect();
         // A folder removed whole takes its subfolders with it; one that a file of this
         // build replaced is no folder any more.
         unused.sort();
         for folder in unused {
-            if fs::symlink_metadata(folder).is_ok_and(|m| m.is_dir()) {
-                ignore_missing(fs::remove_dir_all(folder))?;
+            if fs::symlink_metadata(&folder).is_ok_and(|m| m.is_dir()) {
+                ignore_missing(fs::remove_dir_all(&folder))?;
             }
         }
         Ok(())
@@ -246,25 +252,25 @@ impl Listing {
     }
 }
 
-/// Lists the tree under `dir`, removing on the way whatever is neither a folder nor a
-/// regular file; symbolic links are never followed.
+/// Lists the tree under `root`'s folder `rel`, by paths relative to `root`, removing on the
+/// way whatever is neither a folder nor a regular file; symbolic links are never followed.
 #[cfg(unix)]
-fn survey(dir: &Path) -> io::Result<Listing> {
+fn survey(root: &Path, rel: &Path) -> io::Result<Listing> {
     use std::os::unix::fs::DirEntryExt;
-    let entries = fs::read_dir(dir)?.collect::<io::Result<Vec<_>>>()?;
+    let entries = fs::read_dir(root.join(rel))?.collect::<io::Result<Vec<_>>>()?;
     entries
         .into_par_iter()
         .map(|entry| {
             let kind = entry.file_type()?;
-            let path = entry.path();
+            let path = rel.join(entry.file_name());
             let mut listing = Listing::default();
             if kind.is_dir() {
-                listing = survey(&path)?;
+                listing = survey(root, &path)?;
                 listing.folders.push(path);
             } else if kind.is_file() {
                 listing.files.push((path, entry.ino()));
             } else {
-                fs::remove_file(&path)?;
+                fs::remove_file(entry.path())?;
             }
             Ok(listing)
         })
@@ -275,7 +281,7 @@ fn survey(dir: &Path) -> io::Result<Listing> {
 /// spelled.
 #[cfg(unix)]
 fn listed(dir: &Path) -> io::Result<Listing> {
-    let listing = survey(dir)?;
+    let listing = survey(dir, Path::new(""))?;
     match folds_names(dir)? {
         true => Err(io::Error::other("the file system folds names")),
         false => Ok(listing),
