@@ -661,11 +661,7 @@ fn has_ended(pid: u32) -> bool {
 }
 
 fn remove_dir(dir: &Path) -> Result<(), Error> {
-    match remove_any(dir) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
-        Err(e) => Err(Error::io("remove", dir, e)),
-    }
+    ignore_missing(remove_any(dir)).map_err(|e| Error::io("remove", dir, e))
 }
 
 /// Removes a folder, or whatever else is at `path` (never what a symbolic link points to).
@@ -783,6 +779,14 @@ mod tests {
         (site, public)
     }
 
+    /// Like `published`, built twice, so that the first site is the spare beside it.
+    #[cfg(unix)]
+    fn with_spare(files: &[(&str, &[u8])]) -> (tempfile::TempDir, PathBuf) {
+        let (site, public) = published(files);
+        publish_files(&public, files, false).unwrap();
+        (site, public)
+    }
+
     #[cfg(unix)]
     fn inode(path: &Path) -> u64 {
         use std::os::unix::fs::MetadataExt;
@@ -886,9 +890,7 @@ mod tests {
     #[test]
     #[cfg(unix)]
     fn a_symbolic_link_in_the_spare_site_is_removed_not_followed() {
-        let files: &[(&str, &[u8])] = &[("a/index.html", b"page")];
-        let (site, public) = published(files);
-        publish_files(&public, files, false).unwrap();
+        let (site, public) = with_spare(&[("a/index.html", b"page")]);
         let outside = site.path().join("outside");
         fs::create_dir_all(&outside).unwrap();
         fs::write(outside.join("index.html"), b"mine").unwrap();
@@ -925,8 +927,7 @@ mod tests {
     #[cfg(unix)]
     fn a_file_and_a_folder_of_one_name_in_one_build_fail_it() {
         let files: &[(&str, &[u8])] = &[("d/index.html", b"page")];
-        let (_site, public) = published(files);
-        publish_files(&public, files, false).unwrap();
+        let (_site, public) = with_spare(files);
         let clashes: [&[(&str, &[u8])]; 2] = [
             &[("d/index.html", b"page"), ("d", b"file")],
             &[("d", b"file"), ("d/index.html", b"page")],
@@ -959,8 +960,7 @@ mod tests {
     #[cfg(unix)]
     fn a_failed_update_of_the_spare_site_never_writes_through_a_linked_file() {
         let files: &[(&str, &[u8])] = &[("index.html", b"first")];
-        let (site, public) = published(files);
-        publish_files(&public, files, false).unwrap();
+        let (site, public) = with_spare(files);
         let spare = site.path().join(".public.spare/index.html");
         assert_eq!(inode(&spare), inode(&public.join("index.html")));
         assert!(publish_files(&public, &[("index.html", b"second")], true).is_err());
