@@ -9,7 +9,9 @@
 //! build takes it over as its folder: most of its files are already links to the published
 //! ones and all of its folders exist, so updating it costs a fraction of making a tree of
 //! thousands of folders and then removing the old one. Only the files that differ are
-//! replaced, and whatever the build does not write is removed before the swap.
+//! replaced, and whatever the build does not write is removed before the swap. Which
+//! published files hold what a build renders is told, where it can be, by a record of what
+//! earlier builds learnt about them (`facts`) rather than by reading them.
 //! The output folder is refused when it is, contains, or sits inside the site's sources.
 
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -21,6 +23,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{LazyLock, Mutex};
 
 use rayon::prelude::*;
+
+#[cfg(unix)]
+mod facts;
 
 use crate::content::files_in;
 use crate::error::{Diagnostics, Error};
@@ -52,6 +57,9 @@ pub struct DirOutput {
     spare: LazyLock<Result<Spare, String>, Survey>,
     /// Set by the first write: until then a failed build has changed nothing in the folder.
     written: AtomicBool,
+    /// What earlier builds learnt about the published files, which spares reading them.
+    #[cfg(unix)]
+    facts: facts::Facts,
 }
 
 type Survey = Box<dyn FnOnce() -> Result<Spare, String> + Send>;
@@ -80,6 +88,8 @@ impl DirOutput {
             made: Mutex::default(),
             spare: LazyLock::new(Box::new(|| Ok(Spare::default()))),
             written: AtomicBool::new(false),
+            #[cfg(unix)]
+            facts: facts::Facts::default(),
         }
     }
 
@@ -128,6 +138,39 @@ impl DirOutput {
             spare: LazyLock::new(spare),
             ..self
         }
+    }
+
+    /// Keeps a record of what this build learns about the published files at `path`, and
+    /// uses the one an earlier build kept there.
+    #[cfg(unix)]
+    fn learning(self, path: PathBuf) -> Self {
+        DirOutput {
+            facts: facts::Facts::load(path),
+            ..self
+        }
+    }
+
+    /// The inode number of the published file at `old` if it holds exactly `bytes`: known
+    /// from what an earlier build learnt about it, or else read.
+    #[cfg(unix)]
+    fn published(&self, old: &Path, bytes: &[u8]) -> Option<u64> {
+        use std::os::unix::fs::MetadataExt;
+        let metadata = fs::symlink_metadata(old).ok()?;
+        if !metadata.is_file() || metadata.len() != bytes.len() as u64 {
+            return None;
+        }
+        let hash = facts::hash(bytes);
+        // A file replaced since it was looked up is not the one the facts are about.
+        if !self.facts.vouch(&metadata, hash) && holds(old, bytes) != Some(metadata.ino()) {
+            return None;
+        }
+        self.facts.learn(&metadata, hash);
+        Some(metadata.ino())
+    }
+
+    #[cfg(not(unix))]
+    fn published(&self, old: &Path, bytes: &[u8]) -> Option<u64> {
+        holds(old, bytes)
     }
 
     fn spare(&self) -> io::Result<&Spare> {
@@ -324,7 +367,7 @@ impl Output for DirOutput {
         let mut spare = self.take_spare(&full)?;
         if let Some(previous) = self.previous.as_ref().filter(|_| self.linking()) {
             let old = previous.join(path);
-            if let Some(inode) = holds(&old, bytes) {
+            if let Some(inode) = self.published(&old, bytes) {
                 // Usually the earlier site's file is the published one already.
                 if spare == Some(inode) && self.spare()?.same_device {
                     return Ok(());
@@ -557,6 +600,11 @@ pub fn publish<T>(
     };
     remove_abandoned(&parent, &name);
     let (output, adopted) = folders.staging_output()?;
+    #[cfg(unix)]
+    let output = output.learning(facts::record_path(
+        &root.join(crate::cache::CACHE_DIR),
+        &folders.target,
+    ));
     let value = match build(&output) {
         Ok(v) => v,
         Err(e) => {
@@ -576,6 +624,8 @@ pub fn publish<T>(
             .map_err(|e| Error::io("tidy", &folders.staging, e))?;
         folders.replace()
     })?;
+    #[cfg(unix)]
+    output.facts.save();
     Ok(value)
 }
 
@@ -727,6 +777,7 @@ mod tests {
                 .unwrap()
                 .flatten()
                 .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|name| name != crate::cache::CACHE_DIR)
                 .collect();
             names.sort();
             names
@@ -791,6 +842,37 @@ mod tests {
     fn inode(path: &Path) -> u64 {
         use std::os::unix::fs::MetadataExt;
         fs::symlink_metadata(path).unwrap().ino()
+    }
+
+    /// The files a build writes are learnt by a later one, once their times have settled.
+    #[cfg(unix)]
+    fn learnt(files: &[(&str, &[u8])]) -> (tempfile::TempDir, PathBuf) {
+        let (site, public) = published(files);
+        std::thread::sleep(std::time::Duration::from_millis(2100));
+        publish_files(&public, files, false).unwrap();
+        (site, public)
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn a_published_file_changed_by_hand_is_read_again_not_trusted() {
+        let files: &[(&str, &[u8])] = &[("a/index.html", b"same"), ("b.json", b"kept")];
+        let (site, public) = learnt(files);
+        let record = site.path().join(crate::cache::CACHE_DIR).join("published");
+        let records: Vec<_> = fs::read_dir(&record).unwrap().flatten().collect();
+        // The magic number, then one fact of 48 bytes for each of the two files.
+        assert_eq!(records.len(), 1);
+        assert_eq!(records[0].metadata().unwrap().len(), 16 + 2 * 48);
+        let b = inode(&public.join("b.json"));
+        fs::write(public.join("a/index.html"), b"edit").unwrap();
+        publish_files(&public, files, false).unwrap();
+        assert_eq!(fs::read(public.join("a/index.html")).unwrap(), b"same");
+        assert_eq!(inode(&public.join("b.json")), b);
+        // A record that makes no sense is no reason to fail, nor to trust anything.
+        fs::write(records[0].path(), b"standings-facts1 and then nonsense").unwrap();
+        fs::write(public.join("a/index.html"), b"edit").unwrap();
+        publish_files(&public, files, false).unwrap();
+        assert_eq!(fs::read(public.join("a/index.html")).unwrap(), b"same");
     }
 
     #[test]
