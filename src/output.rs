@@ -64,6 +64,14 @@ pub struct DirOutput {
 
 type Survey = Box<dyn FnOnce() -> Result<Spare, String> + Send>;
 
+/// A published file that holds what a build renders.
+struct Published {
+    inode: u64,
+    /// Its metadata and the hash of its bytes, for the record of what builds learnt.
+    #[cfg(unix)]
+    fact: Option<(fs::Metadata, u128)>,
+}
+
 /// The files and folders of an earlier site that a build updates in place.
 #[derive(Default)]
 struct Spare {
@@ -143,18 +151,21 @@ impl DirOutput {
     /// Keeps a record of what this build learns about the published files at `path`, and
     /// uses the one an earlier build kept there.
     #[cfg(unix)]
-    fn learning(self, path: PathBuf) -> Self {
+    fn learning(self, path: PathBuf, published: &Path) -> Self {
         DirOutput {
-            facts: facts::Facts::load(path),
+            facts: facts::Facts::load(path, published),
             ..self
         }
     }
 
-    /// The inode number of the published file at `old` if it holds exactly `bytes`: known
-    /// from what an earlier build learnt about it, or else read.
+    /// The published file at `old` if it holds exactly `bytes`: known from what an earlier
+    /// build learnt about it, or else read.
     #[cfg(unix)]
-    fn published(&self, old: &Path, bytes: &[u8]) -> Option<u64> {
+    fn published(&self, old: &Path, bytes: &[u8]) -> Option<Published> {
         use std::os::unix::fs::MetadataExt;
+        if !self.facts.in_use() {
+            return holds(old, bytes).map(|inode| Published { inode, fact: None });
+        }
         let metadata = fs::symlink_metadata(old).ok()?;
         if !metadata.is_file() || metadata.len() != bytes.len() as u64 {
             return None;
@@ -164,13 +175,25 @@ impl DirOutput {
         if !self.facts.vouch(&metadata, hash) && holds(old, bytes) != Some(metadata.ino()) {
             return None;
         }
-        self.facts.learn(&metadata, hash);
-        Some(metadata.ino())
+        let inode = metadata.ino();
+        Some(Published {
+            inode,
+            fact: Some((metadata, hash)),
+        })
     }
 
     #[cfg(not(unix))]
-    fn published(&self, old: &Path, bytes: &[u8]) -> Option<u64> {
-        holds(old, bytes)
+    fn published(&self, old: &Path, bytes: &[u8]) -> Option<Published> {
+        holds(old, bytes).map(|inode| Published { inode })
+    }
+
+    /// Remembers what `found` says of a published file this build keeps as it is. A file it
+    /// links elsewhere is not learnt: the link changes the file's change time.
+    fn keeps(&self, found: Published) {
+        #[cfg(unix)]
+        if let Some((metadata, hash)) = found.fact {
+            self.facts.learn(&metadata, hash);
+        }
     }
 
     fn spare(&self) -> io::Result<&Spare> {
@@ -367,9 +390,10 @@ impl Output for DirOutput {
         let mut spare = self.take_spare(&full)?;
         if let Some(previous) = self.previous.as_ref().filter(|_| self.linking()) {
             let old = previous.join(path);
-            if let Some(inode) = self.published(&old, bytes) {
+            if let Some(found) = self.published(&old, bytes) {
                 // Usually the earlier site's file is the published one already.
-                if spare == Some(inode) && self.spare()?.same_device {
+                if spare == Some(found.inode) && self.spare()?.same_device {
+                    self.keeps(found);
                     return Ok(());
                 }
                 if spare.take().is_some() {
@@ -601,10 +625,10 @@ pub fn publish<T>(
     remove_abandoned(&parent, &name);
     let (output, adopted) = folders.staging_output()?;
     #[cfg(unix)]
-    let output = output.learning(facts::record_path(
-        &root.join(crate::cache::CACHE_DIR),
-        &folders.target,
-    ));
+    let output = output.learning(
+        facts::record_path(&root.join(crate::cache::CACHE_DIR), &folders.target),
+        &parent,
+    );
     let value = match build(&output) {
         Ok(v) => v,
         Err(e) => {
@@ -844,35 +868,51 @@ mod tests {
         fs::symlink_metadata(path).unwrap().ino()
     }
 
-    /// The files a build writes are learnt by a later one, once their times have settled.
+    /// The record in which builds into `public` keep what they learnt of its files.
     #[cfg(unix)]
-    fn learnt(files: &[(&str, &[u8])]) -> (tempfile::TempDir, PathBuf) {
-        let (site, public) = published(files);
-        std::thread::sleep(std::time::Duration::from_millis(2100));
-        publish_files(&public, files, false).unwrap();
-        (site, public)
+    fn record(public: &Path) -> PathBuf {
+        let cache = public.parent().unwrap().join(crate::cache::CACHE_DIR);
+        facts::record_path(&cache, &absolute(public).unwrap())
     }
 
     #[test]
     #[cfg(unix)]
-    fn a_published_file_changed_by_hand_is_read_again_not_trusted() {
+    fn a_rebuild_records_the_files_it_keeps_once_their_times_have_settled() {
         let files: &[(&str, &[u8])] = &[("a/index.html", b"same"), ("b.json", b"kept")];
-        let (site, public) = learnt(files);
-        let record = site.path().join(crate::cache::CACHE_DIR).join("published");
-        let records: Vec<_> = fs::read_dir(&record).unwrap().flatten().collect();
-        // The magic number, then one fact of 48 bytes for each of the two files.
-        assert_eq!(records.len(), 1);
-        assert_eq!(records[0].metadata().unwrap().len(), 16 + 2 * 48);
-        let b = inode(&public.join("b.json"));
-        fs::write(public.join("a/index.html"), b"edit").unwrap();
+        let (_site, public) = with_spare(files);
         publish_files(&public, files, false).unwrap();
-        assert_eq!(fs::read(public.join("a/index.html")).unwrap(), b"same");
-        assert_eq!(inode(&public.join("b.json")), b);
-        // A record that makes no sense is no reason to fail, nor to trust anything.
-        fs::write(records[0].path(), b"standings-facts1 and then nonsense").unwrap();
-        fs::write(public.join("a/index.html"), b"edit").unwrap();
+        // The magic number, and no fact: the files' times were too fresh to be trusted.
+        assert_eq!(fs::metadata(record(&public)).unwrap().len(), 16);
+        std::thread::sleep(std::time::Duration::from_millis(2100));
         publish_files(&public, files, false).unwrap();
-        assert_eq!(fs::read(public.join("a/index.html")).unwrap(), b"same");
+        assert_eq!(fs::metadata(record(&public)).unwrap().len(), 16 + 2 * 48);
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn a_published_file_its_record_vouches_for_is_kept_unread() {
+        let (_site, public) = with_spare(&[("a/index.html", b"same")]);
+        let page = public.join("a/index.html");
+        facts::forge(&record(&public), &[(&page, b"told")]);
+        publish_files(&public, &[("a/index.html", b"told")], false).unwrap();
+        assert_eq!(fs::read(&page).unwrap(), b"same");
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn a_published_file_changed_by_hand_is_read_again_even_with_its_old_modification_time() {
+        let files: &[(&str, &[u8])] = &[("a/index.html", b"same")];
+        let (_site, public) = with_spare(files);
+        let page = public.join("a/index.html");
+        facts::forge(&record(&public), &[(&page, b"same")]);
+        let modified = fs::metadata(&page).unwrap().modified().unwrap();
+        // Past the file system clock's tick, so that the edit can show in the change time.
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        fs::write(&page, b"edit").unwrap();
+        let edited = fs::File::options().write(true).open(&page).unwrap();
+        edited.set_modified(modified).unwrap();
+        publish_files(&public, files, false).unwrap();
+        assert_eq!(fs::read(&page).unwrap(), b"same");
     }
 
     #[test]

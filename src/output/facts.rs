@@ -15,6 +15,10 @@
 //! lie at least [`SETTLED`] before the build began. A file this build writes is therefore
 //! learnt by a later build, which reads it once more.
 //!
+//! Only local file systems whose times the kernel keeps are trusted this way: a network
+//! file system may answer a lookup from a cache of another machine's old times, which only
+//! opening the file would refresh. Elsewhere every file is read as before.
+//!
 //! The record is a cache: a missing, unreadable or truncated one is ignored, and every file
 //! is read as before.
 
@@ -45,7 +49,12 @@ const FACT_LEN: usize = 48;
 
 impl Fact {
     fn of(metadata: &fs::Metadata, hash: u128) -> Fact {
-        let nanos = |seconds: i64, nanos: i64| seconds.saturating_mul(1_000_000_000) + nanos;
+        // A time past 2262 saturates, and so is never settled.
+        let nanos = |seconds: i64, fraction: i64| {
+            seconds
+                .saturating_mul(1_000_000_000)
+                .saturating_add(fraction)
+        };
         Fact {
             device: metadata.dev(),
             inode: metadata.ino(),
@@ -99,8 +108,12 @@ pub(super) fn hash(bytes: &[u8]) -> u128 {
 }
 
 impl Facts {
-    /// The record kept at `path`, for a build beginning now.
-    pub(super) fn load(path: PathBuf) -> Facts {
+    /// The record kept at `path`, for a build beginning now into the folder `dir`; none
+    /// where `dir` is not on a local file system.
+    pub(super) fn load(path: PathBuf, dir: &Path) -> Facts {
+        if !is_local(dir) {
+            return Facts::default();
+        }
         let began = SystemTime::now().checked_sub(SETTLED).unwrap_or(UNIX_EPOCH);
         let since_epoch = began.duration_since(UNIX_EPOCH).unwrap_or_default();
         let mut known = match fs::read(&path) {
@@ -114,6 +127,11 @@ impl Facts {
             learnt: Mutex::default(),
             settled_before: i64::try_from(since_epoch.as_nanos()).unwrap_or(i64::MAX),
         }
+    }
+
+    /// Whether facts are learnt and used at all.
+    pub(super) fn in_use(&self) -> bool {
+        self.path.is_some()
     }
 
     /// Whether the file `metadata` describes is known to hold bytes of hash `hash`.
@@ -140,7 +158,10 @@ impl Facts {
         let Some(path) = &self.path else {
             return;
         };
-        let learnt = self.learnt.lock().unwrap_or_else(|p| p.into_inner());
+        let mut learnt = self.learnt.lock().unwrap_or_else(|p| p.into_inner());
+        // A path written twice is learnt twice.
+        learnt.sort_unstable_by_key(Fact::key);
+        learnt.dedup_by_key(|fact| fact.key());
         let mut bytes = Vec::with_capacity(MAGIC.len() + learnt.len() * FACT_LEN);
         bytes.extend_from_slice(MAGIC);
         for fact in learnt.iter() {
@@ -158,6 +179,31 @@ impl Facts {
     }
 }
 
+/// Whether `dir` is on a file system of this machine whose times the kernel keeps itself.
+#[cfg(target_os = "linux")]
+fn is_local(dir: &Path) -> bool {
+    /// tmpfs, ext2/3/4, XFS, Btrfs, F2FS, overlayfs (containers) and ZFS.
+    const LOCAL: [i64; 7] = [
+        0x0102_1994,
+        0xEF53,
+        0x5846_5342,
+        0x9123_683E,
+        0xF2F5_2010,
+        0x794C_7630,
+        0x2FC1_2FC1,
+    ];
+    // The field's type differs between architectures.
+    #[allow(clippy::unnecessary_cast)]
+    let local = |kind| LOCAL.contains(&(kind as i64));
+    rustix::fs::statfs(dir).is_ok_and(|info| local(info.f_type))
+}
+
+/// Elsewhere the kinds of file system are not told apart, so none is trusted.
+#[cfg(not(target_os = "linux"))]
+fn is_local(_dir: &Path) -> bool {
+    false
+}
+
 fn decode(bytes: &[u8]) -> Vec<Fact> {
     match bytes.strip_prefix(MAGIC.as_slice()) {
         Some(facts) if facts.len() % FACT_LEN == 0 => {
@@ -173,16 +219,32 @@ pub(super) fn record_path(cache: &Path, target: &Path) -> PathBuf {
     cache.join("published").join(format!("{name:016x}"))
 }
 
+/// Writes a record at `record` that says each file holds the bytes given with it.
+#[cfg(test)]
+pub(super) fn forge(record: &Path, files: &[(&Path, &[u8])]) {
+    let facts = settled(record);
+    for (file, bytes) in files {
+        facts.learn(&fs::symlink_metadata(file).unwrap(), hash(bytes));
+    }
+    facts.save();
+}
+
+/// A record at `path` as a build that began long after its files were written keeps it.
+#[cfg(test)]
+fn settled(path: &Path) -> Facts {
+    Facts {
+        path: Some(path.to_path_buf()),
+        settled_before: i64::MAX,
+        ..Facts::default()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// A record at `path` as a build that began long after its files were written keeps it.
-    fn settled(path: &Path) -> Facts {
-        Facts {
-            settled_before: i64::MAX,
-            ..Facts::load(path.to_path_buf())
-        }
+    fn load(record: &Path) -> Facts {
+        Facts::load(record.to_path_buf(), &std::env::temp_dir())
     }
 
     #[test]
@@ -196,7 +258,7 @@ mod tests {
         let facts = settled(&record);
         facts.learn(&one, hash(b"page"));
         facts.save();
-        let loaded = Facts::load(record);
+        let loaded = load(&record);
         assert!(loaded.vouch(&one, hash(b"page")));
         assert!(!loaded.vouch(&one, hash(b"pages")));
         assert!(!loaded.vouch(&other, hash(b"page")));
@@ -208,10 +270,10 @@ mod tests {
         let record = dir.path().join("record");
         let file = dir.path().join("page");
         fs::write(&file, b"page").unwrap();
-        let facts = Facts::load(record.clone());
+        let facts = load(&record);
         facts.learn(&fs::metadata(&file).unwrap(), hash(b"page"));
         facts.save();
-        assert!(!Facts::load(record).vouch(&fs::metadata(&file).unwrap(), hash(b"page")));
+        assert!(!load(&record).vouch(&fs::metadata(&file).unwrap(), hash(b"page")));
     }
 
     #[test]
@@ -225,7 +287,7 @@ mod tests {
         let whole = fs::read(&record).unwrap();
         for damaged in [&whole[..whole.len() - 1], &whole[1..], b"garbage"] {
             fs::write(&record, damaged).unwrap();
-            assert!(Facts::load(record.clone()).known.is_empty());
+            assert!(load(&record).known.is_empty());
         }
     }
 }
