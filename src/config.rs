@@ -3,12 +3,11 @@
 use std::path::Path;
 
 use serde::Deserialize;
-use serde_saphyr::Spanned;
 
 use crate::content::QuickStart;
 use crate::data::check_url;
 use crate::error::{Diagnostic, Diagnostics, Location};
-use crate::input::{Origin, SourceFile, parse_yaml};
+use crate::input::{Origin, SourceFile, Spanned, parse_yaml};
 
 pub const SETTINGS_FILE: &str = "site.yaml";
 

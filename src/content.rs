@@ -10,15 +10,16 @@ use std::path::{Path, PathBuf};
 
 use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
 use rayon::prelude::*;
-use serde::Deserialize;
-use serde_saphyr::Spanned;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 use walkdir::WalkDir;
 
 use crate::data::{Catalog, check_id};
 use crate::date::Date;
 use crate::error::{Diagnostic, Diagnostics, Location, did_you_mean};
-use crate::input::{Origin, SourceFile, parse_yaml, split_front_matter};
+use crate::input::{Origin, SourceFile, Spanned, split_front_matter};
 use crate::rank::{self, FilterMissing, Method, Missing, Op, Scale};
+use crate::sources::Sources;
 
 /// Names of the pages every use case has beside its model pages.
 pub const RESERVED_PAGE_NAMES: &[&str] = &["prompts", "faq", "ranking.json", "ranking.csv"];
@@ -114,7 +115,7 @@ pub struct Prompt {
 }
 
 /// A code sample that calls the top pick; `{{ model }}` in the code becomes its gateway slug.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct QuickStart {
     pub language: String,
@@ -163,7 +164,7 @@ pub struct Content {
 
 // ----- front matter -------------------------------------------------------------------------
 
-#[derive(Deserialize)]
+#[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct UseCaseFront {
     title: String,
@@ -186,7 +187,7 @@ struct UseCaseFront {
     why_not: HashMap<Spanned<String>, Spanned<String>>,
 }
 
-#[derive(Deserialize)]
+#[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RankingFront {
     #[serde(default)]
@@ -207,7 +208,7 @@ fn default_top() -> usize {
     5
 }
 
-#[derive(Deserialize)]
+#[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct CriterionFront {
     metric: Spanned<String>,
@@ -223,7 +224,7 @@ struct CriterionFront {
     why: Option<Spanned<String>>,
 }
 
-#[derive(Deserialize)]
+#[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct FilterFront {
     metric: Spanned<String>,
@@ -235,7 +236,7 @@ struct FilterFront {
     why: Option<Spanned<String>>,
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 struct AnalysisFront {
     #[serde(default)]
@@ -246,7 +247,7 @@ struct AnalysisFront {
     weaknesses: Vec<Spanned<String>>,
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 struct PromptsFront {
     #[serde(default)]
@@ -255,7 +256,7 @@ struct PromptsFront {
     quick_start: Option<QuickStart>,
 }
 
-#[derive(Deserialize)]
+#[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct PromptFront {
     title: String,
@@ -269,11 +270,11 @@ fn default_prompt_language() -> String {
     "text".to_string()
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 struct EmptyFront {}
 
-#[derive(Deserialize)]
+#[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct GuideFront {
     title: String,
@@ -288,7 +289,7 @@ struct GuideFront {
     order: i64,
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 struct HomeFront {
     #[serde(default)]
@@ -354,17 +355,17 @@ pub fn is_ignored(name: &str) -> bool {
         || name.ends_with(".tmp")
 }
 
-fn read_doc<T: serde::de::DeserializeOwned + Default>(
-    root: &Path,
+fn read_doc<T: Serialize + DeserializeOwned + Default>(
+    src: &Sources,
     rel: &Path,
     out: &mut Diagnostics,
 ) -> Option<(T, Prose)> {
-    let file = out.take(SourceFile::read(root, rel))?;
+    let file = out.take(SourceFile::read(src.root(), rel))?;
     let doc = out.take(split_front_matter(&file))?;
     let front = if doc.yaml.trim().is_empty() {
         T::default()
     } else {
-        out.take(parse_yaml(doc.yaml, &doc.yaml_origin))?
+        out.take(src.parse(doc.yaml, &doc.yaml_origin))?
     };
     Some((
         front,
@@ -376,12 +377,12 @@ fn read_doc<T: serde::de::DeserializeOwned + Default>(
 }
 
 /// Like `read_doc`, for front matter that has required fields.
-fn read_required<T: serde::de::DeserializeOwned>(
-    root: &Path,
+fn read_required<T: Serialize + DeserializeOwned>(
+    src: &Sources,
     rel: &Path,
     out: &mut Diagnostics,
 ) -> Option<(T, Prose, Origin)> {
-    let file = out.take(SourceFile::read(root, rel))?;
+    let file = out.take(SourceFile::read(src.root(), rel))?;
     let doc = out.take(split_front_matter(&file))?;
     if doc.yaml.is_empty() {
         out.push(
@@ -393,7 +394,7 @@ fn read_required<T: serde::de::DeserializeOwned>(
         );
         return None;
     }
-    let front = out.take(parse_yaml(doc.yaml, &doc.yaml_origin))?;
+    let front = out.take(src.parse(doc.yaml, &doc.yaml_origin))?;
     Some((
         front,
         Prose {
@@ -407,16 +408,17 @@ fn read_required<T: serde::de::DeserializeOwned>(
 // ----- loading ------------------------------------------------------------------------------
 
 /// Loads `content/` under `root`, checking every id against the catalog.
-pub fn load(root: &Path, catalog: &Catalog, out: &mut Diagnostics) -> Content {
-    let dirs = use_case_dirs(root, out);
+pub fn load(src: &Sources, catalog: &Catalog, out: &mut Diagnostics) -> Content {
+    let dirs = use_case_dirs(src.root(), out);
     let slugs: Vec<String> = dirs.iter().map(|(slug, _)| slug.clone()).collect();
     // Use cases are read and parsed in parallel; each one's problems are gathered apart and
     // merged in folder order.
     let loaded: Vec<(Option<UseCase>, Diagnostics)> = dirs
         .par_iter()
+        .with_max_len(1)
         .map(|(slug, dir)| {
             let mut problems = Diagnostics::new();
-            let u = load_use_case(root, slug, dir, catalog, &mut problems);
+            let u = load_use_case(src, slug, dir, catalog, &mut problems);
             (u, problems)
         })
         .collect();
@@ -426,8 +428,8 @@ pub fn load(root: &Path, catalog: &Catalog, out: &mut Diagnostics) -> Content {
         use_cases.extend(u);
     }
     // A guide naming a use case whose own files are broken gets no second message.
-    let guides = load_guides(root, catalog, &slugs, out);
-    let home = load_home(root, out);
+    let guides = load_guides(src, catalog, &slugs, out);
+    let home = load_home(src, out);
     let mut content = Content {
         home,
         use_cases,
@@ -442,7 +444,8 @@ pub fn load(root: &Path, catalog: &Catalog, out: &mut Diagnostics) -> Content {
     content
 }
 
-fn load_home(root: &Path, out: &mut Diagnostics) -> Home {
+fn load_home(src: &Sources, out: &mut Diagnostics) -> Home {
+    let root = src.root();
     let rel = Path::new("content/index.md");
     if !root.join(rel).is_file() {
         return Home {
@@ -450,7 +453,7 @@ fn load_home(root: &Path, out: &mut Diagnostics) -> Home {
             intro: None,
         };
     }
-    match read_doc::<HomeFront>(root, rel, out) {
+    match read_doc::<HomeFront>(src, rel, out) {
         Some((front, body)) => Home {
             title: front.title,
             intro: Some(body),
@@ -504,12 +507,13 @@ fn use_case_dirs(root: &Path, out: &mut Diagnostics) -> Vec<(String, PathBuf)> {
 const USE_CASE_FILES: &[&str] = &["index.md", "prompts.md", "faq.md", "analysis"];
 
 fn load_use_case(
-    root: &Path,
+    src: &Sources,
     slug: &str,
     dir: &Path,
     catalog: &Catalog,
     out: &mut Diagnostics,
 ) -> Option<UseCase> {
+    let root = src.root();
     report_stray_files(root, dir, out);
     let index = dir.join("index.md");
     if !root.join(&index).is_file() {
@@ -522,7 +526,7 @@ fn load_use_case(
         );
         return None;
     }
-    let (front, summary, origin) = read_required::<UseCaseFront>(root, &index, out)?;
+    let (front, summary, origin) = read_required::<UseCaseFront>(src, &index, out)?;
     let (spec, criteria_info, filter_notes) = resolve_ranking(front.ranking, &origin, catalog, out);
     let headline = metric_ref(front.headline, &origin, catalog, out);
     let columns = front
@@ -550,9 +554,9 @@ fn load_use_case(
         summary,
         updated: front.updated,
         why_not: why_not_notes(front.why_not, &origin, catalog, out),
-        analyses: load_analyses(root, dir, catalog, out),
-        prompts: load_prompts(root, &dir.join("prompts.md"), out),
-        faq: load_faq(root, &dir.join("faq.md"), out),
+        analyses: load_analyses(src, dir, catalog, out),
+        prompts: load_prompts(src, &dir.join("prompts.md"), out),
+        faq: load_faq(src, &dir.join("faq.md"), out),
         file: index,
     })
 }
@@ -748,21 +752,21 @@ fn weight_band(
 }
 
 fn load_analyses(
-    root: &Path,
+    src: &Sources,
     dir: &Path,
     catalog: &Catalog,
     out: &mut Diagnostics,
 ) -> BTreeMap<String, Analysis> {
-    files_in(root, &dir.join("analysis"), &["md"], out)
+    files_in(src.root(), &dir.join("analysis"), &["md"], out)
         .into_iter()
-        .filter_map(|rel| load_analysis(root, &rel, catalog, out))
+        .filter_map(|rel| load_analysis(src, &rel, catalog, out))
         .map(|a| (a.model.clone(), a))
         .collect()
 }
 
 /// Reads one analysis file; its name is the model's id.
 pub fn load_analysis(
-    root: &Path,
+    src: &Sources,
     rel: &Path,
     catalog: &Catalog,
     out: &mut Diagnostics,
@@ -784,7 +788,7 @@ pub fn load_analysis(
         );
         return None;
     }
-    let (front, body) = read_doc::<AnalysisFront>(root, rel, out)?;
+    let (front, body) = read_doc::<AnalysisFront>(src, rel, out)?;
     let origin = Origin::new(rel, 2);
     let list = |items: Vec<Spanned<String>>| {
         items
@@ -803,11 +807,11 @@ pub fn load_analysis(
 }
 
 /// Reads a use case's `prompts.md`; `None` when there is none (or it is broken).
-pub fn load_prompts(root: &Path, rel: &Path, out: &mut Diagnostics) -> Option<Prompts> {
-    if !root.join(rel).is_file() {
+pub fn load_prompts(src: &Sources, rel: &Path, out: &mut Diagnostics) -> Option<Prompts> {
+    if !src.root().join(rel).is_file() {
         return None;
     }
-    let (front, intro) = read_doc::<PromptsFront>(root, rel, out)?;
+    let (front, intro) = read_doc::<PromptsFront>(src, rel, out)?;
     let origin = Origin::new(rel, 2);
     let items = front
         .prompts
@@ -827,11 +831,11 @@ pub fn load_prompts(root: &Path, rel: &Path, out: &mut Diagnostics) -> Option<Pr
 }
 
 /// Reads a use case's `faq.md`; `None` when there is none (or it is broken).
-pub fn load_faq(root: &Path, rel: &Path, out: &mut Diagnostics) -> Option<Faq> {
-    if !root.join(rel).is_file() {
+pub fn load_faq(src: &Sources, rel: &Path, out: &mut Diagnostics) -> Option<Faq> {
+    if !src.root().join(rel).is_file() {
         return None;
     }
-    let (_, body) = read_doc::<EmptyFront>(root, rel, out)?;
+    let (_, body) = read_doc::<EmptyFront>(src, rel, out)?;
     let (intro, items) = split_questions(&body);
     if items.is_empty() {
         out.push(
@@ -890,13 +894,13 @@ pub fn split_questions(body: &Prose) -> (Prose, Vec<Question>) {
 }
 
 fn load_guides(
-    root: &Path,
+    src: &Sources,
     catalog: &Catalog,
     use_cases: &[String],
     out: &mut Diagnostics,
 ) -> Vec<Guide> {
     let mut guides = Vec::new();
-    for rel in files_in(root, Path::new("content/guides"), &["md"], out) {
+    for rel in files_in(src.root(), Path::new("content/guides"), &["md"], out) {
         let slug = rel
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
@@ -908,7 +912,7 @@ fn load_guides(
             ));
             continue;
         }
-        let Some((front, body, origin)) = read_required::<GuideFront>(root, &rel, out) else {
+        let Some((front, body, origin)) = read_required::<GuideFront>(src, &rel, out) else {
             continue;
         };
         let models = front

@@ -11,12 +11,11 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
-use serde_saphyr::Spanned;
 
 use crate::date::Date;
 use crate::error::{Diagnostic, Diagnostics, Location, did_you_mean};
 use crate::format::Format;
-use crate::input::{Entries, Origin, SourceFile, parse_yaml};
+use crate::input::{Entries, Origin, SourceFile, Spanned, parse_yaml};
 use crate::rank::Better;
 
 /// Ids name files and URLs, so they are kept to a small, safe alphabet.

@@ -36,6 +36,7 @@ use crate::render::{
     Templates, UseCaseHtml,
 };
 use crate::site::{LoadOptions, Site};
+use crate::sources::Sources;
 
 /// One output file, with a hash of its bytes for HTTP validators.
 #[derive(Debug, PartialEq, Eq)]
@@ -1034,13 +1035,16 @@ fn reread(
         EditorialFile::Analysis(m) => {
             u.analyses.remove(m);
             if root.join(&rel).is_file()
-                && let Some(a) = content::load_analysis(root, &rel, &site.catalog, out)
+                && let Some(a) =
+                    content::load_analysis(&Sources::uncached(root), &rel, &site.catalog, out)
             {
                 u.analyses.insert(m.clone(), a);
             }
         }
-        EditorialFile::Prompts => u.prompts = content::load_prompts(root, &rel, out),
-        EditorialFile::Faq => u.faq = content::load_faq(root, &rel, out),
+        EditorialFile::Prompts => {
+            u.prompts = content::load_prompts(&Sources::uncached(root), &rel, out)
+        }
+        EditorialFile::Faq => u.faq = content::load_faq(&Sources::uncached(root), &rel, out),
     }
 }
 

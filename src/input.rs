@@ -8,7 +8,8 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
-use serde_saphyr::{Budget, Options, Spanned};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_saphyr::{Budget, Options};
 
 use crate::error::{Diagnostic, Location};
 
@@ -112,15 +113,54 @@ impl Origin {
 
     /// The location of a value read with [`Spanned`].
     pub fn of<T>(&self, spanned: &Spanned<T>) -> Location {
-        let l = spanned.referenced;
-        if l.line() == 0 {
+        if spanned.line == 0 {
             return Location::file(&self.file);
         }
-        self.at(l.line() as usize, l.column() as usize)
+        self.at(spanned.line as usize, spanned.column as usize)
     }
 
     pub fn error(&self, line: usize, column: usize, message: impl Into<String>) -> Diagnostic {
         Diagnostic::error(self.at(line, column), message)
+    }
+}
+
+/// A value of a YAML file with the line and column (1-based, relative to the YAML text) it
+/// was written at; 0 when unknown.
+///
+/// serde-saphyr's own `Spanned` cannot be made outside it, and so could not be kept between
+/// builds with the rest of a parsed front matter ([`crate::parsed`]). This one reads through
+/// it from YAML, and from the compact form a kept value is stored in.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Spanned<T> {
+    pub value: T,
+    pub line: u32,
+    pub column: u32,
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Spanned<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        if deserializer.is_human_readable() {
+            let read = serde_saphyr::Spanned::<T>::deserialize(deserializer)?;
+            let place = read.referenced;
+            let narrow = |n: u64| u32::try_from(n).unwrap_or(u32::MAX);
+            return Ok(Spanned {
+                value: read.value,
+                line: narrow(place.line()),
+                column: narrow(place.column()),
+            });
+        }
+        let (value, line, column) = Deserialize::deserialize(deserializer)?;
+        Ok(Spanned {
+            value,
+            line,
+            column,
+        })
+    }
+}
+
+impl<T: Serialize> Serialize for Spanned<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        (&self.value, self.line, self.column).serialize(serializer)
     }
 }
 

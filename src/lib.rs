@@ -28,6 +28,7 @@ pub mod scaffold;
 pub mod serve;
 pub mod site;
 pub mod snapshot;
+pub mod sources;
 pub mod terminal;
 pub mod timings;
 

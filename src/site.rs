@@ -23,6 +23,7 @@ use crate::rank::{self, Contender, RankError, Ranked, Ranking};
 use crate::render::{
     self, Assets, PageHead, ProseRenderer, RenderedSite, Templates, UseCaseProse, chart,
 };
+use crate::sources::Sources;
 use crate::timings::{Stage, time};
 
 /// What can change how a site is loaded, from the command line.
@@ -156,7 +157,9 @@ impl Site {
         let (settings, catalog, content, history) = time(Stage::Load, || {
             let settings = config::load(root, &mut out);
             let catalog = data::load(root, &mut out);
-            let content = content::load(root, &catalog, &mut out);
+            let sources = Sources::load(root);
+            let content = content::load(&sources, &catalog, &mut out);
+            sources.save();
             let history = history::load(root, &content, &mut out);
             (settings, catalog, content, history)
         });
@@ -398,6 +401,7 @@ fn rank_all(
     let results: Vec<(&UseCase, Result<Ranking, RankError>)> = content
         .use_cases
         .par_iter()
+        .with_max_len(1)
         .map(|u| (u, rank::rank(&u.spec, &field)))
         .collect();
     let mut rankings = BTreeMap::new();
@@ -612,6 +616,7 @@ impl PageRun<'_> {
             .content
             .use_cases
             .par_iter()
+            .with_max_len(1)
             .map(|u| self.use_case(u, by_use_case.get(u.slug.as_str()), failed))
             .collect();
         let mut results = Vec::with_capacity(self.pages.len());
@@ -673,6 +678,7 @@ impl PageRun<'_> {
             .collect();
         others
             .par_iter()
+            .with_max_len(1)
             .map(|&i| (i, self.page(templates, rendered, i)))
             .collect()
     }

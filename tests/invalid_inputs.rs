@@ -119,6 +119,8 @@ fn each_mistake_fails_the_commands_and_keeps_public() {
         fs::create_dir_all(&public).unwrap();
         fs::write(public.join("index.html"), "the previous site").unwrap();
 
+        // `build` takes the front matter `check` parsed and kept in the cache, so a mistake
+        // found after parsing must keep its place through the cache.
         for command in ["check", "build"] {
             let out = Command::new(env!("CARGO_BIN_EXE_standings"))
                 .args([command, "--root", site.path().to_str().unwrap()])

@@ -587,6 +587,7 @@ impl<'a> DataFiles<'a> {
         let written: Vec<Vec<Written>> = self
             .jobs
             .par_iter()
+            .with_max_len(1)
             .map(|job| time(Stage::Files, || self.write_one(job, &cards, output)))
             .collect::<Result<_, Diagnostic>>()?;
         cards.prune();
