@@ -958,6 +958,46 @@ fn load_guides(
 mod tests {
     use super::*;
 
+    /// A copy of the example site's content and data.
+    fn example_copy() -> tempfile::TempDir {
+        let site = tempfile::tempdir().unwrap();
+        let example = Path::new(env!("CARGO_MANIFEST_DIR"));
+        for part in ["content", "data"] {
+            for entry in walkdir::WalkDir::new(example.join(part)) {
+                let entry = entry.unwrap();
+                let rel = entry.path().strip_prefix(example).unwrap();
+                match entry.file_type().is_dir() {
+                    true => fs::create_dir_all(site.path().join(rel)).unwrap(),
+                    false => drop(fs::copy(entry.path(), site.path().join(rel)).unwrap()),
+                }
+            }
+        }
+        site
+    }
+
+    /// Loads the content of the site at `root`, keeping its front matter for the next load.
+    fn load_keeping(root: &Path) -> (Content, Vec<String>, usize) {
+        let mut out = Diagnostics::new();
+        let catalog = crate::data::load(root, &mut out);
+        let sources = Sources::load(root);
+        let content = load(&sources, &catalog, &mut out);
+        let afresh = sources.parsed_afresh();
+        sources.save();
+        let problems = out.into_sorted().iter().map(|d| format!("{d:?}")).collect();
+        (content, problems, afresh)
+    }
+
+    #[test]
+    fn every_kind_of_front_matter_is_decoded_from_the_cache_as_it_was_parsed() {
+        let site = example_copy();
+        let (parsed, parse_problems, afresh) = load_keeping(site.path());
+        assert!(afresh > 0);
+        let (decoded, decode_problems, afresh) = load_keeping(site.path());
+        assert_eq!(afresh, 0);
+        assert_eq!(decoded, parsed);
+        assert_eq!(decode_problems, parse_problems);
+    }
+
     #[test]
     fn faq_splits_at_level_two_headings() {
         let body = Prose {

@@ -127,9 +127,10 @@ impl Origin {
 /// A value of a YAML file with the line and column (1-based, relative to the YAML text) it
 /// was written at; 0 when unknown.
 ///
-/// serde-saphyr's own `Spanned` cannot be made outside it, and so could not be kept between
-/// builds with the rest of a parsed front matter ([`crate::parsed`]). This one reads through
-/// it from YAML, and from the compact form a kept value is stored in.
+/// serde-saphyr's own `Spanned` holds its `Location`, which cannot be made outside it, and so
+/// could not be kept between builds with the rest of a parsed front matter
+/// ([`crate::sources`]). This one reads through it from YAML, and from the compact form a
+/// kept value is stored in.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Spanned<T> {
     pub value: T,
