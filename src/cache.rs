@@ -124,10 +124,12 @@ impl Cache {
 
 /// An entry's bytes, refreshing its time when a build has not done so lately.
 fn read_entry(path: &Path) -> Option<Vec<u8>> {
-    let mut file = File::open(path).ok()?;
-    let modified = file.metadata().and_then(|m| m.modified()).ok()?;
-    let mut bytes = Vec::new();
-    file.read_to_end(&mut bytes).ok()?;
+    let file = File::open(path).ok()?;
+    let metadata = file.metadata().ok()?;
+    let modified = metadata.modified().ok()?;
+    let mut bytes = Vec::with_capacity(usize::try_from(metadata.len()).ok()?);
+    // Through `take`, reading skips asking the system for the size and position again.
+    file.take(u64::MAX).read_to_end(&mut bytes).ok()?;
     let stale = SystemTime::now()
         .duration_since(modified)
         .is_ok_and(|age| age > REFRESH_AFTER);

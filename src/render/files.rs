@@ -18,7 +18,7 @@ use super::pages::{Page, PageHead, PageKind};
 use crate::content::UseCase;
 use crate::error::Diagnostic;
 use crate::format::Shortest;
-use crate::rank::{Better, FilterMissing, Method, Missing, Ranking, Scale};
+use crate::rank::{Better, Excluded, Exclusion, FilterMissing, Method, Missing, Ranking, Scale};
 use crate::render::escape_html;
 use crate::site::Site;
 
@@ -128,6 +128,20 @@ struct ExcludedJson<'a> {
 
 fn ranking_document<'a>(site: &'a Site, u: &'a UseCase, ranking: &'a Ranking) -> RankingJson<'a> {
     let weighted = u.spec.method == Method::Weighted;
+    // Hundreds of models are excluded for a handful of reasons; only a failed filter's
+    // reason names the model's own figure. Copying a sentence costs less than writing it.
+    let mut shared: Vec<(&Exclusion, String)> = Vec::new();
+    let mut reason = |e: &'a Excluded| match &e.why {
+        Exclusion::FilterFailed { .. } => e.reason(&u.spec),
+        why => match shared.iter().find(|(w, _)| *w == why) {
+            Some((_, r)) => r.clone(),
+            None => {
+                let r = e.reason(&u.spec);
+                shared.push((why, r.clone()));
+                r
+            }
+        },
+    };
     RankingJson {
         use_case: &u.slug,
         title: &u.title,
@@ -216,7 +230,7 @@ fn ranking_document<'a>(site: &'a Site, u: &'a UseCase, ranking: &'a Ranking) ->
             })
             .map(|e| ExcludedJson {
                 model: &e.id,
-                reason: e.reason(&u.spec),
+                reason: reason(e),
             })
             .collect(),
         swaps: weighted.then(|| swaps_json(u, ranking)),
