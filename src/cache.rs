@@ -11,9 +11,10 @@
 
 use std::collections::HashSet;
 use std::fs::File;
-use std::io::Read;
+use std::io::{BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime};
 
 use sha2::{Digest, Sha256};
@@ -72,18 +73,8 @@ impl Cache {
         Ok(bytes)
     }
 
-    /// Writes an entry through a file of this thread's own, so that a reader never sees
-    /// half of it, even when two builds make the same entry at once.
     fn store(&self, path: &Path, bytes: &[u8]) {
-        let thread = format!("{:?}", std::thread::current().id());
-        let digits: String = thread.chars().filter(char::is_ascii_digit).collect();
-        let partial = path.with_extension(format!("{}-{digits}.partial", std::process::id()));
-        let stored = std::fs::create_dir_all(&self.dir)
-            .and_then(|()| std::fs::write(&partial, bytes))
-            .and_then(|()| std::fs::rename(&partial, path));
-        if stored.is_err() {
-            let _ = std::fs::remove_file(&partial);
-        }
+        write_whole(path, |file| file.write_all(bytes));
     }
 
     /// Removes the entries this cache has not used that no build has used for a day.
@@ -123,6 +114,27 @@ impl Cache {
 }
 
 /// An entry's bytes, refreshing its time when a build has not done so lately.
+/// Writes a file of the cache through a temporary file of its own, renamed over `path`, so
+/// that a reader never sees half of it, even when two builds, or two threads of one, write
+/// the same file at once. Best effort: a file that cannot be written is only work redone.
+pub fn write_whole(path: &Path, write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) {
+    static WRITES: AtomicU64 = AtomicU64::new(0);
+    let unique = WRITES.fetch_add(1, Ordering::Relaxed);
+    let partial = path.with_extension(format!("{}-{unique}.partial", std::process::id()));
+    let written = path
+        .parent()
+        .map_or(Ok(()), std::fs::create_dir_all)
+        .and_then(|()| {
+            let mut file = BufWriter::with_capacity(1 << 16, File::create(&partial)?);
+            write(&mut file)?;
+            file.flush()
+        })
+        .and_then(|()| std::fs::rename(&partial, path));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&partial);
+    }
+}
+
 fn read_entry(path: &Path) -> Option<Vec<u8>> {
     let file = File::open(path).ok()?;
     let metadata = file.metadata().ok()?;

@@ -20,14 +20,13 @@ use std::io::Write;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use xxhash_rust::xxh3::{xxh3_64_with_seed, xxh3_128_with_seed};
 
-use crate::cache::CACHE_DIR;
+use crate::cache::{CACHE_DIR, write_whole};
 use crate::error::Diagnostic;
 use crate::input::{Origin, parse_yaml};
 
@@ -133,29 +132,17 @@ impl Sources {
             Kept::Old(range) => (key, &self.record[range.clone()]),
             Kept::New(value) => (key, value.as_slice()),
         });
-        // Unique to this save: loads in several threads of one process may save at once.
-        static SAVES: AtomicU64 = AtomicU64::new(0);
-        let save = SAVES.fetch_add(1, Ordering::Relaxed);
-        let partial = path.with_extension(format!("{}-{save}.partial", std::process::id()));
-        let written = path
-            .parent()
-            .map_or(Ok(()), fs::create_dir_all)
-            .and_then(|()| write_record(&partial, values))
-            .and_then(|()| fs::rename(&partial, path));
-        if written.is_err() {
-            let _ = fs::remove_file(&partial);
-        }
+        write_whole(path, |file| write_record(file, values));
     }
 }
 
-/// Writes the values by key, each after its length and checksum, through a buffer: at
-/// 100,000 pages the record is tens of megabytes, which a copy in memory would add to the
-/// build's peak.
+/// Writes the values by key, each after its length and checksum, as they go: at 100,000
+/// pages the record is tens of megabytes, which a copy in memory would add to the build's
+/// peak.
 fn write_record<'a>(
-    path: &Path,
+    file: &mut dyn Write,
     values: impl Iterator<Item = (&'a u128, &'a [u8])>,
 ) -> std::io::Result<()> {
-    let mut file = std::io::BufWriter::with_capacity(1 << 16, fs::File::create(path)?);
     file.write_all(MAGIC)?;
     for (key, value) in values {
         file.write_all(&key.to_le_bytes())?;
@@ -163,7 +150,7 @@ fn write_record<'a>(
         file.write_all(&xxh3_64_with_seed(value, 0).to_le_bytes())?;
         file.write_all(value)?;
     }
-    file.flush()
+    Ok(())
 }
 
 /// Where each sound value of a record lies; `None` for a record that is not whole. A value

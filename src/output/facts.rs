@@ -167,15 +167,7 @@ impl Facts {
         for fact in learnt.iter() {
             fact.encode(&mut bytes);
         }
-        let partial = path.with_extension(format!("{}.partial", std::process::id()));
-        let written = path
-            .parent()
-            .map_or(Ok(()), fs::create_dir_all)
-            .and_then(|()| fs::write(&partial, &bytes))
-            .and_then(|()| fs::rename(&partial, path));
-        if written.is_err() {
-            let _ = fs::remove_file(&partial);
-        }
+        crate::cache::write_whole(path, |file| file.write_all(&bytes));
     }
 }
 
