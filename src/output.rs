@@ -26,6 +26,11 @@ use rayon::prelude::*;
 
 #[cfg(unix)]
 mod facts;
+#[cfg(unix)]
+mod sightings;
+
+#[cfg(unix)]
+use sightings::Sightings;
 
 use crate::content::files_in;
 use crate::error::{Diagnostics, Error};
@@ -119,7 +124,7 @@ impl DirOutput {
     /// spellings of a name for one file (where matching names would remove the wrong
     /// file), the build starts from an empty folder instead.
     #[cfg(unix)]
-    fn updating(self) -> Self {
+    fn updating(self, record: PathBuf) -> Self {
         use std::os::unix::fs::MetadataExt;
         let device = |p: &Path| fs::metadata(p).map(|m| m.dev()).ok();
         let same_device = self
@@ -129,7 +134,7 @@ impl DirOutput {
         let dir = self.dir.clone();
         let listing = std::thread::spawn({
             let dir = dir.clone();
-            move || time(Stage::Spare, || listed(&dir))
+            move || time(Stage::Spare, || listed(&dir, Sightings::load(record, &dir)))
         });
         let spare: Survey = Box::new(move || match listing.join() {
             Ok(Ok(listing)) => Ok(Spare {
@@ -320,34 +325,64 @@ impl Listing {
 
 /// Lists the tree under `root`'s folder `rel`, by paths relative to `root`, removing on the
 /// way whatever is neither a folder nor a regular file; symbolic links are never followed.
+/// A folder as an earlier build saw it is not read again.
 #[cfg(unix)]
-fn survey(root: &Path, rel: &Path) -> io::Result<Listing> {
-    use std::os::unix::fs::DirEntryExt;
-    let entries = fs::read_dir(root.join(rel))?.collect::<io::Result<Vec<_>>>()?;
+fn survey(root: &Path, rel: &Path, sightings: &Sightings) -> io::Result<Listing> {
+    use sightings::Entry;
+    let dir = root.join(rel);
+    // Taken before the folder is read, so that a change while reading shows next time.
+    let metadata = fs::symlink_metadata(&dir)?;
+    let entries = match sightings.recall(&metadata) {
+        Some(entries) => entries,
+        None => {
+            let entries = entries(&dir)?;
+            sightings.note(&metadata, &entries);
+            entries
+        }
+    };
     entries
         .into_par_iter()
         .map(|entry| {
-            let kind = entry.file_type()?;
-            let path = rel.join(entry.file_name());
             let mut listing = Listing::default();
-            if kind.is_dir() {
-                listing = survey(root, &path)?;
-                listing.folders.push(path);
-            } else if kind.is_file() {
-                listing.files.push((path, entry.ino()));
-            } else {
-                fs::remove_file(entry.path())?;
+            match entry {
+                Entry::Folder(name) => {
+                    let path = rel.join(name);
+                    listing = survey(root, &path, sightings)?;
+                    listing.folders.push(path);
+                }
+                Entry::File(name, inode) => listing.files.push((rel.join(name), inode)),
             }
             Ok(listing)
         })
         .try_reduce(Listing::default, |a, b| Ok(a.merge(b)))
 }
 
-/// The earlier site under `dir`, if it can be listed and names are matched as they are
-/// spelled.
+/// The folders and regular files in `dir`; anything else there is removed.
 #[cfg(unix)]
-fn listed(dir: &Path) -> io::Result<Listing> {
-    let listing = survey(dir, Path::new(""))?;
+fn entries(dir: &Path) -> io::Result<Vec<sightings::Entry>> {
+    use sightings::Entry;
+    use std::os::unix::fs::DirEntryExt;
+    let mut entries = Vec::new();
+    for entry in fs::read_dir(dir)? {
+        let entry = entry?;
+        let kind = entry.file_type()?;
+        if kind.is_dir() {
+            entries.push(Entry::Folder(entry.file_name()));
+        } else if kind.is_file() {
+            entries.push(Entry::File(entry.file_name(), entry.ino()));
+        } else {
+            fs::remove_file(entry.path())?;
+        }
+    }
+    Ok(entries)
+}
+
+/// The earlier site under `dir`, if it can be listed and names are matched as they are
+/// spelled; what the listing saw is recorded for later builds.
+#[cfg(unix)]
+fn listed(dir: &Path, sightings: Sightings) -> io::Result<Listing> {
+    let listing = survey(dir, Path::new(""), &sightings)?;
+    sightings.save();
     match folds_names(dir)? {
         true => Err(io::Error::other("the file system folds names")),
         false => Ok(listing),
@@ -623,12 +658,10 @@ pub fn publish<T>(
         target,
     };
     remove_abandoned(&parent, &name);
-    let (output, adopted) = folders.staging_output()?;
+    let cache = root.join(crate::cache::CACHE_DIR);
+    let (output, adopted) = folders.staging_output(&cache)?;
     #[cfg(unix)]
-    let output = output.learning(
-        facts::record_path(&root.join(crate::cache::CACHE_DIR), &folders.target),
-        &parent,
-    );
+    let output = output.learning(facts::record_path(&cache, &folders.target), &parent);
     let value = match build(&output) {
         Ok(v) => v,
         Err(e) => {
@@ -666,7 +699,7 @@ struct Folders {
 impl Folders {
     /// The folder to build in: the spare site when there is one (a rename, so two builds
     /// at once never share it), otherwise a new one; and whether it was the spare.
-    fn staging_output(&self) -> Result<(DirOutput, bool), Error> {
+    fn staging_output(&self, cache: &Path) -> Result<(DirOutput, bool), Error> {
         let staging = &self.staging;
         remove_dir(staging)?;
         let output = DirOutput::new(staging).reusing(&self.target);
@@ -674,7 +707,8 @@ impl Folders {
         #[cfg(unix)]
         if fs::rename(&self.spare, staging).is_ok() {
             if fs::symlink_metadata(staging).is_ok_and(|m| m.is_dir()) {
-                return Ok((output.updating(), true));
+                let record = sightings::record_path(cache, &self.target);
+                return Ok((output.updating(record), true));
             }
             remove_dir(staging)?;
         }
@@ -886,6 +920,45 @@ mod tests {
         std::thread::sleep(std::time::Duration::from_millis(2100));
         publish_files(&public, files, false).unwrap();
         assert_eq!(fs::metadata(record(&public)).unwrap().len(), 16 + 2 * 48);
+    }
+
+    /// Records the spare site beside `public` as a build that began long after its folders
+    /// last changed would see it.
+    #[cfg(unix)]
+    fn forge_sightings(public: &Path) {
+        let cache = public.parent().unwrap().join(crate::cache::CACHE_DIR);
+        let spare = public.parent().unwrap().join(".public.spare");
+        let record = sightings::record_path(&cache, &absolute(public).unwrap());
+        let sightings = sightings::settled(record, &spare);
+        survey(&spare, Path::new(""), &sightings).unwrap();
+        sightings.save();
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn a_spare_site_taken_from_the_record_still_loses_what_the_build_does_not_write() {
+        let both: &[(&str, &[u8])] = &[("a/index.html", b"a"), ("b/index.html", b"b")];
+        let (_site, public) = with_spare(both);
+        forge_sightings(&public);
+        let one: &[(&str, &[u8])] = &[("a/index.html", b"a")];
+        publish_files(&public, one, false).unwrap();
+        expect_tree(&public, one);
+        forge_sightings(&public);
+        publish_files(&public, both, false).unwrap();
+        expect_tree(&public, both);
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn a_file_added_by_hand_to_a_recorded_folder_of_the_spare_is_not_published() {
+        let files: &[(&str, &[u8])] = &[("a/index.html", b"page")];
+        let (site, public) = with_spare(files);
+        forge_sightings(&public);
+        // Past the file system clock's tick, so that the addition shows in the folder's times.
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        fs::write(site.path().join(".public.spare/a/stray.html"), b"by hand").unwrap();
+        publish_files(&public, files, false).unwrap();
+        expect_tree(&public, files);
     }
 
     #[test]

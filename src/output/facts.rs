@@ -29,61 +29,123 @@ use std::sync::Mutex;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// How long a file's times must lie in the past before its bytes are taken as settled.
-const SETTLED: Duration = Duration::from_secs(2);
+pub(super) const SETTLED: Duration = Duration::from_secs(2);
 
 /// The first bytes of a record; the number changes with its layout or its hash.
 const MAGIC: &[u8; 16] = b"standings-facts1";
 
-/// One published file as a build found it, and the hash of its bytes.
+/// A file's or folder's identity and times, which change with its contents.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Fact {
+pub(super) struct Times {
     device: u64,
     inode: u64,
     /// Modification and change time, in nanoseconds since 1970.
     modified: i64,
     changed: i64,
-    hash: u128,
 }
 
-const FACT_LEN: usize = 48;
+impl Times {
+    pub(super) const LEN: usize = 32;
 
-impl Fact {
-    fn of(metadata: &fs::Metadata, hash: u128) -> Fact {
+    pub(super) fn of(metadata: &fs::Metadata) -> Times {
         // A time past 2262 saturates, and so is never settled.
         let nanos = |seconds: i64, fraction: i64| {
             seconds
                 .saturating_mul(1_000_000_000)
                 .saturating_add(fraction)
         };
-        Fact {
+        Times {
             device: metadata.dev(),
             inode: metadata.ino(),
             modified: nanos(metadata.mtime(), metadata.mtime_nsec()),
             changed: nanos(metadata.ctime(), metadata.ctime_nsec()),
+        }
+    }
+
+    pub(super) fn key(&self) -> (u64, u64) {
+        (self.device, self.inode)
+    }
+
+    pub(super) fn encode(&self, into: &mut Vec<u8>) {
+        into.extend_from_slice(&self.device.to_le_bytes());
+        into.extend_from_slice(&self.inode.to_le_bytes());
+        into.extend_from_slice(&self.modified.to_le_bytes());
+        into.extend_from_slice(&self.changed.to_le_bytes());
+    }
+
+    /// Reads what [`Times::encode`] wrote into `bytes`, [`Times::LEN`] long.
+    pub(super) fn decode(bytes: &[u8]) -> Times {
+        let word = |i: usize| <[u8; 8]>::try_from(&bytes[i * 8..i * 8 + 8]).unwrap_or_default();
+        Times {
+            device: u64::from_le_bytes(word(0)),
+            inode: u64::from_le_bytes(word(1)),
+            modified: i64::from_le_bytes(word(2)),
+            changed: i64::from_le_bytes(word(3)),
+        }
+    }
+}
+
+/// Which times lie far enough before a build's start to be trusted.
+#[derive(Clone, Copy, Debug, Default)]
+pub(super) struct Settled {
+    /// In nanoseconds since 1970.
+    before: i64,
+}
+
+impl Settled {
+    /// For a build beginning now into `dir`; none where `dir` is not on a local file system.
+    pub(super) fn on(dir: &Path) -> Option<Settled> {
+        if !is_local(dir) {
+            return None;
+        }
+        let began = SystemTime::now().checked_sub(SETTLED).unwrap_or(UNIX_EPOCH);
+        let since_epoch = began.duration_since(UNIX_EPOCH).unwrap_or_default();
+        Some(Settled {
+            before: i64::try_from(since_epoch.as_nanos()).unwrap_or(i64::MAX),
+        })
+    }
+
+    /// As for a build that began long after every file was written.
+    #[cfg(test)]
+    pub(super) fn always() -> Settled {
+        Settled { before: i64::MAX }
+    }
+
+    pub(super) fn holds(&self, times: &Times) -> bool {
+        times.modified.max(times.changed) < self.before
+    }
+}
+
+/// One published file as a build found it, and the hash of its bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Fact {
+    times: Times,
+    hash: u128,
+}
+
+const FACT_LEN: usize = Times::LEN + 16;
+
+impl Fact {
+    fn of(metadata: &fs::Metadata, hash: u128) -> Fact {
+        Fact {
+            times: Times::of(metadata),
             hash,
         }
     }
 
     fn key(&self) -> (u64, u64) {
-        (self.device, self.inode)
+        self.times.key()
     }
 
     fn encode(&self, into: &mut Vec<u8>) {
-        into.extend_from_slice(&self.device.to_le_bytes());
-        into.extend_from_slice(&self.inode.to_le_bytes());
-        into.extend_from_slice(&self.modified.to_le_bytes());
-        into.extend_from_slice(&self.changed.to_le_bytes());
+        self.times.encode(into);
         into.extend_from_slice(&self.hash.to_le_bytes());
     }
 
     fn decode(bytes: &[u8]) -> Fact {
-        let word = |i: usize| <[u8; 8]>::try_from(&bytes[i * 8..i * 8 + 8]).unwrap_or_default();
-        let hash = <[u8; 16]>::try_from(&bytes[32..48]).unwrap_or_default();
+        let hash = <[u8; 16]>::try_from(&bytes[Times::LEN..FACT_LEN]).unwrap_or_default();
         Fact {
-            device: u64::from_le_bytes(word(0)),
-            inode: u64::from_le_bytes(word(1)),
-            modified: i64::from_le_bytes(word(2)),
-            changed: i64::from_le_bytes(word(3)),
+            times: Times::decode(&bytes[..Times::LEN]),
             hash: u128::from_le_bytes(hash),
         }
     }
@@ -98,8 +160,7 @@ pub(super) struct Facts {
     /// counts at 100,000 pages.
     known: Vec<Fact>,
     learnt: Mutex<Vec<Fact>>,
-    /// Files whose times are later than this are too fresh to be learnt, in nanoseconds.
-    settled_before: i64,
+    settled: Settled,
 }
 
 /// The hash a fact keeps of a file's bytes.
@@ -111,11 +172,9 @@ impl Facts {
     /// The record kept at `path`, for a build beginning now into the folder `dir`; none
     /// where `dir` is not on a local file system.
     pub(super) fn load(path: PathBuf, dir: &Path) -> Facts {
-        if !is_local(dir) {
+        let Some(settled) = Settled::on(dir) else {
             return Facts::default();
-        }
-        let began = SystemTime::now().checked_sub(SETTLED).unwrap_or(UNIX_EPOCH);
-        let since_epoch = began.duration_since(UNIX_EPOCH).unwrap_or_default();
+        };
         let mut known = match fs::read(&path) {
             Ok(bytes) => decode(&bytes),
             Err(_) => Vec::new(),
@@ -125,7 +184,7 @@ impl Facts {
             path: Some(path),
             known,
             learnt: Mutex::default(),
-            settled_before: i64::try_from(since_epoch.as_nanos()).unwrap_or(i64::MAX),
+            settled,
         }
     }
 
@@ -146,7 +205,7 @@ impl Facts {
     /// are settled.
     pub(super) fn learn(&self, metadata: &fs::Metadata, hash: u128) {
         let fact = Fact::of(metadata, hash);
-        if self.path.is_some() && fact.modified.max(fact.changed) < self.settled_before {
+        if self.path.is_some() && self.settled.holds(&fact.times) {
             let mut learnt = self.learnt.lock().unwrap_or_else(|p| p.into_inner());
             learnt.push(fact);
         }
@@ -226,7 +285,7 @@ pub(super) fn forge(record: &Path, files: &[(&Path, &[u8])]) {
 fn settled(path: &Path) -> Facts {
     Facts {
         path: Some(path.to_path_buf()),
-        settled_before: i64::MAX,
+        settled: Settled::always(),
         ..Facts::default()
     }
 }
