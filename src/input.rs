@@ -14,7 +14,7 @@ use serde_saphyr::{Budget, Options};
 use crate::error::{Diagnostic, Location};
 
 /// No source file of a site comes near this size; a larger one is a mistake (or an attack)
-/// and is refused before it is read into memory.
+/// and is refused, with no more than this read of it.
 pub const MAX_FILE_BYTES: u64 = 2 * 1024 * 1024;
 
 /// A file of the site, read and checked, with its path relative to the site root.
@@ -31,26 +31,19 @@ impl SourceFile {
         let cannot = |e: std::io::Error| {
             Diagnostic::error(here.clone(), format!("cannot read the file: {e}"))
         };
-        // The size comes from the open file rather than from its path: a site has thousands
-        // of small files, and looking each path up twice was a visible share of loading.
         let file = fs::File::open(root.join(rel)).map_err(cannot)?;
-        let meta = file.metadata().map_err(cannot)?;
-        if meta.len() > MAX_FILE_BYTES {
+        let bytes = read_limited(&file).map_err(cannot)?;
+        let Some(bytes) = bytes else {
+            let size = file.metadata().map_or(MAX_FILE_BYTES + 1, |m| m.len());
             return Err(Diagnostic::error(
                 here,
                 format!(
                     "the file is {}, larger than the {} limit for a source file",
-                    human_bytes(meta.len()),
+                    human_bytes(size),
                     human_bytes(MAX_FILE_BYTES)
                 ),
             ));
-        }
-        let mut bytes = Vec::with_capacity(meta.len() as usize);
-        // A `File` asks the system for its size and position again before reading; through
-        // `take` it reads into the room already made, two system calls fewer per file.
-        file.take(u64::MAX)
-            .read_to_end(&mut bytes)
-            .map_err(cannot)?;
+        };
         let text =
             String::from_utf8(bytes).map_err(|e| not_utf8(rel, e.as_bytes(), e.utf8_error()))?;
         let text = match text.strip_prefix('\u{feff}') {
@@ -62,6 +55,27 @@ impl SourceFile {
             text,
         })
     }
+}
+
+/// The bytes of `file`, or none when it holds more than [`MAX_FILE_BYTES`], of which no more
+/// than that is read. The size is not asked for first: a site has thousands of small files,
+/// and that question was a visible share of loading.
+fn read_limited(file: &fs::File) -> std::io::Result<Option<Vec<u8>>> {
+    thread_local! {
+        static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    /// Most source files fit in one read into a buffer of this size.
+    const KEPT: usize = 64 * 1024;
+    BUFFER.with_borrow_mut(|buffer| {
+        buffer.clear();
+        buffer.reserve(KEPT);
+        let read = file.take(MAX_FILE_BYTES + 1).read_to_end(buffer);
+        // The buffer is the thread's; a rare large file does not keep its room.
+        let bytes = (buffer.len() as u64 <= MAX_FILE_BYTES).then(|| buffer.to_vec());
+        buffer.truncate(0);
+        buffer.shrink_to(KEPT);
+        read.map(|_| bytes)
+    })
 }
 
 fn not_utf8(rel: &Path, bytes: &[u8], error: std::str::Utf8Error) -> Diagnostic {

@@ -16,6 +16,7 @@
 
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::BTreeMap;
+use std::ffi::OsString;
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -56,7 +57,9 @@ pub struct DirOutput {
     cannot_link: AtomicBool,
     /// The subfolders made or found so far. Every page has a folder of its own, and asking
     /// the file system again for each file's folders cost a few system calls per file.
-    made: Mutex<FxHashSet<PathBuf>>,
+    /// Paths here are kept and compared as strings: each one the build makes is spelt one
+    /// way, and hashing a `Path` parses it into components first.
+    made: Mutex<FxHashSet<OsString>>,
     /// What the folder held when the build took it over, listed on a thread of its own
     /// while the site loads.
     spare: LazyLock<Result<Spare, String>, Survey>,
@@ -83,8 +86,8 @@ struct Spare {
     /// Regular files by path relative to the folder (a hundred thousand full paths would
     /// repeat its path as many times), with their inode numbers. A file the build writes is
     /// taken out; those left are removed before the swap.
-    files: Mutex<FxHashMap<PathBuf, u64>>,
-    folders: FxHashSet<PathBuf>,
+    files: Mutex<FxHashMap<OsString, u64>>,
+    folders: FxHashSet<OsString>,
     /// Folders of it that a file of this build has replaced.
     gone: Mutex<Vec<PathBuf>>,
     /// Whether the folder is on the file system of the published site, without which an
@@ -138,8 +141,14 @@ impl DirOutput {
         });
         let spare: Survey = Box::new(move || match listing.join() {
             Ok(Ok(listing)) => Ok(Spare {
-                files: Mutex::new(listing.files.into_iter().collect()),
-                folders: listing.folders.into_iter().collect(),
+                files: Mutex::new(
+                    (listing.files.into_iter())
+                        .map(|(path, inode)| (path.into_os_string(), inode))
+                        .collect(),
+                ),
+                folders: (listing.folders.into_iter())
+                    .map(PathBuf::into_os_string)
+                    .collect(),
                 gone: Mutex::default(),
                 same_device,
             }),
@@ -214,14 +223,15 @@ impl DirOutput {
     fn spare_folder(&self, folder: &Path) -> io::Result<bool> {
         let (spare, folder) = (self.spare()?, self.relative(folder));
         let gone = spare.gone.lock().unwrap_or_else(|p| p.into_inner());
-        Ok(spare.folders.contains(folder) && !gone.iter().any(|g| folder.starts_with(g)))
+        let listed = spare.folders.contains(folder.as_os_str());
+        Ok(listed && !gone.iter().any(|g| folder.starts_with(g)))
     }
 
     /// Removes the earlier site's folder `folder`, where this build writes a file; unless
     /// this build has written into it, which is a clash of two of its own paths.
     fn clear_spare_folder(&self, folder: &Path) -> io::Result<()> {
         let made = self.made.lock().unwrap_or_else(|p| p.into_inner());
-        if made.iter().any(|m| m.starts_with(folder)) {
+        if made.iter().any(|m| Path::new(m).starts_with(folder)) {
             return Err(io::Error::new(
                 io::ErrorKind::AlreadyExists,
                 "this build writes a folder of that name",
@@ -231,7 +241,7 @@ impl DirOutput {
         fs::remove_dir_all(folder)?;
         let (spare, folder) = (self.spare()?, self.relative(folder));
         let mut files = spare.files.lock().unwrap_or_else(|p| p.into_inner());
-        files.retain(|f, _| !f.starts_with(folder));
+        files.retain(|f, _| !Path::new(f).starts_with(folder));
         let mut gone = spare.gone.lock().unwrap_or_else(|p| p.into_inner());
         gone.push(folder.to_path_buf());
         Ok(())
@@ -239,7 +249,7 @@ impl DirOutput {
 
     fn make_folder(&self, folder: &Path) -> io::Result<()> {
         let made = || self.made.lock().unwrap_or_else(|p| p.into_inner());
-        if made().contains(folder) {
+        if made().contains(folder.as_os_str()) {
             return Ok(());
         }
         if !self.spare_folder(folder)? && fs::create_dir_all(folder).is_err() {
@@ -251,7 +261,7 @@ impl DirOutput {
             }
             fs::create_dir_all(folder)?;
         }
-        made().insert(folder.to_path_buf());
+        made().insert(folder.as_os_str().to_owned());
         Ok(())
     }
 
@@ -262,7 +272,7 @@ impl DirOutput {
             .files
             .lock()
             .unwrap_or_else(|p| p.into_inner());
-        Ok(files.remove(self.relative(full)))
+        Ok(files.remove(self.relative(full).as_os_str()))
     }
 
     /// Removes the files and folders of the earlier site that this build did not write.
@@ -273,18 +283,20 @@ impl DirOutput {
             .into_par_iter()
             .try_for_each(|(path, _)| ignore_missing(fs::remove_file(self.dir.join(path))))?;
         let made = self.made.lock().unwrap_or_else(|p| p.into_inner());
+        // Each folder made, relative to the output's, and the folders above it.
+        let root = self.dir.as_os_str().len() + 1;
         let mut kept = FxHashSet::default();
         for folder in made.iter() {
-            for f in folder.ancestors().take_while(|f| *f != self.dir) {
-                if !kept.insert(self.relative(f)) {
-                    break;
-                }
+            let mut rel = folder.as_encoded_bytes().get(root..).unwrap_or_default();
+            while !rel.is_empty() && kept.insert(rel) {
+                let parent = rel.iter().rposition(|&b| b == b'/').unwrap_or(0);
+                rel = &rel[..parent];
             }
         }
         let mut unused: Vec<PathBuf> = spare
             .folders
             .iter()
-            .filter(|f| !kept.contains(f.as_path()))
+            .filter(|f| !kept.contains(f.as_encoded_bytes()))
             .map(|f| self.dir.join(f))
             .collect();
         // A folder removed whole takes its subfolders with it; one that a file of this
@@ -417,6 +429,14 @@ fn start_afresh(dir: &Path) -> io::Result<()> {
 
 impl Output for DirOutput {
     fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+        // Paths are compared as strings below, so each file must have one spelling; and
+        // none may lead out of the folder.
+        if path.split('/').any(|part| matches!(part, "" | "." | "..")) {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "a file's path must be relative, without empty, `.` or `..` parts",
+            ));
+        }
         self.written.store(true, Ordering::Relaxed);
         let full = self.dir.join(path);
         if let Some(parent) = full.parent() {
@@ -932,6 +952,24 @@ mod tests {
         let sightings = sightings::settled(record, &spare);
         survey(&spare, Path::new(""), &sightings).unwrap();
         sightings.save();
+    }
+
+    #[test]
+    fn a_path_with_more_than_one_spelling_or_leading_out_is_refused() {
+        let site = tempfile::tempdir().unwrap();
+        let output = DirOutput::new(site.path().join("public"));
+        for path in [
+            "a//index.html",
+            "./index.html",
+            "a/../b.html",
+            "/etc/x",
+            "a/",
+        ] {
+            let refused = output.write(path, b"page").unwrap_err();
+            assert_eq!(refused.kind(), io::ErrorKind::InvalidInput, "{path}");
+        }
+        output.write("a/index.html", b"page").unwrap();
+        assert!(!site.path().join("etc").exists());
     }
 
     #[test]
