@@ -34,7 +34,11 @@ impl SourceFile {
         let file = fs::File::open(root.join(rel)).map_err(cannot)?;
         let bytes = read_limited(&file).map_err(cannot)?;
         let Some(bytes) = bytes else {
-            let size = file.metadata().map_or(MAX_FILE_BYTES + 1, |m| m.len());
+            // A file that grew while read, or a device, says nothing true of its size.
+            let size = file
+                .metadata()
+                .map_or(0, |m| m.len())
+                .max(MAX_FILE_BYTES + 1);
             return Err(Diagnostic::error(
                 here,
                 format!(
@@ -429,6 +433,25 @@ mod tests {
         title: String,
         #[serde(default)]
         weight: Option<f64>,
+    }
+
+    #[test]
+    fn a_file_at_the_size_limit_is_read_and_one_byte_more_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let limit = MAX_FILE_BYTES as usize;
+        fs::write(dir.path().join("at.md"), "a".repeat(limit)).unwrap();
+        fs::write(dir.path().join("over.md"), "a".repeat(limit + 1)).unwrap();
+        fs::write(dir.path().join("small.md"), "small").unwrap();
+        let read = |name: &str| SourceFile::read(dir.path(), Path::new(name));
+        assert_eq!(read("at.md").unwrap().text.len(), limit);
+        let refused = read("over.md").unwrap_err();
+        let message = &refused.message;
+        assert!(
+            message.contains("larger than the 2.0 MiB limit"),
+            "{message}"
+        );
+        // The thread's buffer holds nothing of the larger files read before.
+        assert_eq!(read("small.md").unwrap().text, "small");
     }
 
     #[test]

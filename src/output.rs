@@ -284,10 +284,12 @@ impl DirOutput {
             .try_for_each(|(path, _)| ignore_missing(fs::remove_file(self.dir.join(path))))?;
         let made = self.made.lock().unwrap_or_else(|p| p.into_inner());
         // Each folder made, relative to the output's, and the folders above it.
-        let root = self.dir.as_os_str().len() + 1;
         let mut kept = FxHashSet::default();
         for folder in made.iter() {
-            let mut rel = folder.as_encoded_bytes().get(root..).unwrap_or_default();
+            let rel = Path::new(folder)
+                .strip_prefix(&self.dir)
+                .unwrap_or(Path::new(""));
+            let mut rel = rel.as_os_str().as_encoded_bytes();
             while !rel.is_empty() && kept.insert(rel) {
                 let parent = rel.iter().rposition(|&b| b == b'/').unwrap_or(0);
                 rel = &rel[..parent];
@@ -344,6 +346,9 @@ fn survey(root: &Path, rel: &Path, sightings: &Sightings) -> io::Result<Listing>
     let dir = root.join(rel);
     // Taken before the folder is read, so that a change while reading shows next time.
     let metadata = fs::symlink_metadata(&dir)?;
+    if !metadata.is_dir() {
+        return Err(io::Error::other(format!("{} is no folder", dir.display())));
+    }
     let entries = match sightings.recall(&metadata) {
         Some(entries) => entries,
         None => {
@@ -429,14 +434,7 @@ fn start_afresh(dir: &Path) -> io::Result<()> {
 
 impl Output for DirOutput {
     fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
-        // Paths are compared as strings below, so each file must have one spelling; and
-        // none may lead out of the folder.
-        if path.split('/').any(|part| matches!(part, "" | "." | "..")) {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidInput,
-                "a file's path must be relative, without empty, `.` or `..` parts",
-            ));
-        }
+        check_path(path)?;
         self.written.store(true, Ordering::Relaxed);
         let full = self.dir.join(path);
         if let Some(parent) = full.parent() {
@@ -484,6 +482,18 @@ impl Output for DirOutput {
         };
         // The whole file in one call: a page is written once, so a buffer would only copy it.
         file.write_all(bytes)
+    }
+}
+
+/// Refuses a path with more than one spelling or leading out of the output folder: the
+/// folder's files and folders are compared as strings, and no write may escape it.
+fn check_path(path: &str) -> io::Result<()> {
+    match path.split('/').any(|part| matches!(part, "" | "." | "..")) {
+        true => Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "a file's path must be relative, without empty, `.` or `..` parts",
+        )),
+        false => Ok(()),
     }
 }
 
@@ -551,6 +561,7 @@ impl MemoryOutput {
 
 impl Output for MemoryOutput {
     fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+        check_path(path)?;
         let mut files = self.files.lock().unwrap_or_else(|p| p.into_inner());
         files.insert(path.to_string(), bytes.to_vec());
         Ok(())
@@ -957,19 +968,25 @@ mod tests {
     #[test]
     fn a_path_with_more_than_one_spelling_or_leading_out_is_refused() {
         let site = tempfile::tempdir().unwrap();
-        let output = DirOutput::new(site.path().join("public"));
-        for path in [
-            "a//index.html",
-            "./index.html",
-            "a/../b.html",
-            "/etc/x",
-            "a/",
-        ] {
-            let refused = output.write(path, b"page").unwrap_err();
-            assert_eq!(refused.kind(), io::ErrorKind::InvalidInput, "{path}");
+        let outside = site.path().join("outside.html");
+        let absolute = outside.to_string_lossy().into_owned();
+        let dir = DirOutput::new(site.path().join("public"));
+        let memory = MemoryOutput::new();
+        for output in [&dir as &dyn Output, &memory] {
+            for path in [
+                "a//index.html",
+                "./index.html",
+                "a/../b.html",
+                &absolute,
+                "a/",
+            ] {
+                let refused = output.write(path, b"page").unwrap_err();
+                assert_eq!(refused.kind(), io::ErrorKind::InvalidInput, "{path}");
+            }
+            output.write("a/index.html", b"page").unwrap();
         }
-        output.write("a/index.html", b"page").unwrap();
-        assert!(!site.path().join("etc").exists());
+        assert!(!outside.exists());
+        assert_eq!(memory.into_files().len(), 1);
     }
 
     #[test]
@@ -981,9 +998,26 @@ mod tests {
         let one: &[(&str, &[u8])] = &[("a/index.html", b"a")];
         publish_files(&public, one, false).unwrap();
         expect_tree(&public, one);
-        forge_sightings(&public);
-        publish_files(&public, both, false).unwrap();
-        expect_tree(&public, both);
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn a_spare_folder_whose_times_match_its_record_is_not_read_again() {
+        use sightings::Entry;
+        let files: &[(&str, &[u8])] = &[("a/index.html", b"page")];
+        let (site, public) = with_spare(files);
+        let spare = site.path().join(".public.spare");
+        fs::write(spare.join("a/unread.html"), b"by hand").unwrap();
+        // A record that leaves out the file just added, made with the folder's present times.
+        let cache = site.path().join(crate::cache::CACHE_DIR);
+        let record = sightings::record_path(&cache, &absolute(&public).unwrap());
+        let sightings = sightings::settled(record, &spare);
+        let index = Entry::File("index.html".into(), inode(&spare.join("a/index.html")));
+        sightings.note(&fs::symlink_metadata(spare.join("a")).unwrap(), &[index]);
+        sightings.save();
+        publish_files(&public, files, false).unwrap();
+        // Had the build read the folder, it would have removed the file.
+        assert_eq!(fs::read(public.join("a/unread.html")).unwrap(), b"by hand");
     }
 
     #[test]

@@ -216,7 +216,12 @@ fn decode_entries(mut bytes: &[u8]) -> Option<Vec<Entry>> {
             1 => None,
             _ => return None,
         };
-        let name = OsStr::from_bytes(take_bytes(&mut bytes)?).to_os_string();
+        let name = take_bytes(&mut bytes)?;
+        // Only a name a folder can hold: a record that says otherwise is not trusted.
+        if matches!(name, b"" | b"." | b"..") || name.contains(&b'/') || name.contains(&0) {
+            return None;
+        }
+        let name = OsStr::from_bytes(name).to_os_string();
         entries.push(match inode {
             Some(inode) => Entry::File(name, inode),
             None => Entry::Folder(name),
@@ -372,6 +377,32 @@ mod tests {
         sightings.save();
         let after = fixture.metadata("record");
         assert_eq!(Times::of(&before), Times::of(&after));
+    }
+
+    #[test]
+    fn a_record_of_names_no_folder_can_hold_is_not_trusted() {
+        for name in ["", ".", "..", "a/b", "a\0b"] {
+            let bytes = encode_entries(&[Entry::Folder(name.into())]);
+            assert_eq!(decode_entries(&bytes), None, "{name:?}");
+        }
+        assert!(decode_entries(&encode_entries(&entries())).is_some());
+    }
+
+    #[test]
+    fn a_well_sealed_record_with_a_broken_body_is_ignored() {
+        let fixture = Fixture::new();
+        fixture.note("site");
+        let sightings = fixture.load("site");
+        let mut bytes = MAGIC.to_vec();
+        bytes.extend_from_slice(&sightings.site.0.to_le_bytes());
+        bytes.extend_from_slice(&sightings.site.1.to_le_bytes());
+        // A body cut inside its first folder's times.
+        put_bytes(&mut bytes, &[7; Times::LEN - 1]);
+        let check = xxhash_rust::xxh3::xxh3_64(&bytes);
+        bytes.extend_from_slice(&check.to_le_bytes());
+        fs::write(fixture.path("record"), &bytes).unwrap();
+        assert!(sections(&bytes).is_some());
+        assert_eq!(fixture.recall("site"), None);
     }
 
     #[test]
