@@ -353,7 +353,11 @@ fn survey(root: &Path, rel: &Path, sightings: &Sightings) -> io::Result<Listing>
         Some(entries) => entries,
         None => {
             let entries = entries(&dir)?;
-            sightings.note(&metadata, &entries);
+            // The site's own folder changes at every build (the probe of `folds_names`, the
+            // renames), so recording it would only rewrite the record each time.
+            if !rel.as_os_str().is_empty() {
+                sightings.note(&metadata, &entries);
+            }
             entries
         }
     };
@@ -987,6 +991,21 @@ mod tests {
         }
         assert!(!outside.exists());
         assert_eq!(memory.into_files().len(), 1);
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn the_record_holds_every_folder_of_the_spare_but_its_own() {
+        let (site, public) = with_spare(&[("a/b/index.html", b"page")]);
+        forge_sightings(&public);
+        let spare = site.path().join(".public.spare");
+        let cache = site.path().join(crate::cache::CACHE_DIR);
+        let record = sightings::record_path(&cache, &absolute(&public).unwrap());
+        let sightings = Sightings::load(record, &spare);
+        let recall = |rel: &str| sightings.recall(&fs::symlink_metadata(spare.join(rel)).unwrap());
+        assert!(recall("a").is_some());
+        assert!(recall("a/b").is_some());
+        assert!(recall("").is_none());
     }
 
     #[test]
