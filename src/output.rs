@@ -944,6 +944,13 @@ mod tests {
         facts::record_path(&cache, &absolute(public).unwrap())
     }
 
+    /// The record in which builds into `public` keep what they saw of the spare's folders.
+    #[cfg(unix)]
+    fn folder_record(public: &Path) -> PathBuf {
+        let cache = public.parent().unwrap().join(crate::cache::CACHE_DIR);
+        sightings::record_path(&cache, &absolute(public).unwrap())
+    }
+
     #[test]
     #[cfg(unix)]
     fn a_rebuild_records_the_files_it_keeps_once_their_times_have_settled() {
@@ -961,10 +968,8 @@ mod tests {
     /// last changed would see it.
     #[cfg(unix)]
     fn forge_sightings(public: &Path) {
-        let cache = public.parent().unwrap().join(crate::cache::CACHE_DIR);
         let spare = public.parent().unwrap().join(".public.spare");
-        let record = sightings::record_path(&cache, &absolute(public).unwrap());
-        let sightings = sightings::settled(record, &spare);
+        let sightings = sightings::settled(folder_record(public), &spare);
         survey(&spare, Path::new(""), &sightings).unwrap();
         sightings.save();
     }
@@ -999,9 +1004,7 @@ mod tests {
         let (site, public) = with_spare(&[("a/b/index.html", b"page")]);
         forge_sightings(&public);
         let spare = site.path().join(".public.spare");
-        let cache = site.path().join(crate::cache::CACHE_DIR);
-        let record = sightings::record_path(&cache, &absolute(&public).unwrap());
-        let sightings = Sightings::load(record, &spare);
+        let sightings = Sightings::load(folder_record(&public), &spare);
         let recall = |rel: &str| sightings.recall(&fs::symlink_metadata(spare.join(rel)).unwrap());
         assert!(recall("a").is_some());
         assert!(recall("a/b").is_some());
@@ -1028,9 +1031,7 @@ mod tests {
         let spare = site.path().join(".public.spare");
         fs::write(spare.join("a/unread.html"), b"by hand").unwrap();
         // A record that leaves out the file just added, made with the folder's present times.
-        let cache = site.path().join(crate::cache::CACHE_DIR);
-        let record = sightings::record_path(&cache, &absolute(&public).unwrap());
-        let sightings = sightings::settled(record, &spare);
+        let sightings = sightings::settled(folder_record(&public), &spare);
         let index = Entry::File("index.html".into(), inode(&spare.join("a/index.html")));
         sightings.note(&fs::symlink_metadata(spare.join("a")).unwrap(), &[index]);
         sightings.save();
