@@ -137,7 +137,17 @@ impl DirOutput {
         let dir = self.dir.clone();
         let listing = std::thread::spawn({
             let dir = dir.clone();
-            move || time(Stage::Spare, || listed(&dir, Sightings::load(record, &dir)))
+            move || {
+                // The writes wait for this listing on the threads of rayon's global pool. Were
+                // its own tasks queued there, a build whose writes began before the listing
+                // ended would have every thread waiting and none listing: it lists on its own.
+                let pool = rayon::ThreadPoolBuilder::new()
+                    .num_threads(1)
+                    .thread_name(|_| "spare-listing".into())
+                    .build()
+                    .map_err(io::Error::other)?;
+                pool.install(|| time(Stage::Spare, || listed(&dir, Sightings::load(record, &dir))))
+            }
         });
         let spare: Survey = Box::new(move || match listing.join() {
             Ok(Ok(listing)) => Ok(Spare {
@@ -996,6 +1006,29 @@ mod tests {
         }
         assert!(!outside.exists());
         assert_eq!(memory.into_files().len(), 1);
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn writes_that_all_wait_for_the_spare_listing_do_not_stop_the_build() {
+        let names: Vec<String> = (0..3000).map(|i| format!("f{i}/index.html")).collect();
+        let files: Vec<(&str, &[u8])> = names.iter().map(|n| (n.as_str(), &b"x"[..])).collect();
+        let (_site, public) = with_spare(&files);
+        let (done, finished) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let root = public.parent().unwrap().to_path_buf();
+            // Every thread of the global pool writes at once, so that all of them wait for
+            // the listing of the spare's 3,000 folders.
+            let built = publish(&root, &public, |out| {
+                (0..rayon::current_num_threads() * 8)
+                    .into_par_iter()
+                    .try_for_each(|i| out.write(&format!("g{i}.html"), b"y"))
+                    .map_err(|e| Error::io("write", "g.html", e))
+            });
+            let _ = done.send(built.is_ok());
+        });
+        let built = finished.recv_timeout(std::time::Duration::from_secs(120));
+        assert_eq!(built, Ok(true), "the build did not finish");
     }
 
     #[test]
