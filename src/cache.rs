@@ -58,19 +58,38 @@ impl Cache {
         complete: impl Fn(&[u8]) -> bool,
         make: impl FnOnce() -> Result<Vec<u8>, E>,
     ) -> Result<Vec<u8>, E> {
+        self.get_or_make_value(
+            input,
+            |bytes| complete(&bytes).then_some(bytes),
+            make,
+            |bytes| Some(bytes.clone()),
+        )
+    }
+
+    /// Like [`get_or_make`](Self::get_or_make) for a value kept in the form `encode` gives
+    /// and `decode` reads back; a value `encode` declines is not kept.
+    pub fn get_or_make_value<T, E>(
+        &self,
+        input: &[u8],
+        decode: impl FnOnce(Vec<u8>) -> Option<T>,
+        make: impl FnOnce() -> Result<T, E>,
+        encode: impl FnOnce(&T) -> Option<Vec<u8>>,
+    ) -> Result<T, E> {
         let name = self.entry_name(input);
         let path = self.dir.join(&name);
-        let stored = read_entry(&path).filter(|bytes| complete(bytes));
+        let stored = read_entry(&path).and_then(decode);
         self.used
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .insert(name);
-        if let Some(bytes) = stored {
-            return Ok(bytes);
+        if let Some(value) = stored {
+            return Ok(value);
         }
-        let bytes = make()?;
-        self.store(&path, &bytes);
-        Ok(bytes)
+        let value = make()?;
+        if let Some(bytes) = encode(&value) {
+            self.store(&path, &bytes);
+        }
+        Ok(value)
     }
 
     fn store(&self, path: &Path, bytes: &[u8]) {

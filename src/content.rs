@@ -21,6 +21,8 @@ use crate::input::{Origin, SourceFile, Spanned, split_front_matter};
 use crate::rank::{self, FilterMissing, Method, Missing, Op, Scale};
 use crate::sources::Sources;
 
+pub mod fingerprint;
+
 /// Names of the pages every use case has beside its model pages.
 pub const RESERVED_PAGE_NAMES: &[&str] = &["prompts", "faq", "ranking.json", "ranking.csv"];
 

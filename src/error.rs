@@ -10,7 +10,9 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 /// A place in a source file. Lines and columns are 1-based, as editors count them.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub struct Location {
     /// Path relative to the site root, so messages read the same on every machine.
     pub file: PathBuf,

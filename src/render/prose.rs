@@ -11,12 +11,14 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::sync::Arc;
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 
 use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
 use tera::{Context, Kwargs, State, Tera, Value};
 
 use crate::cache::Cache;
+use crate::content::fingerprint::Digest;
 use crate::content::{Analysis, Faq, Prompts, Prose, QuickStart, UseCase};
 use crate::data::{Metric, Model};
 use crate::error::{Diagnostic, Diagnostics, Location};
@@ -66,6 +68,12 @@ pub struct ProseRenderer {
     named_metrics: Mutex<BTreeSet<String>>,
     /// Highlighted code kept between builds.
     highlighted: Cache,
+    /// Each use case's prose as HTML, kept between builds (see [`ProseRenderer::kept_key`]).
+    kept: Cache,
+    /// The digest of what the bindings read beside the use case's own texts.
+    site_digest: u128,
+    /// The digest of what makes every use case's ranking, for texts that read another's.
+    rankings_digest: OnceLock<u128>,
 }
 
 impl ProseRenderer {
@@ -73,12 +81,18 @@ impl ProseRenderer {
         let mut tera = Tera::new();
         tera.set_escape_fn(escape_markdown);
         register(&mut tera, &site);
+        let mut site_digest = Digest::default();
+        site_digest.debug(&site.settings);
+        site_digest.debug(&site.catalog);
         ProseRenderer {
             tera,
             base_path: site.base_path().to_string(),
             allow_html: site.settings.allow_html,
             named_metrics: Mutex::new(BTreeSet::new()),
             highlighted: highlight::cache(&site.root),
+            kept: Cache::new(&site.root, "prose", env!("STANDINGS_SOURCE_HASH"), "bin"),
+            site_digest: site_digest.finish(),
+            rankings_digest: OnceLock::new(),
         }
     }
 
@@ -94,13 +108,83 @@ impl ProseRenderer {
     /// has used; for a whole build, which sees every code block.
     pub fn prune_cache(&self) {
         self.highlighted.prune();
+        self.kept.prune();
     }
 
-    /// Runs the bindings of a text; returns the Markdown and the blocks it refers to.
+    /// What a use case's prose is kept under. Its HTML depends on its own texts and on what
+    /// the bindings read: the settings, the data, and the use case's ranking, which the
+    /// ranking engine makes from the data and the use case's rules alone, unless loading
+    /// failed and no ranking was made. A text that passes `use_case=` reads another use
+    /// case's rules and ranking too. The program's own source is the cache's version.
+    fn kept_key(&self, site: &Site, u: &UseCase) -> [u8; 16] {
+        let mut digest = Digest::default();
+        digest.debug(&self.site_digest);
+        digest.part(u);
+        if digest.names_use_case() {
+            digest.debug(self.rankings_digest.get_or_init(|| rankings_digest(site)));
+        } else {
+            digest.debug(&site.rankings.contains_key(&u.slug));
+        }
+        digest.finish().to_le_bytes()
+    }
+
+    /// The use case's prose as kept by an earlier build, or as `render` makes it; only prose
+    /// without errors is kept.
+    fn kept_or_render(
+        &self,
+        site: &Site,
+        u: &UseCase,
+        render: impl FnOnce() -> (UseCaseProse, BTreeSet<String>),
+    ) -> UseCaseProse {
+        let key = self.kept_key(site, u);
+        let found = self.kept.get_or_make_value(
+            &key,
+            |bytes| postcard::from_bytes::<KeptProse>(&bytes).ok(),
+            || {
+                let (done, named) = render();
+                if done.errors.is_empty() {
+                    Ok(KeptProse {
+                        html: done.html,
+                        links: done.links,
+                        named,
+                    })
+                } else {
+                    Err(Box::new((done, named)))
+                }
+            },
+            |kept| postcard::to_allocvec(kept).ok(),
+        );
+        let (done, named) = match found {
+            Ok(kept) => (
+                UseCaseProse {
+                    html: kept.html,
+                    errors: Vec::new(),
+                    links: kept.links,
+                },
+                kept.named,
+            ),
+            Err(failed) => *failed,
+        };
+        self.note_named(named);
+        done
+    }
+
+    fn note_named(&self, named: BTreeSet<String>) {
+        if !named.is_empty() {
+            self.named_metrics
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .extend(named);
+        }
+    }
+
+    /// Runs the bindings of a text; returns the Markdown and the blocks it refers to, and
+    /// adds the metrics it names to `named`.
     fn bind(
         &self,
         prose: &Prose,
         use_case: Option<&str>,
+        named: &mut BTreeSet<String>,
     ) -> Result<(String, Vec<String>), Diagnostic> {
         let text = &prose.text;
         if !(text.contains("{{") || text.contains("{%") || text.contains("{#")) {
@@ -115,26 +199,46 @@ impl ProseRenderer {
             self.tera.render_str(text, &context, true)
         });
         let blocks = BLOCKS.with(|b| std::mem::take(&mut *b.borrow_mut()));
-        let named = NAMED.with(|n| std::mem::take(&mut *n.borrow_mut()));
-        if !named.is_empty() {
-            self.named_metrics
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .extend(named);
-        }
+        named.append(&mut NAMED.with(|n| std::mem::take(&mut *n.borrow_mut())));
         let markdown = rendered.map_err(|e| tera_diagnostic(&e, |_| Some(prose.origin.clone())))?;
         Ok((markdown, blocks))
     }
 
+    /// A text as HTML blocks; the metrics its bindings name count as named.
     pub fn block(&self, prose: &Prose, use_case: Option<&str>) -> Result<Html, Diagnostic> {
-        let (text, blocks) = self.bind(prose, use_case)?;
+        let mut named = BTreeSet::new();
+        let html = self.block_naming(prose, use_case, &mut named);
+        self.note_named(named);
+        html
+    }
+
+    /// A text as inline HTML; the metrics its bindings name count as named.
+    pub fn inline(&self, prose: &Prose, use_case: Option<&str>) -> Result<String, Diagnostic> {
+        let mut named = BTreeSet::new();
+        let html = self.inline_naming(prose, use_case, &mut named);
+        self.note_named(named);
+        html
+    }
+
+    fn block_naming(
+        &self,
+        prose: &Prose,
+        use_case: Option<&str>,
+        named: &mut BTreeSet<String>,
+    ) -> Result<Html, Diagnostic> {
+        let (text, blocks) = self.bind(prose, use_case, named)?;
         Ok(time(Stage::Markdown, || {
             markdown::render(&text, self.options(), &blocks)
         }))
     }
 
-    pub fn inline(&self, prose: &Prose, use_case: Option<&str>) -> Result<String, Diagnostic> {
-        let (text, _) = self.bind(prose, use_case)?;
+    fn inline_naming(
+        &self,
+        prose: &Prose,
+        use_case: Option<&str>,
+        named: &mut BTreeSet<String>,
+    ) -> Result<String, Diagnostic> {
+        let (text, _) = self.bind(prose, use_case, named)?;
         Ok(time(Stage::Markdown, || {
             markdown::render_inline(&text, self.options())
         }))
@@ -151,6 +255,17 @@ impl ProseRenderer {
     pub fn code(&self, code: &str, language: &str) -> String {
         highlight::code_block(code, language, Some(&self.highlighted))
     }
+}
+
+/// The rules of every use case and whether it was ranked: with the data and the settings,
+/// what every ranking is made from.
+fn rankings_digest(site: &Site) -> u128 {
+    let mut digest = Digest::default();
+    for u in &site.content.use_cases {
+        digest.text(&u.slug);
+        digest.debug(&(&u.spec, site.rankings.contains_key(&u.slug)));
+    }
+    digest.finish()
 }
 
 // ----- the binding functions ------------------------------------------------------------------
@@ -647,7 +762,7 @@ fn register(tera: &mut Tera, site: &Arc<Site>) {
 
 // ----- rendering everything -------------------------------------------------------------------
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AnalysisHtml {
     pub best_for: Option<String>,
     pub strengths: Vec<String>,
@@ -657,7 +772,7 @@ pub struct AnalysisHtml {
     pub lead: String,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PromptHtml {
     pub title: String,
     pub language: String,
@@ -665,20 +780,20 @@ pub struct PromptHtml {
     pub expected: String,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct QuickStartHtml {
     pub language: String,
     pub code: String,
     pub note: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct QuestionHtml {
     pub question: String,
     pub answer: String,
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct UseCaseHtml {
     pub summary: String,
     pub criteria_intro: Option<String>,
@@ -706,7 +821,7 @@ impl UseCaseHtml {
 }
 
 /// A link to a page of the site, written in some prose, with where it was written.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SourceLink {
     pub location: Location,
     /// As written: `/guides/x/#part` or `#part`.
@@ -734,6 +849,8 @@ struct Pass<'a> {
     page: String,
     errors: Vec<Diagnostic>,
     links: Vec<SourceLink>,
+    /// The metrics the bindings named.
+    named: BTreeSet<String>,
 }
 
 impl<'a> Pass<'a> {
@@ -744,11 +861,12 @@ impl<'a> Pass<'a> {
             page,
             errors: Vec::new(),
             links: Vec::new(),
+            named: BTreeSet::new(),
         }
     }
 
     fn html(&mut self, p: &Prose) -> Html {
-        match self.prose.block(p, self.use_case) {
+        match self.prose.block_naming(p, self.use_case, &mut self.named) {
             Ok(html) => {
                 self.record_links(p, &html.links);
                 html
@@ -765,7 +883,7 @@ impl<'a> Pass<'a> {
     }
 
     fn inline(&mut self, p: &Prose) -> String {
-        match self.prose.inline(p, self.use_case) {
+        match self.prose.inline_naming(p, self.use_case, &mut self.named) {
             Ok(html) => html,
             Err(e) => {
                 self.errors.push(e);
@@ -787,6 +905,7 @@ impl<'a> Pass<'a> {
     fn finish(self, errors: &mut Vec<Diagnostic>, links: &mut Vec<SourceLink>) {
         errors.extend(self.errors);
         links.extend(self.links);
+        self.prose.note_named(self.named);
     }
 }
 
@@ -911,14 +1030,28 @@ pub struct UseCaseProse {
 
 impl UseCaseProse {
     pub fn render(site: &Site, prose: &ProseRenderer, u: &UseCase) -> UseCaseProse {
-        let mut pass = Pass::new(prose, Some(&u.slug), use_case_page(u));
-        let html = time(Stage::Prose, || use_case_html(site, u, &mut pass));
-        UseCaseProse {
-            html,
-            errors: pass.errors,
-            links: pass.links,
-        }
+        time(Stage::Prose, || {
+            prose.kept_or_render(site, u, || {
+                let mut pass = Pass::new(prose, Some(&u.slug), use_case_page(u));
+                let html = use_case_html(site, u, &mut pass);
+                let done = UseCaseProse {
+                    html,
+                    errors: pass.errors,
+                    links: pass.links,
+                };
+                (done, pass.named)
+            })
+        })
     }
+}
+
+/// A use case's prose as a build keeps it for the next: its HTML, the site links it holds
+/// and the metrics its bindings named, all that a build takes from it.
+#[derive(Serialize, Deserialize)]
+struct KeptProse {
+    html: UseCaseHtml,
+    links: Vec<SourceLink>,
+    named: BTreeSet<String>,
 }
 
 fn use_case_html(site: &Site, u: &UseCase, pass: &mut Pass) -> UseCaseHtml {
