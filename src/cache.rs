@@ -28,6 +28,12 @@ const UNUSED_FOR: Duration = Duration::from_secs(24 * 60 * 60);
 /// An entry's time is refreshed when it is older than this: often enough for pruning, and
 /// rarely enough that a warm build does not rewrite every entry's metadata.
 const REFRESH_AFTER: Duration = Duration::from_secs(60 * 60);
+/// A folder is pruned at most this often. Pruning reads the time of every entry the build
+/// did not use, and a build that takes a use case's prose whole uses none of its
+/// highlighted code: every build would read thousands of times to remove nothing.
+const PRUNE_EVERY: Duration = REFRESH_AFTER;
+/// The file whose time says when the folder was last pruned.
+const PRUNED: &str = ".pruned";
 
 /// One kind of result: its folder, the version of the code that makes it, and the entries
 /// this build has used.
@@ -96,17 +102,27 @@ impl Cache {
         write_whole(path, |file| file.write_all(bytes));
     }
 
-    /// Removes the entries this cache has not used that no build has used for a day.
+    /// Removes the entries this cache has not used that no build has used for a day, unless
+    /// the folder was pruned within the hour.
     pub fn prune(&self) {
+        let now = SystemTime::now();
+        let marker = self.dir.join(PRUNED);
+        let pruned_lately = std::fs::metadata(&marker)
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| now.duration_since(t).ok())
+            .is_some_and(|age| age < PRUNE_EVERY);
+        if pruned_lately {
+            return;
+        }
         let Ok(entries) = std::fs::read_dir(&self.dir) else {
             return;
         };
         let used = self.used.lock().unwrap_or_else(|p| p.into_inner());
-        let now = SystemTime::now();
         for entry in entries.flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
             // A warm build has used nearly every entry: those need no look at their time.
-            if used.contains(&name) {
+            if used.contains(&name) || name == PRUNED {
                 continue;
             }
             let idle = entry
@@ -119,6 +135,7 @@ impl Cache {
                 let _ = std::fs::remove_file(entry.path());
             }
         }
+        let _ = File::create(marker);
     }
 
     fn entry_name(&self, input: &[u8]) -> String {
@@ -245,5 +262,31 @@ mod tests {
         assert!(!dir.join(now.entry_name(b"old")).exists());
         assert!(dir.join(now.entry_name(b"recent")).exists());
         assert!(dir.join(now.entry_name(b"used")).exists());
+    }
+
+    #[test]
+    fn a_folder_is_pruned_at_most_once_an_hour() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join(CACHE_DIR).join("test");
+        let age = |name: &str, by: Duration| {
+            let file = File::options().write(true).open(dir.join(name)).unwrap();
+            file.set_modified(SystemTime::now() - by).unwrap();
+        };
+        let keep_old = || {
+            let _ = cache(root.path()).get_or_make(b"old", ends_well, || made("x."));
+            let old = cache(root.path()).entry_name(b"old");
+            age(&old, 2 * UNUSED_FOR);
+            old
+        };
+        let old = keep_old();
+        cache(root.path()).prune();
+        assert!(!dir.join(&old).exists());
+
+        keep_old();
+        cache(root.path()).prune();
+        assert!(dir.join(&old).exists(), "pruned twice within the hour");
+        age(PRUNED, 2 * PRUNE_EVERY);
+        cache(root.path()).prune();
+        assert!(!dir.join(&old).exists());
     }
 }
