@@ -11,7 +11,8 @@ use std::{env, fs};
 
 fn main() {
     let root = PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default());
-    let mut files = vec![root.join("Cargo.lock")];
+    // The manifest too: a crate's features change what it does without changing the lock.
+    let mut files = vec![root.join("Cargo.lock"), root.join("Cargo.toml")];
     collect(&root.join("src"), &mut files);
     files.sort();
     let mut hasher = DefaultHasher::new();
@@ -30,6 +31,7 @@ fn main() {
     );
     println!("cargo:rerun-if-changed=src");
     println!("cargo:rerun-if-changed=Cargo.lock");
+    println!("cargo:rerun-if-changed=Cargo.toml");
 }
 
 fn collect(dir: &Path, files: &mut Vec<PathBuf>) {
