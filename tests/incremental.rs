@@ -40,10 +40,7 @@ fn live_files(live: &LiveSite) -> Vec<(String, Vec<u8>)> {
 }
 
 fn edit(root: &Path, rel: &str, from: &str, to: &str) -> PathBuf {
-    let path = root.join(rel);
-    let text = fs::read_to_string(&path).unwrap();
-    assert!(text.contains(from), "{rel} has no `{from}`");
-    fs::write(&path, text.replacen(from, to, 1)).unwrap();
+    common::edit(root, rel, from, to);
     PathBuf::from(rel)
 }
 

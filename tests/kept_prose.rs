@@ -12,7 +12,7 @@ use std::sync::Arc;
 use standings::output::MemoryOutput;
 use standings::{LoadOptions, Site};
 
-use common::scratch_site;
+use common::{edit, scratch_site};
 
 /// Every file of a build, and the metrics the prose named.
 type Build = (BTreeMap<String, Vec<u8>>, Vec<String>);
@@ -47,13 +47,6 @@ fn entries(root: &Path) -> BTreeMap<String, u64> {
             (e.file_name().to_string_lossy().into_owned(), inode)
         })
         .collect()
-}
-
-fn edit(root: &Path, file: &str, from: &str, to: &str) {
-    let path = root.join(file);
-    let text = fs::read_to_string(&path).unwrap();
-    assert!(text.contains(from), "{file} does not hold {from:?}");
-    fs::write(&path, text.replacen(from, to, 1)).unwrap();
 }
 
 /// What is changed, in which file, and its replacements (text, replacement).

@@ -5,14 +5,13 @@ mod common;
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::path::Path;
 
 use scraper::Html;
 use serde_json::Value;
 use standings::rank::Method;
 use standings::{LoadOptions, Site};
 
-use common::{build_in_memory, example_root, scratch_site, sel, text};
+use common::{build_in_memory, edit, example_root, scratch_site, sel, text};
 
 fn json(files: &BTreeMap<String, Vec<u8>>, path: &str) -> Value {
     serde_json::from_slice(&files[path]).unwrap()
@@ -26,13 +25,6 @@ fn texts(html: &str, selector: &str) -> Vec<String> {
             t.split_whitespace().collect::<Vec<_>>().join(" ")
         })
         .collect()
-}
-
-fn edit(root: &Path, rel: &str, from: &str, to: &str) {
-    let path = root.join(rel);
-    let text = fs::read_to_string(&path).unwrap();
-    assert!(text.contains(from), "{rel} has no `{from}`");
-    fs::write(&path, text.replacen(from, to, 1)).unwrap();
 }
 
 /// Every model's rank at every point of the grid, ranked through the site as a what-if.

@@ -134,13 +134,6 @@ fn eventually(server: &Server, what: &str, mut check: impl FnMut() -> bool) {
     );
 }
 
-fn replace_in(root: &Path, rel: &str, from: &str, to: &str) {
-    let path = root.join(rel);
-    let text = fs::read_to_string(&path).unwrap();
-    assert!(text.contains(from), "{rel} has no `{from}`");
-    fs::write(&path, text.replacen(from, to, 1)).unwrap();
-}
-
 #[test]
 fn pages_have_types_validators_and_the_reload_script() {
     let site = scratch_site();
@@ -285,7 +278,7 @@ fn a_broken_file_shows_the_errors_over_the_last_good_page() {
     let before = get(&server, "use-cases/coding/");
     assert!(!before.body.contains("standings-errors"));
 
-    replace_in(
+    common::edit(
         site.path(),
         "data/models/gpt-5.5.yaml",
         "aa_coding_index: 59.1",
@@ -324,7 +317,7 @@ fn a_broken_file_shows_the_errors_over_the_last_good_page() {
         server.log()
     );
 
-    replace_in(
+    common::edit(
         site.path(),
         "data/models/gpt-5.5.yaml",
         "aa_coding_index: <b>fifty-nine</b>",

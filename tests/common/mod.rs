@@ -60,6 +60,14 @@ pub fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
+/// Replaces the first `from` in the site file `rel` with `to`; the file must hold `from`.
+pub fn edit(root: &Path, rel: &str, from: &str, to: &str) {
+    let path = root.join(rel);
+    let text = fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{rel} has no `{from}`");
+    fs::write(&path, text.replacen(from, to, 1)).unwrap();
+}
+
 /// A copy of the example site's sources in a fresh folder.
 pub fn scratch_site() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
