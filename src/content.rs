@@ -35,10 +35,9 @@ pub struct Prose {
 
 impl Prose {
     fn from_spanned(s: Spanned<String>, origin: &Origin) -> Prose {
-        let at = origin.of(&s);
         Prose {
+            origin: origin.of_value(&s),
             text: s.value,
-            origin: Origin::new(at.file, at.line),
         }
     }
 }
@@ -875,10 +874,7 @@ pub fn split_questions(body: &Prose) -> (Prose, Vec<Question>) {
     }
     let slice = |range: std::ops::Range<usize>| Prose {
         text: text[range.clone()].to_string(),
-        origin: Origin::new(
-            &body.origin.file,
-            body.origin.line + text[..range.start].matches('\n').count(),
-        ),
+        origin: body.origin.down(text[..range.start].matches('\n').count()),
     };
     let intro_end = headings.first().map_or(text.len(), |(h, _)| h.start);
     let items = headings
