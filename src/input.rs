@@ -144,13 +144,12 @@ impl Origin {
     /// Where a value read with [`Spanned`] starts, as a text of its own: the line
     /// [`Origin::of`] gives, with the path shared.
     pub fn of_value<T>(&self, spanned: &Spanned<T>) -> Origin {
-        let line = match spanned.line {
-            0 => 1,
-            n => self.line + n as usize - 1,
-        };
-        Origin {
-            file: Arc::clone(&self.file),
-            line,
+        match spanned.line {
+            0 => Origin {
+                file: Arc::clone(&self.file),
+                line: 1,
+            },
+            n => self.down(n as usize - 1),
         }
     }
 
@@ -222,11 +221,12 @@ pub struct Document<'a> {
 pub fn split_front_matter<'a>(file: &'a SourceFile) -> Result<Document<'a>, Diagnostic> {
     let text = file.text.as_str();
     let Some(after_open) = strip_fence(text) else {
+        let origin = Origin::new(&file.path, 1);
         return Ok(Document {
             yaml: "",
-            yaml_origin: Origin::new(&file.path, 1),
+            yaml_origin: origin.clone(),
             body: text,
-            body_origin: Origin::new(&file.path, 1),
+            body_origin: origin,
         });
     };
     let yaml_start = text.len() - after_open.len();
@@ -234,11 +234,12 @@ pub fn split_front_matter<'a>(file: &'a SourceFile) -> Result<Document<'a>, Diag
     for (line, raw) in (2..).zip(after_open.split_inclusive('\n')) {
         if raw.trim_end() == "---" {
             let body_start = offset + raw.len();
+            let yaml_origin = Origin::new(&file.path, 2);
             return Ok(Document {
                 yaml: &text[yaml_start..offset],
-                yaml_origin: Origin::new(&file.path, 2),
+                body_origin: yaml_origin.down(line - 1),
+                yaml_origin,
                 body: &text[body_start..],
-                body_origin: Origin::new(&file.path, line + 1),
             });
         }
         offset += raw.len();
