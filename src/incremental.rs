@@ -593,13 +593,12 @@ impl Changed {
                 let ours = |m: &String| *m == pair.a || *m == pair.b;
                 self.models.iter().any(ours)
                     || pair
-                        .shared
-                        .iter()
+                        .shared_slugs(site)
                         .any(|u| self.listings.contains(u) || self.use_cases.contains(u))
                     || self
                         .rows
                         .iter()
-                        .any(|(u, m)| ours(m) && pair.shared.contains(u))
+                        .any(|(u, m)| ours(m) && pair.shared_slugs(site).any(|s| s == u))
             }
             PageKind::Guide { slug } => site
                 .content

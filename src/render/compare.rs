@@ -5,12 +5,12 @@
 //! use cases whose top rows hold both. A pair's page grows with the use cases that rank both
 //! (one short row each), not with their criteria.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 use tera::Context;
 
-use super::pages::{Page, PageMeta, meta};
+use super::pages::{Page, PageMeta, PlaceIndex, meta};
 use super::view::{FigureView, Link, ModelRef, Viewed, score_text, weight_text};
 use crate::content::UseCase;
 use crate::data::{Metric, Model};
@@ -29,9 +29,30 @@ pub struct Pair {
     pub a: String,
     pub b: String,
     /// The use cases that rank both, in site order.
-    pub shared: Vec<String>,
-    /// The use cases whose top rows hold both, in site order.
-    pub together: Vec<String>,
+    pub shared: Vec<SharedRanking>,
+    /// The use cases whose top rows hold both, by position in the site's use cases, in
+    /// site order.
+    pub together: Vec<u32>,
+}
+
+/// A use case that ranks both models of a pair: its position in the site's use cases, and
+/// the row of each model in its ranking. Positions rather than slugs, because a pair of a
+/// large site shares hundreds of use cases, and every page is planned before any is built.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SharedRanking {
+    pub use_case: u32,
+    pub rows: [u32; 2],
+}
+
+impl Pair {
+    /// The slugs of the use cases that rank both models, in site order.
+    pub fn shared_slugs<'s>(&self, site: &'s Site) -> impl Iterator<Item = &'s str> {
+        let use_cases = &site.content.use_cases;
+        self.shared
+            .iter()
+            .filter_map(|s| use_cases.get(s.use_case as usize))
+            .map(|u| u.slug.as_str())
+    }
 }
 
 /// The site path of the page comparing two models, whichever order they are given in.
@@ -42,60 +63,26 @@ pub fn compare_path(a: &str, b: &str) -> String {
 
 /// Every pair of models that appear together in the top rows of at least one use case.
 pub fn pairs(site: &Site) -> Vec<Pair> {
-    let mut together: BTreeMap<(&str, &str), Vec<String>> = BTreeMap::new();
-    for u in &site.content.use_cases {
+    let mut together: BTreeMap<(&str, &str), Vec<u32>> = BTreeMap::new();
+    for (i, u) in (0..).zip(&site.content.use_cases) {
         let top = site.top(&u.slug);
-        for (i, x) in top.iter().enumerate() {
-            for y in &top[i + 1..] {
+        for (j, x) in top.iter().enumerate() {
+            for y in &top[j + 1..] {
                 let (a, b) = if x.id <= y.id { (x, y) } else { (y, x) };
-                together
-                    .entry((&*a.id, &*b.id))
-                    .or_default()
-                    .push(u.slug.clone());
+                together.entry((&*a.id, &*b.id)).or_default().push(i);
             }
         }
     }
-    // Use cases that rank each model, in site order, so that a pair's shared use cases are
-    // the intersection of two sorted lists rather than a scan of every ranking.
-    let mut ranked_in: HashMap<&str, Vec<usize>> = HashMap::new();
-    for (i, u) in site.content.use_cases.iter().enumerate() {
-        for r in site
-            .rankings
-            .get(&u.slug)
-            .map_or(&[][..], |r| &r.ranked[..])
-        {
-            ranked_in.entry(&*r.id).or_default().push(i);
-        }
-    }
+    let places = site.place_index();
     together
         .into_iter()
         .map(|((a, b), together)| Pair {
             a: a.to_string(),
             b: b.to_string(),
-            shared: intersect(&ranked_in[a], &ranked_in[b])
-                .map(|i| site.content.use_cases[i].slug.clone())
-                .collect(),
+            shared: places.ranked_by_both(a, b),
             together,
         })
         .collect()
-}
-
-fn intersect<'a>(x: &'a [usize], y: &'a [usize]) -> impl Iterator<Item = usize> + 'a {
-    let (mut i, mut j) = (0, 0);
-    std::iter::from_fn(move || {
-        while i < x.len() && j < y.len() {
-            match x[i].cmp(&y[j]) {
-                std::cmp::Ordering::Less => i += 1,
-                std::cmp::Ordering::Greater => j += 1,
-                std::cmp::Ordering::Equal => {
-                    i += 1;
-                    j += 1;
-                    return Some(x[i - 1]);
-                }
-            }
-        }
-        None
-    })
 }
 
 /// Links to a model's head-to-head pages, in a heading and a sentence of their own.
@@ -160,19 +147,19 @@ fn links<'a>(site: &Site, model: &Model, others: impl IntoIterator<Item = &'a st
 // ----- the page -----------------------------------------------------------------------------
 
 #[derive(Serialize)]
-struct CompareView {
+struct CompareView<'a> {
     a: Viewed<ModelRef>,
     b: Viewed<ModelRef>,
     prices: Vec<FigureRow>,
     figures: Vec<FigureRow>,
     /// Whether a figure is marked as reported by its vendor.
     has_claimed: bool,
-    placements: Vec<PlacementRow>,
+    placements: Vec<PlacementRow<'a>>,
     /// How many use cases rank each model higher.
     higher_counts: (usize, usize),
     /// Which, when they are few enough to name in a sentence (the table lists them all).
-    higher_a: Vec<Link>,
-    higher_b: Vec<Link>,
+    higher_a: Vec<&'a Link>,
+    higher_b: Vec<&'a Link>,
     criteria: Vec<CriteriaTable>,
 }
 
@@ -188,15 +175,15 @@ struct FigureRow {
 }
 
 #[derive(Serialize)]
-struct PlacementRow {
-    use_case: Link,
+struct PlacementRow<'a> {
+    use_case: &'a Link,
     a_rank: usize,
     b_rank: usize,
     a_score: Option<String>,
     b_score: Option<String>,
     a_higher: bool,
     /// The name of the model ranked higher.
-    higher: String,
+    higher: &'a str,
 }
 
 #[derive(Serialize)]
@@ -233,20 +220,17 @@ pub fn page(site: &Site, page: &Page, pair: &Pair, ctx: &mut Context) -> Option<
         url: site.url(&page.path),
     }];
     let m = meta(site, page, "compare", title, description, trail);
-    let shared: Vec<&UseCase> = pair
+    let places = site.place_index();
+    let placements: Vec<PlacementRow> = pair
         .shared
         .iter()
-        .filter_map(|s| site.use_case(s))
+        .filter_map(|s| placement(site, places, s, ma, mb))
         .collect();
-    let placements: Vec<PlacementRow> = shared
-        .iter()
-        .filter_map(|u| placement(site, u, ma, mb))
-        .collect();
-    let higher = |a_higher: bool| -> Vec<Link> {
+    let higher = |a_higher: bool| -> Vec<&Link> {
         placements
             .iter()
             .filter(|p| p.a_higher == a_higher)
-            .map(|p| p.use_case.clone())
+            .map(|p| p.use_case)
             .collect()
     };
     let (higher_a, higher_b) = (higher(true), higher(false));
@@ -276,7 +260,7 @@ pub fn page(site: &Site, page: &Page, pair: &Pair, ctx: &mut Context) -> Option<
         criteria: pair
             .together
             .iter()
-            .filter_map(|s| site.use_case(s))
+            .filter_map(|&i| site.content.use_cases.get(i as usize))
             .filter_map(|u| criteria_table(site, u, ma, mb))
             .collect(),
     };
@@ -306,25 +290,25 @@ fn figure_row(site: &Site, metric: &Metric, a: &Model, b: &Model) -> FigureRow {
     }
 }
 
-fn placement(site: &Site, u: &UseCase, a: &Model, b: &Model) -> Option<PlacementRow> {
-    let ranking = site.rankings.get(&u.slug)?;
-    let (ra, rb) = (ranking.position(&a.id)?, ranking.position(&b.id)?);
+fn placement<'a>(
+    site: &'a Site,
+    places: &PlaceIndex,
+    shared: &SharedRanking,
+    a: &'a Model,
+    b: &'a Model,
+) -> Option<PlacementRow<'a>> {
+    let [row_a, row_b] = shared.rows;
+    let ra = places.standing(shared.use_case, row_a)?;
+    let rb = places.standing(shared.use_case, row_b)?;
     Some(PlacementRow {
-        use_case: use_case_link(site, u),
+        use_case: site.use_case_link(shared.use_case as usize)?,
         a_rank: ra.rank,
         b_rank: rb.rank,
         a_score: ra.score.map(score_text),
         b_score: rb.score.map(score_text),
         a_higher: ra.rank < rb.rank,
-        higher: if ra.rank < rb.rank { &a.name } else { &b.name }.clone(),
+        higher: if ra.rank < rb.rank { &a.name } else { &b.name },
     })
-}
-
-fn use_case_link(site: &Site, u: &UseCase) -> Link {
-    Link {
-        name: u.short_title.clone(),
-        url: site.url(&format!("use-cases/{}/", u.slug)),
-    }
 }
 
 /// Which model has the better figure on each criterion of a use case, as the ranking counts
@@ -387,7 +371,10 @@ fn criteria_table(site: &Site, u: &UseCase, a: &Model, b: &Model) -> Option<Crit
         wins.1
     );
     Some(CriteriaTable {
-        use_case: use_case_link(site, u),
+        use_case: Link {
+            name: u.short_title.clone(),
+            url: site.url(&format!("use-cases/{}/", u.slug)),
+        },
         id: format!("criteria-{}", u.slug),
         weighted,
         rows,
@@ -409,11 +396,5 @@ mod tests {
             compare_path("claude-opus-4.7", "gpt-5.5"),
             "compare/claude-opus-4.7-vs-gpt-5.5/"
         );
-    }
-
-    #[test]
-    fn shared_use_cases_are_the_intersection() {
-        let found: Vec<usize> = intersect(&[0, 2, 3, 7], &[1, 2, 7, 9]).collect();
-        assert_eq!(found, [2, 7]);
     }
 }

@@ -9,7 +9,7 @@ use serde::Serialize;
 use tera::Context;
 
 use super::assets::Assets;
-use super::compare::{self, Pair};
+use super::compare::{self, Pair, SharedRanking};
 use super::files::FEED_PATH;
 use super::prose::{
     AnalysisHtml, PromptHtml, QuestionHtml, QuickStartHtml, RenderedSite, UseCaseHtml,
@@ -1115,6 +1115,17 @@ struct NotRankedGroup {
 pub(crate) struct PlaceIndex {
     /// Per model id, in the order of the use cases.
     places: FxHashMap<String, Vec<Place>>,
+    /// The rank and score of each ranked row, per use case in site order. A head-to-head
+    /// page shows hundreds of them on a large site, and finding each ranking by its slug
+    /// cost more than the rest of its row.
+    standings: Vec<Box<[Standing]>>,
+}
+
+/// Where one ranked row stands.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Standing {
+    pub rank: usize,
+    pub score: Option<f64>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -1170,13 +1181,31 @@ impl PlaceIndex {
             .collect();
         let metric = |key: &str| metric.get(key).copied().unwrap_or(u32::MAX);
         let mut places: FxHashMap<String, Vec<Place>> = FxHashMap::default();
+        // Looked up before it is added, so that only a model's first place copies its id.
+        let mut add = |id: &str, place: Place| match places.get_mut(id) {
+            Some(list) => list.push(place),
+            None => {
+                places.insert(id.to_string(), vec![place]);
+            }
+        };
+        let mut standings = Vec::with_capacity(site.content.use_cases.len());
         for (i, u) in (0..).zip(&site.content.use_cases) {
             let Some(ranking) = site.rankings.get(&u.slug) else {
+                standings.push(Box::default());
                 continue;
             };
+            standings.push(
+                ranking
+                    .ranked
+                    .iter()
+                    .map(|r| Standing {
+                        rank: r.rank,
+                        score: r.score,
+                    })
+                    .collect(),
+            );
             for (row, r) in (0..).zip(&ranking.ranked) {
-                let place = Place::Ranked { use_case: i, row };
-                places.entry(r.id.to_string()).or_default().push(place);
+                add(&r.id, Place::Ranked { use_case: i, row });
             }
             for (excluded, e) in (0..).zip(&ranking.excluded) {
                 let reason = match &e.why {
@@ -1198,10 +1227,45 @@ impl PlaceIndex {
                     note,
                     reason,
                 };
-                places.entry(e.id.to_string()).or_default().push(place);
+                add(&e.id, place);
             }
         }
-        PlaceIndex { places }
+        PlaceIndex { places, standings }
+    }
+
+    /// The use cases that rank both `a` and `b`, in site order, with each one's rows.
+    pub fn ranked_by_both(&self, a: &str, b: &str) -> Vec<SharedRanking> {
+        let ranked = |id: &str| {
+            let places = self.places.get(id).map_or(&[][..], Vec::as_slice);
+            places.iter().filter_map(|p| match *p {
+                Place::Ranked { use_case, row } => Some((use_case, row)),
+                Place::Out { .. } => None,
+            })
+        };
+        let (mut xs, mut ys) = (ranked(a).peekable(), ranked(b).peekable());
+        let mut both = Vec::new();
+        // Both lists are in site order, so one pass over each finds the use cases they share.
+        while let (Some(&(x, row_a)), Some(&(y, row_b))) = (xs.peek(), ys.peek()) {
+            match x.cmp(&y) {
+                std::cmp::Ordering::Less => drop(xs.next()),
+                std::cmp::Ordering::Greater => drop(ys.next()),
+                std::cmp::Ordering::Equal => {
+                    both.push(SharedRanking {
+                        use_case: x,
+                        rows: [row_a, row_b],
+                    });
+                    xs.next();
+                    ys.next();
+                }
+            }
+        }
+        both
+    }
+
+    /// Where the row `row` of the ranking of the use case at `use_case` stands.
+    pub fn standing(&self, use_case: u32, row: u32) -> Option<Standing> {
+        let rows = self.standings.get(use_case as usize)?;
+        rows.get(row as usize).copied()
     }
 }
 
@@ -1448,5 +1512,43 @@ mod tests {
             "use-cases/coding/index.html"
         );
         assert_eq!(page("404.html").file(), "404.html");
+    }
+
+    #[test]
+    fn a_pair_shares_the_use_cases_that_rank_both_with_their_rows() {
+        let ranked = |use_case, row| Place::Ranked { use_case, row };
+        let out = |use_case| Place::Out {
+            use_case,
+            excluded: 0,
+            note: false,
+            reason: ReasonKey::Status,
+        };
+        let places = [
+            ("a", vec![ranked(0, 1), ranked(2, 0), out(3), ranked(5, 4)]),
+            (
+                "b",
+                vec![
+                    out(0),
+                    ranked(1, 2),
+                    ranked(2, 3),
+                    ranked(3, 0),
+                    ranked(5, 1),
+                ],
+            ),
+        ];
+        let index = PlaceIndex {
+            places: places
+                .map(|(id, p)| (id.to_string(), p))
+                .into_iter()
+                .collect(),
+            standings: Vec::new(),
+        };
+        let shared = |use_case, rows| SharedRanking { use_case, rows };
+        assert_eq!(
+            index.ranked_by_both("a", "b"),
+            [shared(2, [0, 3]), shared(5, [4, 1])]
+        );
+        assert_eq!(index.ranked_by_both("b", "a")[1], shared(5, [1, 4]));
+        assert!(index.ranked_by_both("a", "unknown").is_empty());
     }
 }

@@ -205,6 +205,22 @@ impl Site {
         format!("{}{}", self.base_path(), path)
     }
 
+    /// The link to the leaderboard of the use case at `index` in the site's order, made once
+    /// for every page that lists use cases by the hundred.
+    pub(crate) fn use_case_link(&self, index: usize) -> Option<&Link> {
+        let links = self.shared.use_case_links.get_or_init(|| {
+            let use_cases = &self.content.use_cases;
+            use_cases
+                .iter()
+                .map(|u| Link {
+                    name: u.short_title.clone(),
+                    url: self.url(&format!("use-cases/{}/", u.slug)),
+                })
+                .collect()
+        });
+        links.get(index)
+    }
+
     /// A link as written in settings: site paths (`/x/`) go under the base path.
     pub fn link(&self, url: &str) -> String {
         if crate::config::is_site_path(url) {
