@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
 use regex::Regex;
+use rustc_hash::FxHashSet;
 
 use crate::config::Level;
 use crate::content::{Prose, UseCase};
@@ -112,9 +113,13 @@ fn at_level(level: Level, problems: Vec<Diagnostic>) -> Vec<Diagnostic> {
 
 // ----- links ----------------------------------------------------------------------------------
 
+/// The site path of every page and file of a build, which links are checked against. A
+/// hash set, because a large site has a hundred thousand and is asked about every link.
+pub type SitePaths = FxHashSet<String>;
+
 /// Every path of the built site a link may lead to: pages (`use-cases/x/`), files and
 /// static files.
-pub fn site_paths(pages: &[Page], files: &[String], statics: &[PathBuf]) -> BTreeSet<String> {
+pub fn site_paths(pages: &[Page], files: &[String], statics: &[PathBuf]) -> SitePaths {
     pages
         .iter()
         .map(|p| p.path.clone())
@@ -124,26 +129,18 @@ pub fn site_paths(pages: &[Page], files: &[String], statics: &[PathBuf]) -> BTre
 }
 
 /// The page or file a site path leads to, if any (`x/` and `x` both find the page `x/`).
-fn resolve<'a>(path: &str, known: &'a BTreeSet<String>) -> Option<&'a String> {
+fn resolve<'a>(path: &str, known: &'a SitePaths) -> Option<&'a String> {
     known.get(path).or_else(|| known.get(&format!("{path}/")))
 }
 
 /// Links written in prose whose page does not exist; built on every build, because checking
 /// paths is cheap. Anchors are left to `check`, which reads the rendered pages.
-pub fn prose_paths(
-    site: &Site,
-    rendered: &RenderedSite,
-    known: &BTreeSet<String>,
-) -> Vec<Diagnostic> {
+pub fn prose_paths(site: &Site, rendered: &RenderedSite, known: &SitePaths) -> Vec<Diagnostic> {
     link_problems(site, &rendered.links, known)
 }
 
 /// Like [`prose_paths`], for some of the links.
-pub fn link_problems(
-    site: &Site,
-    links: &[SourceLink],
-    known: &BTreeSet<String>,
-) -> Vec<Diagnostic> {
+pub fn link_problems(site: &Site, links: &[SourceLink], known: &SitePaths) -> Vec<Diagnostic> {
     let problems = links
         .iter()
         .filter_map(|link| {
@@ -157,7 +154,7 @@ pub fn link_problems(
     at_level(site.settings.check.broken_links, problems)
 }
 
-fn broken(link: &SourceLink, path: &str, known: &BTreeSet<String>) -> Diagnostic {
+fn broken(link: &SourceLink, path: &str, known: &SitePaths) -> Diagnostic {
     let d = Diagnostic::error(
         link.location.clone(),
         format!("the link `{}` leads to no page of the site", link.target),
@@ -200,7 +197,7 @@ fn anchors(
             )
         })
         .collect();
-    let known: BTreeSet<String> = files
+    let known: SitePaths = files
         .keys()
         .cloned()
         .chain(pages.iter().map(|p| p.path.clone()))
@@ -229,7 +226,7 @@ fn link_problem(
     href: &str,
     file: &str,
     base: &str,
-    known: &BTreeSet<String>,
+    known: &SitePaths,
     ids: &BTreeMap<&str, BTreeSet<&str>>,
 ) -> Option<String> {
     let (path, fragment) = match href.split_once('#') {

@@ -897,59 +897,78 @@ fn load_guides(
     use_cases: &[String],
     out: &mut Diagnostics,
 ) -> Vec<Guide> {
-    let mut guides = Vec::new();
-    for rel in files_in(src.root(), Path::new("content/guides"), &["md"], out) {
-        let slug = rel
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        if let Err(message) = check_id(&slug) {
-            out.push(Diagnostic::error(
-                Location::file(&rel),
-                format!("guide file name: {message}"),
-            ));
-            continue;
-        }
-        let Some((front, body, origin)) = read_required::<GuideFront>(src, &rel, out) else {
-            continue;
-        };
-        let models = front
-            .models
-            .into_iter()
-            .filter_map(|m| {
-                let known = catalog.models.contains_key(&m.value);
-                if !known {
-                    out.extend(catalog.unknown("model", &m.value, origin.of(&m)));
-                }
-                known.then_some(m.value)
-            })
-            .collect();
-        let use_case = front.use_case.and_then(|u| {
-            let known = use_cases.contains(&u.value);
-            if !known {
-                let d = Diagnostic::error(origin.of(&u), format!("unknown use case `{}`", u.value));
-                out.push(
-                    match did_you_mean(&u.value, use_cases.iter().map(String::as_str)) {
-                        Some(help) => d.with_help(help),
-                        None => d,
-                    },
-                );
-            }
-            known.then_some(u.value)
-        });
-        guides.push(Guide {
-            slug,
-            title: front.title,
-            description: front.description,
-            models,
-            use_case,
-            updated: front.updated,
-            order: front.order,
-            body,
-            file: rel,
-        });
+    let files = files_in(src.root(), Path::new("content/guides"), &["md"], out);
+    // Guides are read in parallel, like use cases; their problems are merged in file order.
+    let loaded: Vec<(Option<Guide>, Diagnostics)> = files
+        .par_iter()
+        .map(|rel| {
+            let mut problems = Diagnostics::new();
+            let guide = load_guide(src, catalog, use_cases, rel, &mut problems);
+            (guide, problems)
+        })
+        .collect();
+    let mut guides = Vec::with_capacity(loaded.len());
+    for (guide, problems) in loaded {
+        out.extend(problems.into_sorted());
+        guides.extend(guide);
     }
     guides
+}
+
+fn load_guide(
+    src: &Sources,
+    catalog: &Catalog,
+    use_cases: &[String],
+    rel: &Path,
+    out: &mut Diagnostics,
+) -> Option<Guide> {
+    let slug = rel
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if let Err(message) = check_id(&slug) {
+        out.push(Diagnostic::error(
+            Location::file(rel),
+            format!("guide file name: {message}"),
+        ));
+        return None;
+    }
+    let (front, body, origin) = read_required::<GuideFront>(src, rel, out)?;
+    let models = front
+        .models
+        .into_iter()
+        .filter_map(|m| {
+            let known = catalog.models.contains_key(&m.value);
+            if !known {
+                out.extend(catalog.unknown("model", &m.value, origin.of(&m)));
+            }
+            known.then_some(m.value)
+        })
+        .collect();
+    let use_case = front.use_case.and_then(|u| {
+        let known = use_cases.contains(&u.value);
+        if !known {
+            let d = Diagnostic::error(origin.of(&u), format!("unknown use case `{}`", u.value));
+            out.push(
+                match did_you_mean(&u.value, use_cases.iter().map(String::as_str)) {
+                    Some(help) => d.with_help(help),
+                    None => d,
+                },
+            );
+        }
+        known.then_some(u.value)
+    });
+    Some(Guide {
+        slug,
+        title: front.title,
+        description: front.description,
+        models,
+        use_case,
+        updated: front.updated,
+        order: front.order,
+        body,
+        file: rel.to_path_buf(),
+    })
 }
 
 #[cfg(test)]

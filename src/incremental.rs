@@ -25,7 +25,7 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
-use crate::check;
+use crate::check::{self, SitePaths};
 use crate::content::{self, UseCase};
 use crate::data::Catalog;
 use crate::error::{Diagnostic, Diagnostics, Error};
@@ -85,7 +85,7 @@ struct State {
     heads: HashMap<String, PageHead>,
     files: Arc<Files>,
     /// Every site path a link in prose may lead to; it changes only with the pages and files.
-    known: BTreeSet<String>,
+    known: SitePaths,
 }
 
 /// A site that rebuilds itself from the changes it is told about.
@@ -353,7 +353,7 @@ fn check_links(
     other: Option<&OtherFiles>,
     staged: &[Staged],
     warnings: &mut Vec<Diagnostic>,
-) -> Result<Option<BTreeSet<String>>, Error> {
+) -> Result<Option<SitePaths>, Error> {
     let known = other.map(|o| known_paths(&state.pages, o.iter().map(|(p, _)| p.as_str())));
     let mut out = Diagnostics::new();
     match &known {
@@ -377,7 +377,7 @@ fn check_links(
 }
 
 /// Every site path a link may lead to: the pages, and every other file.
-fn known_paths<'a>(pages: &[Page], files: impl Iterator<Item = &'a str>) -> BTreeSet<String> {
+fn known_paths<'a>(pages: &[Page], files: impl Iterator<Item = &'a str>) -> SitePaths {
     pages
         .iter()
         .map(|p| p.path.clone())

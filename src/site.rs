@@ -5,13 +5,14 @@
 //! never stops at the first problem: all of them are returned together.
 
 use rustc_hash::FxHashMap;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::Instant;
 
 use rayon::prelude::*;
 
+use crate::check::SitePaths;
 use crate::config::{self, Settings};
 use crate::content::{self, Content, UseCase};
 use crate::data::{self, Catalog, Model};
@@ -583,7 +584,7 @@ struct PageRun<'a> {
     assets: &'a Assets,
     pages: &'a [render::Page],
     /// Every path of the site, for the links written in prose.
-    known: &'a BTreeSet<String>,
+    known: &'a SitePaths,
     output: &'a dyn Output,
     keep_prose: bool,
 }

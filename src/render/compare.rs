@@ -5,8 +5,8 @@
 //! use cases whose top rows hold both. A pair's page grows with the use cases that rank both
 //! (one short row each), not with their criteria.
 
-use std::collections::BTreeMap;
-
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 use tera::Context;
 
@@ -63,7 +63,23 @@ pub fn compare_path(a: &str, b: &str) -> String {
 
 /// Every pair of models that appear together in the top rows of at least one use case.
 pub fn pairs(site: &Site) -> Vec<Pair> {
-    let mut together: BTreeMap<(&str, &str), Vec<u32>> = BTreeMap::new();
+    // On a large site both halves take a while, and the plan of the pages waits for them.
+    let (together, places) = rayon::join(|| together(site), || site.place_index());
+    together
+        .into_par_iter()
+        .map(|((a, b), together)| Pair {
+            a: a.to_string(),
+            b: b.to_string(),
+            shared: places.ranked_by_both(a, b),
+            together,
+        })
+        .collect()
+}
+
+/// The pairs of models in the top rows of some use case, in byte order of their ids, with
+/// the positions of the use cases whose top rows hold both.
+fn together(site: &Site) -> Vec<((&str, &str), Vec<u32>)> {
+    let mut together: FxHashMap<(&str, &str), Vec<u32>> = FxHashMap::default();
     for (i, u) in (0..).zip(&site.content.use_cases) {
         let top = site.top(&u.slug);
         for (j, x) in top.iter().enumerate() {
@@ -73,16 +89,9 @@ pub fn pairs(site: &Site) -> Vec<Pair> {
             }
         }
     }
-    let places = site.place_index();
+    let mut together: Vec<_> = together.into_iter().collect();
+    together.sort_unstable_by_key(|(pair, _)| *pair);
     together
-        .into_iter()
-        .map(|((a, b), together)| Pair {
-            a: a.to_string(),
-            b: b.to_string(),
-            shared: places.ranked_by_both(a, b),
-            together,
-        })
-        .collect()
 }
 
 /// Links to a model's head-to-head pages, in a heading and a sentence of their own.

@@ -5,6 +5,7 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
 
+use rayon::prelude::*;
 use serde::Serialize;
 use tera::Context;
 
@@ -103,66 +104,32 @@ impl Page {
 
 /// Every page of the site, in a fixed order.
 pub fn plan(site: &Site) -> Vec<Page> {
-    let latest = site
-        .content
-        .use_cases
-        .iter()
-        .filter_map(|u| site.use_case_updated(u))
-        .chain(
-            site.content
-                .guides
-                .iter()
-                .filter_map(|g| guide_updated(site, g)),
-        )
-        .max();
+    // The use cases' pages and the head-to-head pairs are independent, and on a large site
+    // each takes a while; nothing else runs while the plan is made.
+    let ((latest, use_case_pages), pairs) = rayon::join(
+        || {
+            let use_cases = &site.content.use_cases;
+            let updated: Vec<Option<Date>> = use_cases
+                .par_iter()
+                .map(|u| site.use_case_updated(u))
+                .collect();
+            let guides = site.content.guides.iter().map(|g| guide_updated(site, g));
+            let latest = updated.iter().copied().chain(guides).flatten().max();
+            let pages: Vec<Vec<Page>> = use_cases
+                .par_iter()
+                .zip(updated)
+                .map(|(u, updated)| use_case_pages(site, u, updated))
+                .collect();
+            (latest, pages)
+        },
+        || compare::pairs(site),
+    );
     let mut pages = vec![Page {
         kind: PageKind::Home,
         path: String::new(),
         updated: latest,
     }];
-    for u in &site.content.use_cases {
-        let updated = site.use_case_updated(u);
-        let uc = |kind: PageKind, path: String| Page {
-            kind,
-            path,
-            updated,
-        };
-        pages.push(uc(
-            PageKind::Leaderboard {
-                use_case: u.slug.clone(),
-            },
-            format!("use-cases/{}/", u.slug),
-        ));
-        for r in site
-            .rankings
-            .get(&u.slug)
-            .map_or(&[][..], |r| &r.ranked[..])
-        {
-            pages.push(uc(
-                PageKind::Analysis {
-                    use_case: u.slug.clone(),
-                    model: r.id.to_string(),
-                },
-                format!("use-cases/{}/{}/", u.slug, r.id),
-            ));
-        }
-        if u.prompts.is_some() {
-            pages.push(uc(
-                PageKind::Prompts {
-                    use_case: u.slug.clone(),
-                },
-                format!("use-cases/{}/prompts/", u.slug),
-            ));
-        }
-        if u.faq.is_some() {
-            pages.push(uc(
-                PageKind::Faq {
-                    use_case: u.slug.clone(),
-                },
-                format!("use-cases/{}/faq/", u.slug),
-            ));
-        }
-    }
+    pages.extend(use_case_pages.into_iter().flatten());
     for m in site.visible_models() {
         pages.push(Page {
             kind: PageKind::Profile {
@@ -172,7 +139,7 @@ pub fn plan(site: &Site) -> Vec<Page> {
             updated: site.latest_figure(m, m.figures.keys().map(String::as_str)),
         });
     }
-    for pair in compare::pairs(site) {
+    for pair in pairs {
         let updated = [&pair.a, &pair.b]
             .into_iter()
             .filter_map(|id| site.catalog.models.get(id))
@@ -198,6 +165,52 @@ pub fn plan(site: &Site) -> Vec<Page> {
         path: "404.html".into(),
         updated: latest,
     });
+    pages
+}
+
+/// A use case's leaderboard, one analysis per ranked model, its prompts and its FAQ.
+fn use_case_pages(site: &Site, u: &UseCase, updated: Option<Date>) -> Vec<Page> {
+    let uc = |kind: PageKind, path: String| Page {
+        kind,
+        path,
+        updated,
+    };
+    let ranked = site
+        .rankings
+        .get(&u.slug)
+        .map_or(&[][..], |r| &r.ranked[..]);
+    let mut pages = Vec::with_capacity(ranked.len() + 3);
+    pages.push(uc(
+        PageKind::Leaderboard {
+            use_case: u.slug.clone(),
+        },
+        format!("use-cases/{}/", u.slug),
+    ));
+    for r in ranked {
+        pages.push(uc(
+            PageKind::Analysis {
+                use_case: u.slug.clone(),
+                model: r.id.to_string(),
+            },
+            format!("use-cases/{}/{}/", u.slug, r.id),
+        ));
+    }
+    if u.prompts.is_some() {
+        pages.push(uc(
+            PageKind::Prompts {
+                use_case: u.slug.clone(),
+            },
+            format!("use-cases/{}/prompts/", u.slug),
+        ));
+    }
+    if u.faq.is_some() {
+        pages.push(uc(
+            PageKind::Faq {
+                use_case: u.slug.clone(),
+            },
+            format!("use-cases/{}/faq/", u.slug),
+        ));
+    }
     pages
 }
 
