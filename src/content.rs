@@ -33,10 +33,17 @@ pub struct Prose {
     pub origin: Origin,
 }
 
-impl Prose {
-    fn from_spanned(s: Spanned<String>, origin: &Origin) -> Prose {
+/// A file's front matter: where its YAML starts, and the YAML itself, from which the text of
+/// a value is placed at the value's own line and column in the file.
+struct Front {
+    origin: Origin,
+    yaml: String,
+}
+
+impl Front {
+    fn prose(&self, s: Spanned<String>) -> Prose {
         Prose {
-            origin: origin.of_value(&s),
+            origin: self.origin.of_text(&s, &self.yaml),
             text: s.value,
         }
     }
@@ -360,7 +367,7 @@ fn read_doc<T: Serialize + DeserializeOwned + Default>(
     src: &Sources,
     rel: &Path,
     out: &mut Diagnostics,
-) -> Option<(T, Prose)> {
+) -> Option<(T, Prose, Front)> {
     let file = out.take(SourceFile::read(src.root(), rel))?;
     let doc = out.take(split_front_matter(&file))?;
     let front = if doc.yaml.trim().is_empty() {
@@ -374,6 +381,10 @@ fn read_doc<T: Serialize + DeserializeOwned + Default>(
             text: doc.body.to_string(),
             origin: doc.body_origin,
         },
+        Front {
+            origin: doc.yaml_origin,
+            yaml: doc.yaml.to_string(),
+        },
     ))
 }
 
@@ -382,7 +393,7 @@ fn read_required<T: Serialize + DeserializeOwned>(
     src: &Sources,
     rel: &Path,
     out: &mut Diagnostics,
-) -> Option<(T, Prose, Origin)> {
+) -> Option<(T, Prose, Front)> {
     let file = out.take(SourceFile::read(src.root(), rel))?;
     let doc = out.take(split_front_matter(&file))?;
     if doc.yaml.is_empty() {
@@ -402,7 +413,10 @@ fn read_required<T: Serialize + DeserializeOwned>(
             text: doc.body.to_string(),
             origin: doc.body_origin,
         },
-        doc.yaml_origin,
+        Front {
+            origin: doc.yaml_origin,
+            yaml: doc.yaml.to_string(),
+        },
     ))
 }
 
@@ -455,7 +469,7 @@ fn load_home(src: &Sources, out: &mut Diagnostics) -> Home {
         };
     }
     match read_doc::<HomeFront>(src, rel, out) {
-        Some((front, body)) => Home {
+        Some((front, body, _)) => Home {
             title: front.title,
             intro: Some(body),
         },
@@ -527,13 +541,14 @@ fn load_use_case(
         );
         return None;
     }
-    let (front, summary, origin) = read_required::<UseCaseFront>(src, &index, out)?;
-    let (spec, criteria_info, filter_notes) = resolve_ranking(front.ranking, &origin, catalog, out);
-    let headline = metric_ref(front.headline, &origin, catalog, out);
+    let (front, summary, yaml) = read_required::<UseCaseFront>(src, &index, out)?;
+    let origin = &yaml.origin;
+    let (spec, criteria_info, filter_notes) = resolve_ranking(front.ranking, &yaml, catalog, out);
+    let headline = metric_ref(front.headline, origin, catalog, out);
     let columns = front
         .columns
         .into_iter()
-        .map(|c| metric_ref(c, &origin, catalog, out))
+        .map(|c| metric_ref(c, origin, catalog, out))
         .collect();
     Some(UseCase {
         slug: slug.to_string(),
@@ -549,12 +564,10 @@ fn load_use_case(
         spec,
         criteria_info,
         filter_notes,
-        criteria_intro: front
-            .criteria_intro
-            .map(|p| Prose::from_spanned(p, &origin)),
+        criteria_intro: front.criteria_intro.map(|p| yaml.prose(p)),
         summary,
         updated: front.updated,
-        why_not: why_not_notes(front.why_not, &origin, catalog, out),
+        why_not: why_not_notes(front.why_not, &yaml, catalog, out),
         analyses: load_analyses(src, dir, catalog, out),
         prompts: load_prompts(src, &dir.join("prompts.md"), out),
         faq: load_faq(src, &dir.join("faq.md"), out),
@@ -605,10 +618,11 @@ type Resolved = (rank::Spec, Vec<CriterionInfo>, Vec<Option<Prose>>);
 
 fn resolve_ranking(
     front: Spanned<RankingFront>,
-    origin: &Origin,
+    yaml: &Front,
     catalog: &Catalog,
     out: &mut Diagnostics,
 ) -> Resolved {
+    let origin = &yaml.origin;
     let at = origin.of(&front);
     let r = front.value;
     let better = |m: &str| {
@@ -652,7 +666,7 @@ fn resolve_ranking(
         });
         criteria_info.push(CriterionInfo {
             location: origin.of(&c.metric),
-            why: c.why.map(|w| Prose::from_spanned(w, origin)),
+            why: c.why.map(|w| yaml.prose(w)),
             allow_claimed: c.allow_claimed,
         });
     }
@@ -665,7 +679,7 @@ fn resolve_ranking(
             value: f.value,
             missing: f.missing,
         });
-        filter_notes.push(f.why.map(|w| Prose::from_spanned(w, origin)));
+        filter_notes.push(f.why.map(|w| yaml.prose(w)));
     }
     let tie_breakers = r
         .tie_breakers
@@ -704,7 +718,7 @@ fn resolve_ranking(
 /// with the closest one.
 fn why_not_notes(
     notes: HashMap<Spanned<String>, Spanned<String>>,
-    origin: &Origin,
+    yaml: &Front,
     catalog: &Catalog,
     out: &mut Diagnostics,
 ) -> BTreeMap<String, WhyNot> {
@@ -713,11 +727,11 @@ fn why_not_notes(
     let mut known = BTreeMap::new();
     for (id, note) in notes {
         if catalog.models.contains_key(&id.value) {
-            let location = origin.of(&id);
-            let text = Prose::from_spanned(note, origin);
+            let location = yaml.origin.of(&id);
+            let text = yaml.prose(note);
             known.insert(id.value, WhyNot { text, location });
         } else {
-            out.extend(catalog.unknown("model", &id.value, origin.of(&id)));
+            out.extend(catalog.unknown("model", &id.value, yaml.origin.of(&id)));
         }
     }
     known
@@ -789,17 +803,11 @@ pub fn load_analysis(
         );
         return None;
     }
-    let (front, body) = read_doc::<AnalysisFront>(src, rel, out)?;
-    let origin = Origin::new(rel, 2);
-    let list = |items: Vec<Spanned<String>>| {
-        items
-            .into_iter()
-            .map(|s| Prose::from_spanned(s, &origin))
-            .collect()
-    };
+    let (front, body, yaml) = read_doc::<AnalysisFront>(src, rel, out)?;
+    let list = |items: Vec<Spanned<String>>| items.into_iter().map(|s| yaml.prose(s)).collect();
     Some(Analysis {
         model,
-        best_for: front.best_for.map(|s| Prose::from_spanned(s, &origin)),
+        best_for: front.best_for.map(|s| yaml.prose(s)),
         strengths: list(front.strengths),
         weaknesses: list(front.weaknesses),
         body,
@@ -812,8 +820,7 @@ pub fn load_prompts(src: &Sources, rel: &Path, out: &mut Diagnostics) -> Option<
     if !src.root().join(rel).is_file() {
         return None;
     }
-    let (front, intro) = read_doc::<PromptsFront>(src, rel, out)?;
-    let origin = Origin::new(rel, 2);
+    let (front, intro, yaml) = read_doc::<PromptsFront>(src, rel, out)?;
     let items = front
         .prompts
         .into_iter()
@@ -821,7 +828,7 @@ pub fn load_prompts(src: &Sources, rel: &Path, out: &mut Diagnostics) -> Option<
             title: p.title,
             language: p.language,
             text: p.prompt,
-            expected: Prose::from_spanned(p.expected, &origin),
+            expected: yaml.prose(p.expected),
         })
         .collect();
     Some(Prompts {
@@ -836,7 +843,7 @@ pub fn load_faq(src: &Sources, rel: &Path, out: &mut Diagnostics) -> Option<Faq>
     if !src.root().join(rel).is_file() {
         return None;
     }
-    let (_, body) = read_doc::<EmptyFront>(src, rel, out)?;
+    let (_, body, _) = read_doc::<EmptyFront>(src, rel, out)?;
     let (intro, items) = split_questions(&body);
     if items.is_empty() {
         out.push(
@@ -933,7 +940,8 @@ fn load_guide(
         ));
         return None;
     }
-    let (front, body, origin) = read_required::<GuideFront>(src, rel, out)?;
+    let (front, body, yaml) = read_required::<GuideFront>(src, rel, out)?;
+    let origin = &yaml.origin;
     let models = front
         .models
         .into_iter()

@@ -118,6 +118,11 @@ pub struct Origin {
     pub file: Arc<Path>,
     /// The 1-based line of the file on which the text starts.
     pub line: usize,
+    /// How many columns of its first line precede the text: a YAML value starts after its
+    /// key (`best_for: Agents that…`), a quoted one after its quote too.
+    pub shift: usize,
+    /// How many columns of each later line precede the text: a YAML block's indentation.
+    pub indent: usize,
 }
 
 impl Origin {
@@ -125,6 +130,8 @@ impl Origin {
         Origin {
             file: Arc::from(file.as_ref()),
             line,
+            shift: 0,
+            indent: 0,
         }
     }
 
@@ -133,24 +140,47 @@ impl Origin {
         Origin {
             file: Arc::clone(&self.file),
             line: self.line + lines,
+            shift: if lines == 0 { self.shift } else { self.indent },
+            indent: self.indent,
         }
     }
 
     /// A position given relative to the text (1-based line and column).
     pub fn at(&self, line: usize, column: usize) -> Location {
-        Location::new(&*self.file, self.line + line.max(1) - 1, column)
+        Location::new(
+            &*self.file,
+            self.line + line.max(1) - 1,
+            column + self.shift_on(line),
+        )
     }
 
-    /// Where a value read with [`Spanned`] starts, as a text of its own: the line
-    /// [`Origin::of`] gives, with the path shared.
-    pub fn of_value<T>(&self, spanned: &Spanned<T>) -> Origin {
-        match spanned.line {
-            0 => Origin {
-                file: Arc::clone(&self.file),
-                line: 1,
-            },
-            n => self.down(n as usize - 1),
+    /// Where the text of the string value `spanned` of the YAML text `yaml` (which starts at
+    /// this origin) starts in the file. The parser places a value where its text starts,
+    /// except that a quoted one starts at its quote. The later lines of a block (`|`, `>`)
+    /// are indented as its first; lines a quoted or plain value folds into one are placed
+    /// as its first.
+    pub fn of_text(&self, spanned: &Spanned<String>, yaml: &str) -> Origin {
+        let line = spanned.line as usize;
+        if line == 0 {
+            return self.down(0);
         }
+        let column = (spanned.column as usize).max(1);
+        let first = yaml.lines().nth(line - 1).unwrap_or_default();
+        let (shift, indent) = match first.chars().nth(column - 1) {
+            Some('"' | '\'') => (column, 0),
+            _ => (column - 1, column - 1),
+        };
+        Origin {
+            file: Arc::clone(&self.file),
+            line: self.line + line - 1,
+            shift: self.shift_on(line) + shift,
+            indent: self.shift_on(line + 1) + indent,
+        }
+    }
+
+    /// How far this origin moves the columns of its text's line `line`.
+    fn shift_on(&self, line: usize) -> usize {
+        if line <= 1 { self.shift } else { self.indent }
     }
 
     /// The location of a value read with [`Spanned`].
@@ -459,6 +489,31 @@ mod tests {
         title: String,
         #[serde(default)]
         weight: Option<f64>,
+    }
+
+    /// Where the text of each value of `yaml` (front matter starting on line 2 of its file)
+    /// places the relative position `at`.
+    fn placed(yaml: &str, at: (usize, usize)) -> Vec<(usize, usize)> {
+        #[derive(Deserialize)]
+        struct Texts {
+            texts: Vec<Spanned<String>>,
+        }
+        let origin = Origin::new("content/x.md", 2);
+        let texts: Texts = parse_yaml(yaml, &origin).unwrap();
+        let place = |s: &Spanned<String>| {
+            let location = origin.of_text(s, yaml).at(at.0, at.1);
+            (location.line, location.column)
+        };
+        texts.texts.iter().map(place).collect()
+    }
+
+    #[test]
+    fn a_value_s_text_is_placed_where_the_file_holds_it() {
+        let yaml = "texts:\n  - plain words\n  - 'quoted words'\n  - \"double\"\n  - |\n    first\n    second\n";
+        // Column 3 of the text's first line: the `a` of `plain`, the `o` of `quoted`, the
+        // `u` of `double`, the `r` of `first`; a block's second line is its own.
+        assert_eq!(placed(yaml, (1, 3)), [(3, 7), (4, 8), (5, 8), (7, 7)]);
+        assert_eq!(placed(yaml, (2, 1))[3], (8, 5));
     }
 
     #[test]

@@ -129,10 +129,17 @@ impl Part for Prose {
     fn add_to(&self, d: &mut Digest) {
         let Prose { text, origin } = self;
         d.names_use_case |= text.contains("use_case");
-        let Origin { file, line } = origin;
+        let Origin {
+            file,
+            line,
+            shift,
+            indent,
+        } = origin;
         d.text(text);
         d.path(file);
         d.number(*line);
+        d.number(*shift);
+        d.number(*indent);
     }
 }
 
