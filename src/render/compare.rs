@@ -269,8 +269,7 @@ pub fn page(site: &Site, page: &Page, pair: &Pair, ctx: &mut Context) -> Option<
         criteria: pair
             .together
             .iter()
-            .filter_map(|&i| site.content.use_cases.get(i as usize))
-            .filter_map(|u| criteria_table(site, u, ma, mb))
+            .filter_map(|&i| criteria_table(site, i as usize, ma, mb))
             .collect(),
     };
     ctx.insert("compare", &view);
@@ -320,9 +319,10 @@ fn placement<'a>(
     })
 }
 
-/// Which model has the better figure on each criterion of a use case, as the ranking counts
-/// it: a missing figure loses (it scores 0, or sorts last).
-fn criteria_table(site: &Site, u: &UseCase, a: &Model, b: &Model) -> Option<CriteriaTable> {
+/// Which model has the better figure on each criterion of the use case at `index` in site
+/// order, as the ranking counts it: a missing figure loses (it scores 0, or sorts last).
+fn criteria_table(site: &Site, index: usize, a: &Model, b: &Model) -> Option<CriteriaTable> {
+    let u = site.content.use_cases.get(index)?;
     let ranking = site.rankings.get(&u.slug)?;
     let (ra, rb) = (ranking.position(&a.id)?, ranking.position(&b.id)?);
     let weighted = u.spec.method == Method::Weighted;
@@ -380,10 +380,7 @@ fn criteria_table(site: &Site, u: &UseCase, a: &Model, b: &Model) -> Option<Crit
         wins.1
     );
     Some(CriteriaTable {
-        use_case: Link {
-            name: u.short_title.clone(),
-            url: site.url(&format!("use-cases/{}/", u.slug)),
-        },
+        use_case: site.use_case_link(index)?.clone(),
         id: format!("criteria-{}", u.slug),
         weighted,
         rows,
