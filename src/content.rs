@@ -17,7 +17,7 @@ use walkdir::WalkDir;
 use crate::data::{Catalog, check_id};
 use crate::date::Date;
 use crate::error::{Diagnostic, Diagnostics, Location, did_you_mean};
-use crate::input::{Origin, SourceFile, Spanned, split_front_matter};
+use crate::input::{Document, Origin, SourceFile, Spanned, split_front_matter};
 use crate::rank::{self, FilterMissing, Method, Missing, Op, Scale};
 use crate::sources::Sources;
 
@@ -375,17 +375,7 @@ fn read_doc<T: Serialize + DeserializeOwned + Default>(
     } else {
         out.take(src.parse(doc.yaml, &doc.yaml_origin))?
     };
-    Some((
-        front,
-        Prose {
-            text: doc.body.to_string(),
-            origin: doc.body_origin,
-        },
-        Front {
-            origin: doc.yaml_origin,
-            yaml: doc.yaml.to_string(),
-        },
-    ))
+    Some(with_texts(front, doc))
 }
 
 /// Like `read_doc`, for front matter that has required fields.
@@ -407,17 +397,20 @@ fn read_required<T: Serialize + DeserializeOwned>(
         return None;
     }
     let front = out.take(src.parse(doc.yaml, &doc.yaml_origin))?;
-    Some((
-        front,
-        Prose {
-            text: doc.body.to_string(),
-            origin: doc.body_origin,
-        },
-        Front {
-            origin: doc.yaml_origin,
-            yaml: doc.yaml.to_string(),
-        },
-    ))
+    Some(with_texts(front, doc))
+}
+
+/// A file's parsed front matter, with its body and its YAML as texts of the file.
+fn with_texts<T>(front: T, doc: Document) -> (T, Prose, Front) {
+    let body = Prose {
+        text: doc.body.to_string(),
+        origin: doc.body_origin,
+    };
+    let yaml = Front {
+        origin: doc.yaml_origin,
+        yaml: doc.yaml.to_string(),
+    };
+    (front, body, yaml)
 }
 
 // ----- loading ------------------------------------------------------------------------------
@@ -426,22 +419,9 @@ fn read_required<T: Serialize + DeserializeOwned>(
 pub fn load(src: &Sources, catalog: &Catalog, out: &mut Diagnostics) -> Content {
     let dirs = use_case_dirs(src.root(), out);
     let slugs: Vec<String> = dirs.iter().map(|(slug, _)| slug.clone()).collect();
-    // Use cases are read and parsed in parallel; each one's problems are gathered apart and
-    // merged in folder order.
-    let loaded: Vec<(Option<UseCase>, Diagnostics)> = dirs
-        .par_iter()
-        .with_max_len(1)
-        .map(|(slug, dir)| {
-            let mut problems = Diagnostics::new();
-            let u = load_use_case(src, slug, dir, catalog, &mut problems);
-            (u, problems)
-        })
-        .collect();
-    let mut use_cases = Vec::with_capacity(loaded.len());
-    for (u, problems) in loaded {
-        out.extend(problems.into_sorted());
-        use_cases.extend(u);
-    }
+    let use_cases = load_each(&dirs, out, |(slug, dir), problems| {
+        load_use_case(src, slug, dir, catalog, problems)
+    });
     // A guide naming a use case whose own files are broken gets no second message.
     let guides = load_guides(src, catalog, &slugs, out);
     let home = load_home(src, out);
@@ -905,21 +885,32 @@ fn load_guides(
     out: &mut Diagnostics,
 ) -> Vec<Guide> {
     let files = files_in(src.root(), Path::new("content/guides"), &["md"], out);
-    // Guides are read in parallel, like use cases; their problems are merged in file order.
-    let loaded: Vec<(Option<Guide>, Diagnostics)> = files
+    load_each(&files, out, |rel, problems| {
+        load_guide(src, catalog, use_cases, rel, problems)
+    })
+}
+
+/// Loads every item in parallel. Each one's problems are gathered apart and merged in the
+/// items' order, so the report does not depend on which thread finished first.
+fn load_each<I: Sync, T: Send>(
+    items: &[I],
+    out: &mut Diagnostics,
+    load: impl Fn(&I, &mut Diagnostics) -> Option<T> + Sync,
+) -> Vec<T> {
+    let loaded: Vec<(Option<T>, Diagnostics)> = items
         .par_iter()
-        .map(|rel| {
+        .with_max_len(1)
+        .map(|item| {
             let mut problems = Diagnostics::new();
-            let guide = load_guide(src, catalog, use_cases, rel, &mut problems);
-            (guide, problems)
+            (load(item, &mut problems), problems)
         })
         .collect();
-    let mut guides = Vec::with_capacity(loaded.len());
-    for (guide, problems) in loaded {
+    let mut done = Vec::with_capacity(loaded.len());
+    for (item, problems) in loaded {
         out.extend(problems.into_sorted());
-        guides.extend(guide);
+        done.extend(item);
     }
-    guides
+    done
 }
 
 fn load_guide(
