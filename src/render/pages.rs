@@ -293,10 +293,7 @@ fn nav(site: &Site) -> Vec<Link> {
     let mut nav: Vec<Link> = all
         .iter()
         .take(NAV_LIMIT)
-        .map(|u| Link {
-            name: u.short_title.clone(),
-            url: site.url(&format!("use-cases/{}/", u.slug)),
-        })
+        .map(|u| site.leaderboard_link(u))
         .collect();
     if all.len() > NAV_LIMIT {
         nav.push(Link {
@@ -646,10 +643,7 @@ fn use_case_view(site: &Site, u: &UseCase) -> UseCaseView {
 }
 
 fn use_case_trail(site: &Site, u: &UseCase) -> Vec<Link> {
-    vec![Link {
-        name: u.short_title.clone(),
-        url: site.url(&format!("use-cases/{}/", u.slug)),
-    }]
+    vec![site.leaderboard_link(u)]
 }
 
 /// What all pages of a use case show alike, made once per use case. Small: the rows are
@@ -1416,10 +1410,7 @@ impl Placement {
     /// A placement in `u`, of `of` ranked models, with nothing yet said of the model.
     fn new(site: &Site, u: &UseCase, of: usize) -> Placement {
         Placement {
-            use_case: Link {
-                name: u.short_title.clone(),
-                url: site.url(&format!("use-cases/{}/", u.slug)),
-            },
+            use_case: site.leaderboard_link(u),
             rank: None,
             of,
             in_top: false,
@@ -1499,10 +1490,7 @@ fn guide(
             .use_case
             .as_ref()
             .and_then(|s| site.use_case(s))
-            .map(|u| Link {
-                name: u.short_title.clone(),
-                url: site.url(&format!("use-cases/{}/", u.slug)),
-            }),
+            .map(|u| site.leaderboard_link(u)),
     };
     ctx.insert("guide", &view);
     Some(m)

@@ -210,15 +210,17 @@ impl Site {
     pub(crate) fn use_case_link(&self, index: usize) -> Option<&Link> {
         let links = self.shared.use_case_links.get_or_init(|| {
             let use_cases = &self.content.use_cases;
-            use_cases
-                .iter()
-                .map(|u| Link {
-                    name: u.short_title.clone(),
-                    url: self.url(&format!("use-cases/{}/", u.slug)),
-                })
-                .collect()
+            use_cases.iter().map(|u| self.leaderboard_link(u)).collect()
         });
         links.get(index)
+    }
+
+    /// A link to the leaderboard of `u`, named by its short title.
+    pub(crate) fn leaderboard_link(&self, u: &UseCase) -> Link {
+        Link {
+            name: u.short_title.clone(),
+            url: self.url(&format!("use-cases/{}/", u.slug)),
+        }
     }
 
     /// A link as written in settings: site paths (`/x/`) go under the base path.
