@@ -71,6 +71,8 @@ pub(crate) struct Shared {
     pub(crate) models: OnceLock<render::ModelMemo>,
     /// The rows of each model's figures table, by model id, as the templates render them.
     figure_rows: PerKey<tera::Value>,
+    /// The site's navigation as its template renders it, the same on every page.
+    site_nav: OnceLock<tera::Value>,
     /// What every quality chart draws alike, per headline metric.
     scatters: PerKey<Option<chart::Scatter>>,
 }
@@ -267,6 +269,11 @@ impl Site {
     pub(crate) fn figure_rows_slot(&self, model: &Model) -> Option<&OnceLock<tera::Value>> {
         let keys = self.catalog.models.keys();
         self.shared.figure_rows.slot(keys, &model.id)
+    }
+
+    /// Where the rendered navigation of every page is kept.
+    pub(crate) fn site_nav_slot(&self) -> &OnceLock<tera::Value> {
+        &self.shared.site_nav
     }
 
     /// Where each model stands in every use case, for the model profiles.

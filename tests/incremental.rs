@@ -177,6 +177,22 @@ fn every_kind_of_change_matches_a_full_build() {
     assert!(profile.contains("<tr data-edited>"));
     assert_same_as_full_build(&live, root, "a partial rendered once per model");
 
+    // So is the navigation, rendered once per build.
+    let nav = "templates/partials/site_nav.html";
+    let text = fs::read_to_string(root.join(nav)).unwrap();
+    fs::write(root.join(nav), text.replacen("<nav", "<nav data-edited", 1)).unwrap();
+    live.rebuild([PathBuf::from(nav)]).unwrap();
+    let files = live.files().unwrap();
+    for page in [
+        "index.html",
+        "models/gpt-5.5/index.html",
+        "use-cases/coding/index.html",
+    ] {
+        let html = String::from_utf8_lossy(&files[page].bytes);
+        assert!(html.contains("<nav data-edited"), "{page}");
+    }
+    assert_same_as_full_build(&live, root, "the navigation, rendered once per build");
+
     fs::write(root.join("static/notes.txt"), "hello\n").unwrap();
     let update = live.rebuild([PathBuf::from("static/notes.txt")]).unwrap();
     assert_eq!(update.rendered, 0);

@@ -72,6 +72,10 @@ const THEME: &[(&str, &str)] = &[
         include_str!("../../templates/partials/figure_rows.html"),
     ),
     (
+        "partials/site_nav.html",
+        include_str!("../../templates/partials/site_nav.html"),
+    ),
+    (
         "partials/chart.html",
         include_str!("../../templates/partials/chart.html"),
     ),
