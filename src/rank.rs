@@ -7,6 +7,7 @@
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 use std::fmt;
+use std::fmt::Write as _;
 use std::sync::Arc;
 
 use crate::format::Shortest;
@@ -147,6 +148,26 @@ pub struct Filter {
     pub missing: FilterMissing,
 }
 
+impl Filter {
+    /// What follows the model's figure in the reason of a model that fails this filter; the
+    /// same for every model it excludes.
+    pub fn failed_ending(&self) -> String {
+        format!(", fails filter {} {}", self.op, Shortest(self.value))
+    }
+
+    /// The reason of a model whose figure `value` fails this filter, with the filter's
+    /// [`Filter::failed_ending`]. A large catalogue has hundreds of such models per use case,
+    /// so the ending is not formatted again for each.
+    pub fn failed_by(&self, value: f64, ending: &str) -> String {
+        let mut reason = String::with_capacity(self.metric.len() + ending.len() + 28);
+        reason.push_str(&self.metric);
+        reason.push_str(" is ");
+        let _ = write!(reason, "{}", Shortest(value));
+        reason.push_str(ending);
+        reason
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct TieBreaker {
     pub metric: String,
@@ -227,13 +248,7 @@ impl Excluded {
             }
             Exclusion::FilterFailed { filter, value } => {
                 let f = &spec.filters[*filter];
-                format!(
-                    "{} is {}, fails filter {} {}",
-                    f.metric,
-                    Shortest(*value),
-                    f.op,
-                    Shortest(f.value)
-                )
+                f.failed_by(*value, &f.failed_ending())
             }
             Exclusion::CriterionMissing(i) => {
                 let c = &spec.criteria[*i];

@@ -18,7 +18,9 @@ use super::pages::{Page, PageHead, PageKind};
 use crate::content::UseCase;
 use crate::error::Diagnostic;
 use crate::format::Shortest;
-use crate::rank::{Better, Excluded, Exclusion, FilterMissing, Method, Missing, Ranking, Scale};
+use crate::rank::{
+    Better, Excluded, Exclusion, Filter, FilterMissing, Method, Missing, Ranking, Scale,
+};
 use crate::render::escape_html;
 use crate::site::Site;
 
@@ -129,10 +131,14 @@ struct ExcludedJson<'a> {
 fn ranking_document<'a>(site: &'a Site, u: &'a UseCase, ranking: &'a Ranking) -> RankingJson<'a> {
     let weighted = u.spec.method == Method::Weighted;
     // Hundreds of models are excluded for a handful of reasons; only a failed filter's
-    // reason names the model's own figure. Copying a sentence costs less than writing it.
+    // reason names the model's own figure, and the rest of its sentence is the filter's.
+    // Copying a sentence costs less than writing it.
     let mut shared: Vec<(&Exclusion, String)> = Vec::new();
+    let endings: Vec<String> = u.spec.filters.iter().map(Filter::failed_ending).collect();
     let mut reason = |e: &'a Excluded| match &e.why {
-        Exclusion::FilterFailed { .. } => e.reason(&u.spec),
+        Exclusion::FilterFailed { filter, value } => {
+            u.spec.filters[*filter].failed_by(*value, &endings[*filter])
+        }
         why => match shared.iter().find(|(w, _)| *w == why) {
             Some((_, r)) => r.clone(),
             None => {
