@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 use resvg::{tiny_skia, usvg};
 
 use super::escape_html;
-use super::view::{RowView, Viewed};
+use super::view::score_text;
 use crate::content::UseCase;
 use crate::error::Diagnostic;
 use crate::site::Site;
@@ -258,7 +258,38 @@ fn footer(svg: &mut String, site: &Site, updated: Option<String>) {
 pub const TOP: usize = 3;
 
 /// The card of a use case: its title and its top three with their scores or headline figure.
-pub fn use_case_card(site: &Site, u: &UseCase, top: &[Viewed<RowView>]) -> String {
+/// One of the models a use case's card names: its rank, its name and the figure beside it.
+pub struct Place<'a> {
+    rank: usize,
+    name: &'a str,
+    figure: String,
+}
+
+/// The first [`TOP`] models of a use case as its card names them, with the score of a
+/// weighted ranking or else the headline figure. They are made from the ranking rather than
+/// from the leaderboard's rows, which hold far more than a card prints and cost far more to
+/// make.
+pub fn top_places<'a>(site: &'a Site, u: &UseCase) -> Vec<Place<'a>> {
+    site.top(&u.slug)
+        .iter()
+        .take(TOP)
+        .filter_map(|r| {
+            let model = site.catalog.models.get(&*r.id)?;
+            let headline = site.figure_by_key(model, &u.headline)?;
+            let figure = match r.score {
+                Some(score) => format!("score {}", score_text(score)),
+                None => format!("{} {}", headline.short_label, headline.text),
+            };
+            Some(Place {
+                rank: r.rank,
+                name: &model.name,
+                figure,
+            })
+        })
+        .collect()
+}
+
+pub fn use_case_card(site: &Site, u: &UseCase, top: &[Place]) -> String {
     let mut svg = frame(site);
     let room = f64::from(WIDTH) - 2.0 * MARGIN;
     text(
@@ -285,11 +316,8 @@ pub fn use_case_card(site: &Site, u: &UseCase, top: &[Viewed<RowView>]) -> Strin
             svg,
             "<rect x=\"{MARGIN:.0}\" y=\"{y:.0}\" width=\"{room:.0}\" height=\"72\" rx=\"12\" fill=\"{PANEL}\"/>"
         );
-        let figure = match &row.score_text {
-            Some(score) => format!("score {score}"),
-            None => format!("{} {}", row.headline.short_label, row.headline.text),
-        };
-        let figure_room = width(&figure, 30.0, false) + 24.0;
+        let figure = &row.figure;
+        let figure_room = width(figure, 30.0, false) + 24.0;
         text(
             &mut svg,
             (MARGIN + 24.0, y + 48.0),
@@ -307,7 +335,7 @@ pub fn use_case_card(site: &Site, u: &UseCase, top: &[Viewed<RowView>]) -> Strin
             true,
             TEXT,
             "start",
-            &fit(&row.model.name, 32.0, true, name_room),
+            &fit(row.name, 32.0, true, name_room),
         );
         text(
             &mut svg,
@@ -316,7 +344,7 @@ pub fn use_case_card(site: &Site, u: &UseCase, top: &[Viewed<RowView>]) -> Strin
             false,
             MUTED,
             "end",
-            &figure,
+            figure,
         );
     }
     if top.is_empty() {

@@ -650,11 +650,10 @@ impl<'a> DataFiles<'a> {
             DataFile::ChangesFeed => super::changes::changes_feed(site)
                 .map(|(_, xml)| xml)
                 .unwrap_or_default(),
-            DataFile::Card(u) => {
-                let top = site.top(&u.slug);
-                let rows = super::pages::rows(site, u, &top[..top.len().min(card::TOP)]);
-                drawn(cards, &card::use_case_card(site, u, &rows))?
-            }
+            DataFile::Card(u) => drawn(
+                cards,
+                &card::use_case_card(site, u, &card::top_places(site, u)),
+            )?,
             DataFile::SiteCard => {
                 let latest = self.pages.iter().filter_map(|p| p.updated).max();
                 drawn(cards, &card::site_card(site, latest.map(|d| d.long())))?
