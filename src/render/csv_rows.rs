@@ -37,11 +37,12 @@ impl Rows {
             return;
         }
         self.out.push(b'"');
-        for b in text.bytes() {
-            if b == b'"' {
-                self.out.push(b'"');
+        // Most quoted fields are sentences with a comma and no quote: copied whole.
+        for (i, piece) in text.split('"').enumerate() {
+            if i > 0 {
+                self.out.extend_from_slice(b"\"\"");
             }
-            self.out.push(b);
+            self.out.extend_from_slice(piece.as_bytes());
         }
         self.out.push(b'"');
     }
@@ -56,9 +57,11 @@ impl Rows {
 
     /// `count` empty fields.
     pub fn blanks(&mut self, count: usize) {
-        for _ in 0..count {
-            self.separate();
+        if count == 0 {
+            return;
         }
+        self.separate();
+        self.out.resize(self.out.len() + count - 1, b',');
     }
 
     pub fn end_row(&mut self) {

@@ -16,6 +16,7 @@ use super::card;
 use super::csv_rows::Rows;
 use super::pages::{Page, PageHead, PageKind};
 use crate::content::UseCase;
+use crate::data::Model;
 use crate::error::Diagnostic;
 use crate::format::Shortest;
 use crate::rank::{
@@ -126,6 +127,9 @@ struct PartJson<'a> {
 struct ExcludedJson<'a> {
     model: &'a str,
     reason: String,
+    /// The model itself, for the spreadsheet's name and provider columns.
+    #[serde(skip)]
+    entry: &'a Model,
 }
 
 fn ranking_document<'a>(site: &'a Site, u: &'a UseCase, ranking: &'a Ranking) -> RankingJson<'a> {
@@ -228,15 +232,13 @@ fn ranking_document<'a>(site: &'a Site, u: &'a UseCase, ranking: &'a Ranking) ->
         excluded: ranking
             .excluded
             .iter()
-            .filter(|e| {
-                site.catalog
-                    .models
-                    .get(&*e.id)
-                    .is_some_and(|m| m.status != crate::data::Status::Hidden)
-            })
-            .map(|e| ExcludedJson {
-                model: &e.id,
-                reason: reason(e),
+            .filter_map(|e| {
+                let m = site.catalog.models.get(&*e.id)?;
+                (m.status != crate::data::Status::Hidden).then(|| ExcludedJson {
+                    model: &e.id,
+                    reason: reason(e),
+                    entry: m,
+                })
             })
             .collect(),
         swaps: weighted.then(|| swaps_json(u, ranking)),
@@ -277,16 +279,16 @@ pub fn ranking_json(site: &Site, u: &UseCase) -> Option<Vec<u8>> {
 /// The same ranking as a spreadsheet: one row per ranked model, then one per excluded model.
 pub fn ranking_csv(site: &Site, u: &UseCase) -> Option<Vec<u8>> {
     let ranking = site.rankings.get(&u.slug)?;
-    Some(csv_of(site, u, &ranking_document(site, u, ranking)))
+    Some(csv_of(u, &ranking_document(site, u, ranking)))
 }
 
 /// `ranking.json` and `ranking.csv` of a use case, from one document.
 fn ranking_files(site: &Site, u: &UseCase, ranking: &Ranking) -> [Vec<u8>; 2] {
     let doc = ranking_document(site, u, ranking);
-    [pretty(&doc), csv_of(site, u, &doc)]
+    [pretty(&doc), csv_of(u, &doc)]
 }
 
-fn csv_of(site: &Site, u: &UseCase, doc: &RankingJson) -> Vec<u8> {
+fn csv_of(u: &UseCase, doc: &RankingJson) -> Vec<u8> {
     let mut rows = Rows::default();
     for name in [
         "rank",
@@ -325,10 +327,7 @@ fn csv_of(site: &Site, u: &UseCase, doc: &RankingJson) -> Vec<u8> {
     }
     let blanks = u.spec.criteria.len() * 3;
     for e in &doc.excluded {
-        // The document names only models of the catalogue.
-        let Some(m) = site.catalog.models.get(e.model) else {
-            continue;
-        };
+        let m = e.entry;
         rows.blanks(3);
         for text in [&m.id, &m.name, &m.provider] {
             rows.text(text);
