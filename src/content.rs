@@ -17,7 +17,7 @@ use walkdir::WalkDir;
 use crate::data::{Catalog, check_id};
 use crate::date::Date;
 use crate::error::{Diagnostic, Diagnostics, Location, did_you_mean};
-use crate::input::{Document, Origin, SourceFile, Spanned, split_front_matter};
+use crate::input::{Document, Lines, Origin, SourceFile, Spanned, split_front_matter};
 use crate::rank::{self, FilterMissing, Method, Missing, Op, Scale};
 use crate::sources::Sources;
 
@@ -38,12 +38,13 @@ pub struct Prose {
 struct Front {
     origin: Origin,
     yaml: String,
+    lines: Lines,
 }
 
 impl Front {
     fn prose(&self, s: Spanned<String>) -> Prose {
         Prose {
-            origin: self.origin.of_text(&s, &self.yaml),
+            origin: self.origin.of_text(&s, &self.yaml, &self.lines),
             text: s.value,
         }
     }
@@ -409,6 +410,7 @@ fn with_texts<T>(front: T, doc: Document) -> (T, Prose, Front) {
     let yaml = Front {
         origin: doc.yaml_origin,
         yaml: doc.yaml.to_string(),
+        lines: Lines::new(doc.yaml),
     };
     (front, body, yaml)
 }

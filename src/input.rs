@@ -159,13 +159,13 @@ impl Origin {
     /// except that a quoted one starts at its quote. The later lines of a block (`|`, `>`)
     /// are indented as its first; lines a quoted or plain value folds into one are placed
     /// as its first.
-    pub fn of_text(&self, spanned: &Spanned<String>, yaml: &str) -> Origin {
+    pub fn of_text(&self, spanned: &Spanned<String>, yaml: &str, lines: &Lines) -> Origin {
         let line = spanned.line as usize;
         if line == 0 {
             return self.down(0);
         }
         let column = (spanned.column as usize).max(1);
-        let first = yaml.lines().nth(line - 1).unwrap_or_default();
+        let first = lines.line(yaml, line);
         let (shift, indent) = match first.chars().nth(column - 1) {
             Some('"' | '\'') => (column, 0),
             _ => (column - 1, column - 1),
@@ -193,6 +193,37 @@ impl Origin {
 
     pub fn error(&self, line: usize, column: usize, message: impl Into<String>) -> Diagnostic {
         Diagnostic::error(self.at(line, column), message)
+    }
+}
+
+/// Where each line of a text starts. A front matter places each of its values (a dozen in an
+/// analysis) by the text of the value's line; counting lines from the start for each was a
+/// sixtieth of a large site's instructions.
+#[derive(Debug, Clone)]
+pub struct Lines {
+    starts: Vec<usize>,
+}
+
+impl Lines {
+    pub fn new(text: &str) -> Lines {
+        let ends = text.match_indices('\n').map(|(i, _)| i + 1);
+        let starts = std::iter::once(0).chain(ends);
+        Lines {
+            starts: starts.filter(|&start| start < text.len()).collect(),
+        }
+    }
+
+    /// Line `n` (from 1) of `text`, the text these lines were found in, as `str::lines`
+    /// gives it; empty past the last line.
+    pub fn line<'t>(&self, text: &'t str, n: usize) -> &'t str {
+        let Some(&start) = n.checked_sub(1).and_then(|i| self.starts.get(i)) else {
+            return "";
+        };
+        let rest = &text[start..];
+        match rest.split_once('\n') {
+            Some((line, _)) => line.strip_suffix('\r').unwrap_or(line),
+            None => rest,
+        }
     }
 }
 
@@ -474,7 +505,20 @@ impl<'de, V: serde::Deserialize<'de>> serde::Deserialize<'de> for Entries<V> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
     use serde::Deserialize;
+
+    proptest! {
+        // Line endings of both kinds, a lone carriage return, and empty lines.
+        #[test]
+        fn a_line_is_the_one_str_lines_gives(text in "[ab\r\n]{0,12}") {
+            let lines = Lines::new(&text);
+            for n in 0..=text.len() + 1 {
+                let expected = n.checked_sub(1).and_then(|i| text.lines().nth(i));
+                prop_assert_eq!(lines.line(&text, n), expected.unwrap_or_default(), "line {}", n);
+            }
+        }
+    }
 
     fn source(text: &str) -> SourceFile {
         SourceFile {
@@ -501,7 +545,7 @@ mod tests {
         let origin = Origin::new("content/x.md", 2);
         let texts: Texts = parse_yaml(yaml, &origin).unwrap();
         let place = |s: &Spanned<String>| {
-            let location = origin.of_text(s, yaml).at(at.0, at.1);
+            let location = origin.of_text(s, yaml, &Lines::new(yaml)).at(at.0, at.1);
             (location.line, location.column)
         };
         texts.texts.iter().map(place).collect()
