@@ -179,12 +179,19 @@ impl std::fmt::Display for Shortest {
 }
 
 /// The power of ten of the last significant digit of ryu's text (`12.5` → −1, `1200.0` → 2);
-/// `None` for text with an exponent.
+/// `None` for text with an exponent. The text is a few bytes long and this runs for every
+/// number of every ranking file, so it is read once, not searched for each character.
 fn last_place(text: &str) -> Option<i32> {
-    if text.contains('e') {
-        return None;
+    let mut dot = None;
+    for (i, b) in text.bytes().enumerate() {
+        match b {
+            b'e' => return None,
+            b'.' => dot = Some(i),
+            _ => {}
+        }
     }
-    let (whole, fraction) = text.split_once('.')?;
+    let dot = dot?;
+    let (whole, fraction) = (&text[..dot], &text[dot + 1..]);
     if fraction == "0" {
         Some((whole.len() - whole.trim_end_matches('0').len()) as i32)
     } else {
