@@ -257,7 +257,6 @@ fn footer(svg: &mut String, site: &Site, updated: Option<String>) {
 /// How many of a use case's models its card shows.
 pub const TOP: usize = 3;
 
-/// The card of a use case: its title and its top three with their scores or headline figure.
 /// One of the models a use case's card names: its rank, its name and the figure beside it.
 pub struct Place<'a> {
     rank: usize,
@@ -289,6 +288,7 @@ pub fn top_places<'a>(site: &'a Site, u: &UseCase) -> Vec<Place<'a>> {
         .collect()
 }
 
+/// The card of a use case: its title and its top three with their scores or headline figure.
 pub fn use_case_card(site: &Site, u: &UseCase, top: &[Place]) -> String {
     let mut svg = frame(site);
     let room = f64::from(WIDTH) - 2.0 * MARGIN;
