@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 
 pub mod robust;
 
-pub use robust::{Shift, Swap};
+pub use robust::{Field, RangeSearch, Robustness, Search, Shift, Swap};
 
 /// Scores closer than this are equal and go to the tie-breakers.
 pub const SCORE_EPSILON: f64 = 1e-9;
@@ -359,6 +359,15 @@ pub fn check_spec(spec: &Spec) -> Result<(), RankError> {
 ///
 /// The result does not depend on the order of `contenders`: they are processed in id order.
 pub fn rank(spec: &Spec, contenders: &[Contender]) -> Result<Ranking, RankError> {
+    rank_with(spec, contenders, &Search)
+}
+
+/// Like [`rank`], with the rank ranges from `search`.
+pub fn rank_with(
+    spec: &Spec,
+    contenders: &[Contender],
+    search: &dyn RangeSearch,
+) -> Result<Ranking, RankError> {
     check_spec(spec)?;
     let mut field: Vec<&Contender> = contenders.iter().collect();
     field.sort_by(|a, b| a.id.cmp(&b.id));
@@ -384,7 +393,10 @@ pub fn rank(spec: &Spec, contenders: &[Contender]) -> Result<Ranking, RankError>
         r.rank = i + 1;
     }
     let swaps = match spec.method {
-        Method::Weighted => robust::apply(spec, &tie_keys(spec, &candidates, &ranked), &mut ranked),
+        Method::Weighted => {
+            let keys = tie_keys(spec, &candidates, &ranked);
+            robust::apply(spec, &keys, &mut ranked, search)
+        }
         Method::Ordered => Vec::new(),
     };
     Ok(Ranking {

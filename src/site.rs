@@ -6,12 +6,14 @@
 
 use rustc_hash::FxHashMap;
 use std::collections::BTreeMap;
+use std::convert::Infallible;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::Instant;
 
 use rayon::prelude::*;
 
+use crate::cache::Cache;
 use crate::check::SitePaths;
 use crate::config::{self, Settings};
 use crate::content::{self, Content, UseCase};
@@ -182,7 +184,7 @@ impl Site {
         let rankings = if out.has_errors() {
             BTreeMap::new()
         } else {
-            time(Stage::Rank, || rank_all(&catalog, &content, &mut out))
+            time(Stage::Rank, || rank_all(root, &catalog, &content, &mut out))
         };
         check_notes(&catalog, &content, &rankings, &mut out);
         let warnings = out.into_result()?;
@@ -401,19 +403,54 @@ fn contenders(catalog: &Catalog) -> Vec<Contender> {
         .collect()
 }
 
+/// Rank ranges found by earlier builds, kept by their [`rank::Field`]. Searching the grids
+/// was about a tenth of a large site's processor time, and a publisher's rebuild mostly
+/// ranks the same fields again: a changed figure, weight or band makes a new field, and so
+/// a new search.
+struct KeptRanges(Cache);
+
+impl KeptRanges {
+    fn new(root: &Path) -> KeptRanges {
+        KeptRanges(Cache::new(
+            root,
+            "ranges",
+            env!("STANDINGS_SOURCE_HASH"),
+            "bin",
+        ))
+    }
+}
+
+impl rank::RangeSearch for KeptRanges {
+    fn robustness(&self, field: &rank::Field) -> rank::Robustness {
+        let found = self.0.get_or_make_value(
+            &field.key(),
+            |bytes| field.decode(&bytes),
+            || Ok::<_, Infallible>(field.search()),
+            |found| Some(field.encode(found)),
+        );
+        match found {
+            Ok(found) => found,
+            Err(never) => match never {},
+        }
+    }
+}
+
 fn rank_all(
+    root: &Path,
     catalog: &Catalog,
     content: &Content,
     out: &mut Diagnostics,
 ) -> BTreeMap<String, Ranking> {
     let field = contenders(catalog);
+    let kept = KeptRanges::new(root);
     // Each ranking searches its own grid of weight shifts, so use cases rank in parallel.
     let results: Vec<(&UseCase, Result<Ranking, RankError>)> = content
         .use_cases
         .par_iter()
         .with_max_len(1)
-        .map(|u| (u, rank::rank(&u.spec, &field)))
+        .map(|u| (u, rank::rank_with(&u.spec, &field, &kept)))
         .collect();
+    kept.0.prune();
     let mut rankings = BTreeMap::new();
     for (u, result) in results {
         match result {

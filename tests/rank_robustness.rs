@@ -5,10 +5,12 @@
 mod common;
 
 use std::collections::BTreeMap;
+use std::sync::Mutex;
 
 use proptest::prelude::*;
 use standings::rank::{
-    self, Better, Contender, Criterion, Method, Missing, Scale, Shift, Spec, Swap, TieBreaker,
+    self, Better, Contender, Criterion, Field, Method, Missing, RangeSearch, Robustness, Scale,
+    Shift, Spec, Swap, TieBreaker,
 };
 
 const METRICS: usize = 4;
@@ -207,6 +209,63 @@ proptest! {
             let [best, worst] = r.rank_range.unwrap();
             prop_assert!(best <= r.rank && r.rank <= worst);
         }
+    }
+}
+
+/// Searches as the engine does, and keeps the field's key and the encoded answer.
+#[derive(Default)]
+struct Keeping(Mutex<Option<(Vec<u8>, Vec<u8>)>>);
+
+impl RangeSearch for Keeping {
+    fn robustness(&self, field: &Field) -> Robustness {
+        let found = field.search();
+        *self.0.lock().unwrap() = Some((field.key(), field.encode(&found)));
+        found
+    }
+}
+
+/// Reads each candidate as an answer kept for the field being ranked, and answers with the
+/// first candidate when it reads.
+struct Reading {
+    candidates: Vec<Vec<u8>>,
+    read: Mutex<Vec<Option<Robustness>>>,
+}
+
+impl RangeSearch for Reading {
+    fn robustness(&self, field: &Field) -> Robustness {
+        let read: Vec<_> = self.candidates.iter().map(|b| field.decode(b)).collect();
+        let answer = read[0].clone().unwrap_or_else(|| field.search());
+        *self.read.lock().unwrap() = read;
+        answer
+    }
+}
+
+fn kept(case: &Case) -> (Vec<u8>, Vec<u8>) {
+    let keeping = Keeping::default();
+    rank::rank_with(&case.spec, &case.field, &keeping).unwrap();
+    keeping.0.into_inner().unwrap().unwrap()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    /// A build takes kept rank ranges back instead of searching: what it takes back must give
+    /// the ranking the search gives, and an answer kept for another field, or cut short, or
+    /// with bytes after it, is refused.
+    #[test]
+    fn kept_ranges_read_back_for_their_own_field_alone(case in case(), other in case()) {
+        let (key, bytes) = kept(&case);
+        let (other_key, other_bytes) = kept(&other);
+        let mut candidates = vec![bytes.clone(), [&bytes[..], &[0; 8]].concat(), other_bytes];
+        candidates.extend((0..bytes.len()).map(|cut| bytes[..cut].to_vec()));
+        let reading = Reading { candidates, read: Mutex::default() };
+        let ranking = rank::rank_with(&case.spec, &case.field, &reading).unwrap();
+        prop_assert_eq!(&ranking, &rank::rank(&case.spec, &case.field).unwrap());
+        let read = reading.read.into_inner().unwrap();
+        prop_assert!(read[0].is_some());
+        prop_assert!(read[1].is_none(), "an answer with bytes after it was read");
+        prop_assert!(other_key == key || read[2].is_none(), "another field's answer was read");
+        prop_assert!(read[3..].iter().all(Option::is_none), "an answer cut short was read");
     }
 }
 

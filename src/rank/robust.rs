@@ -22,6 +22,7 @@
 use std::cmp::Ordering;
 
 use rayon::prelude::*;
+use xxhash_rust::xxh3::xxh3_128;
 
 use super::{Ranked, SCORE_EPSILON, Spec, sort_by_score};
 
@@ -72,17 +73,50 @@ pub fn grid_points(weights: &[f64], band: u32) -> u64 {
         .fold(1, u64::saturating_mul)
 }
 
-/// Computes every ranked model's `rank_range` and the swaps of neighbours.
-pub(super) fn apply(spec: &Spec, tie_keys: &[usize], ranked: &mut [Ranked]) -> Vec<Swap> {
+/// Computes every ranked model's `rank_range` and the swaps of neighbours, asking `search`
+/// for them.
+pub(super) fn apply(
+    spec: &Spec,
+    tie_keys: &[usize],
+    ranked: &mut [Ranked],
+    search: &dyn RangeSearch,
+) -> Vec<Swap> {
     let field = Field::new(spec, tie_keys, ranked);
-    for (r, range) in ranked.iter_mut().zip(ranges(&field)) {
+    let found = search.robustness(&field);
+    for (r, range) in ranked.iter_mut().zip(found.ranges) {
         r.rank_range = Some(range);
     }
-    swaps(&field)
+    found.swaps
 }
 
-/// The ranked models as the grid sees them, in their published order.
-struct Field {
+/// What the grid holds for one ranking.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Robustness {
+    /// Each ranked model's best and worst rank, in the published order.
+    pub ranges: Vec<[usize; 2]>,
+    pub swaps: Vec<Swap>,
+}
+
+/// Where a ranking's rank ranges come from. The search is most of what ranking costs, and
+/// its answer depends on nothing but the [`Field`], so a caller that ranks the same use
+/// cases again and again may keep the answers ([`Field::key`], [`Field::encode`],
+/// [`Field::decode`]) instead of searching each time, as [`Search`] does.
+pub trait RangeSearch: Sync {
+    fn robustness(&self, field: &Field) -> Robustness;
+}
+
+/// Searches the grid every time.
+pub struct Search;
+
+impl RangeSearch for Search {
+    fn robustness(&self, field: &Field) -> Robustness {
+        field.search()
+    }
+}
+
+/// The ranked models as the grid sees them, in their published order: everything the rank
+/// ranges and swaps depend on.
+pub struct Field {
     weights: Vec<f64>,
     band: i32,
     /// Per criterion, the lowest shift that keeps its weight above 0.
@@ -109,6 +143,96 @@ impl Field {
             normalized,
             tie_keys: tie_keys.to_vec(),
         }
+    }
+
+    /// Searches the grid.
+    pub fn search(&self) -> Robustness {
+        Robustness {
+            ranges: ranges(self),
+            swaps: swaps(self),
+        }
+    }
+
+    /// The field as bytes: two fields with equal keys have the same [`Robustness`].
+    pub fn key(&self) -> Vec<u8> {
+        let mut key = Vec::with_capacity(12 + 8 * (self.weights.len() + self.normalized.len()));
+        let mut word = |n: usize| key.extend_from_slice(&(n as u64).to_le_bytes());
+        word(self.band.unsigned_abs() as usize);
+        word(self.criteria());
+        word(self.models());
+        self.tie_keys.iter().for_each(|&t| word(t));
+        for v in self.weights.iter().chain(&self.normalized) {
+            key.extend_from_slice(&v.to_bits().to_le_bytes());
+        }
+        key
+    }
+
+    /// `found` as bytes that [`Field::decode`] reads back for this field alone: they begin
+    /// with a hash of the key, so an answer is never taken for another field's.
+    pub fn encode(&self, found: &Robustness) -> Vec<u8> {
+        let mut out = xxh3_128(&self.key()).to_le_bytes().to_vec();
+        let mut word = |n: i64| out.extend_from_slice(&n.to_le_bytes());
+        word(found.ranges.len() as i64);
+        for &[best, worst] in &found.ranges {
+            word(best as i64);
+            word(worst as i64);
+        }
+        word(found.swaps.len() as i64);
+        for swap in &found.swaps {
+            word(swap.rank as i64);
+            match swap.shift {
+                Some(s) => {
+                    word(s.criterion as i64);
+                    word(i64::from(s.points));
+                }
+                None => {
+                    word(-1);
+                    word(0);
+                }
+            }
+        }
+        out
+    }
+
+    /// What [`Field::encode`] wrote for this field; `None` for anything else, or for an
+    /// answer no search of this field could give.
+    pub fn decode(&self, bytes: &[u8]) -> Option<Robustness> {
+        let (hash, rest) = bytes.split_first_chunk::<16>()?;
+        if rest.len() % 8 != 0 || u128::from_le_bytes(*hash) != xxh3_128(&self.key()) {
+            return None;
+        }
+        let mut words = rest
+            .chunks(8)
+            .map(|w| Some(i64::from_le_bytes(w.try_into().ok()?)));
+        let mut next = || words.next().flatten();
+        let n = self.models();
+        let count = |v: i64, max: usize| usize::try_from(v).ok().filter(|&c| c <= max);
+        let mut ranges = Vec::with_capacity(n);
+        for j in 1..=count(next()?, n).filter(|&c| c == n)? {
+            let best = count(next()?, n)?;
+            let worst = count(next()?, n)?;
+            (1 <= best && best <= j && j <= worst).then_some(())?;
+            ranges.push([best, worst]);
+        }
+        let mut swaps: Vec<Swap> = Vec::new();
+        for _ in 0..count(next()?, n.saturating_sub(1))? {
+            let rank = count(next()?, n.saturating_sub(1)).filter(|&r| r >= 1)?;
+            let (criterion, points) = (next()?, next()?);
+            let shift = match criterion {
+                -1 if points == 0 => None,
+                _ => Some(Shift {
+                    criterion: count(criterion, self.criteria().saturating_sub(1))?,
+                    points: i32::try_from(points)
+                        .ok()
+                        .filter(|p| *p != 0 && p.abs() <= self.band)?,
+                }),
+            };
+            if swaps.last().is_some_and(|s| s.rank >= rank) {
+                return None;
+            }
+            swaps.push(Swap { rank, shift });
+        }
+        next().is_none().then_some(Robustness { ranges, swaps })
     }
 
     fn criteria(&self) -> usize {
