@@ -27,7 +27,7 @@ use rayon::prelude::*;
 
 use crate::check::{self, SitePaths};
 use crate::content::{self, UseCase};
-use crate::data::Catalog;
+use crate::data::{Catalog, Keyed};
 use crate::error::{Diagnostic, Diagnostics, Error};
 use crate::output::{self, MemoryOutput};
 use crate::rank::Ranking;
@@ -750,10 +750,7 @@ fn shape(r: &Ranking) -> impl PartialEq + '_ {
     )
 }
 
-fn differing_keys<V: PartialEq>(
-    a: &BTreeMap<String, V>,
-    b: &BTreeMap<String, V>,
-) -> BTreeSet<String> {
+fn differing_keys<V: PartialEq>(a: &Keyed<V>, b: &Keyed<V>) -> BTreeSet<String> {
     a.keys()
         .chain(b.keys())
         .filter(|k| a.get(*k) != b.get(*k))
