@@ -68,7 +68,7 @@ pub(crate) struct Shared {
     /// Where each model stands in every use case.
     places: OnceLock<render::PlaceIndex>,
     /// The link to each use case's leaderboard, in site order.
-    pub(crate) use_case_links: OnceLock<Vec<render::Link>>,
+    pub(crate) use_case_links: OnceLock<Vec<render::Viewed<render::Link>>>,
     /// What every page shows alike of each model.
     pub(crate) models: OnceLock<render::ModelMemo>,
     /// The rows of each model's figures table, by model id, as the templates render them.

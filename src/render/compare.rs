@@ -11,7 +11,7 @@ use serde::Serialize;
 use tera::Context;
 
 use super::pages::{Page, PageMeta, PlaceIndex, meta};
-use super::view::{FigureView, Link, ModelRef, Viewed, score_text, weight_text};
+use super::view::{FigureView, Link, ModelRef, Viewed, weight_text};
 use crate::content::UseCase;
 use crate::data::{Metric, Model};
 use crate::rank::{Better, Method};
@@ -167,8 +167,8 @@ struct CompareView<'a> {
     /// How many use cases rank each model higher.
     higher_counts: (usize, usize),
     /// Which, when they are few enough to name in a sentence (the table lists them all).
-    higher_a: Vec<&'a Link>,
-    higher_b: Vec<&'a Link>,
+    higher_a: Vec<&'a Viewed<Link>>,
+    higher_b: Vec<&'a Viewed<Link>>,
     criteria: Vec<CriteriaTable>,
 }
 
@@ -185,11 +185,11 @@ struct FigureRow {
 
 #[derive(Serialize)]
 struct PlacementRow<'a> {
-    use_case: &'a Link,
+    use_case: &'a Viewed<Link>,
     a_rank: usize,
     b_rank: usize,
-    a_score: Option<String>,
-    b_score: Option<String>,
+    a_score: Option<&'a str>,
+    b_score: Option<&'a str>,
     a_higher: bool,
     /// The name of the model ranked higher.
     higher: &'a str,
@@ -197,7 +197,7 @@ struct PlacementRow<'a> {
 
 #[derive(Serialize)]
 struct CriteriaTable {
-    use_case: Link,
+    use_case: Viewed<Link>,
     id: String,
     weighted: bool,
     rows: Vec<CriterionRow>,
@@ -235,7 +235,7 @@ pub fn page(site: &Site, page: &Page, pair: &Pair, ctx: &mut Context) -> Option<
         .iter()
         .filter_map(|s| placement(site, places, s, ma, mb))
         .collect();
-    let higher = |a_higher: bool| -> Vec<&Link> {
+    let higher = |a_higher: bool| -> Vec<&Viewed<Link>> {
         placements
             .iter()
             .filter(|p| p.a_higher == a_higher)
@@ -300,7 +300,7 @@ fn figure_row(site: &Site, metric: &Metric, a: &Model, b: &Model) -> FigureRow {
 
 fn placement<'a>(
     site: &'a Site,
-    places: &PlaceIndex,
+    places: &'a PlaceIndex,
     shared: &SharedRanking,
     a: &'a Model,
     b: &'a Model,
@@ -312,8 +312,8 @@ fn placement<'a>(
         use_case: site.use_case_link(shared.use_case as usize)?,
         a_rank: ra.rank,
         b_rank: rb.rank,
-        a_score: ra.score.map(score_text),
-        b_score: rb.score.map(score_text),
+        a_score: ra.score_text.as_deref(),
+        b_score: rb.score_text.as_deref(),
         a_higher: ra.rank < rb.rank,
         higher: if ra.rank < rb.rank { &a.name } else { &b.name },
     })

@@ -34,7 +34,7 @@ pub use files::{
 pub use pages::{Page, PageHead, PageKind, RenderedPage, plan, render_page};
 pub(crate) use pages::{PlaceIndex, Row, UseCaseViews, rows};
 pub use prose::{ProseRenderer, RenderedSite, Reuse, SourceLink, UseCaseHtml, UseCaseProse};
-pub(crate) use view::{Link, ModelMemo};
+pub(crate) use view::{Link, ModelMemo, Viewed};
 pub use view::{range_text, swap_sentence};
 
 /// The theme's templates, as shipped.

@@ -1148,10 +1148,12 @@ pub(crate) struct PlaceIndex {
 }
 
 /// Where one ranked row stands.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Standing {
     pub rank: usize,
-    pub score: Option<f64>,
+    /// The score as pages print it: each row is printed on the head-to-head page of every
+    /// pair it belongs to, so it is formatted once here.
+    pub score_text: Option<Box<str>>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -1226,7 +1228,7 @@ impl PlaceIndex {
                     .iter()
                     .map(|r| Standing {
                         rank: r.rank,
-                        score: r.score,
+                        score_text: r.score.map(|s| view::score_text(s).into()),
                     })
                     .collect(),
             );
@@ -1289,9 +1291,9 @@ impl PlaceIndex {
     }
 
     /// Where the row `row` of the ranking of the use case at `use_case` stands.
-    pub fn standing(&self, use_case: u32, row: u32) -> Option<Standing> {
+    pub fn standing(&self, use_case: u32, row: u32) -> Option<&Standing> {
         let rows = self.standings.get(use_case as usize)?;
-        rows.get(row as usize).copied()
+        rows.get(row as usize)
     }
 }
 

@@ -205,12 +205,13 @@ impl Site {
         format!("{}{}", self.base_path(), path)
     }
 
-    /// The link to the leaderboard of the use case at `index` in the site's order, made once
-    /// for every page that lists use cases by the hundred.
-    pub(crate) fn use_case_link(&self, index: usize) -> Option<&Link> {
+    /// The link to the leaderboard of the use case at `index` in the site's order, made (and
+    /// serialised for templates) once for every page that lists use cases by the hundred.
+    pub(crate) fn use_case_link(&self, index: usize) -> Option<&Viewed<Link>> {
         let links = self.shared.use_case_links.get_or_init(|| {
             let use_cases = &self.content.use_cases;
-            use_cases.iter().map(|u| self.leaderboard_link(u)).collect()
+            let links = use_cases.iter().map(|u| self.leaderboard_link(u));
+            links.map(Viewed::new).collect()
         });
         links.get(index)
     }
