@@ -17,7 +17,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime};
 
-use sha2::{Digest, Sha256};
+use xxhash_rust::xxh3::Xxh3;
 
 /// The cache's folder, relative to the site root.
 pub const CACHE_DIR: &str = ".standings-cache";
@@ -138,14 +138,16 @@ impl Cache {
         let _ = File::create(marker);
     }
 
+    /// The name of the entry made from `input`. A build names thousands of entries from inputs
+    /// as large as a use case's prose, and a cryptographic hash of them cost a hundredth of a
+    /// large site's build. Nothing here needs one: an entry is only ever found by the input
+    /// that made it, and no input is chosen to collide with another.
     fn entry_name(&self, input: &[u8]) -> String {
-        let digest = Sha256::new()
-            .chain_update(self.version)
-            .chain_update([0])
-            .chain_update(input)
-            .finalize();
-        let hex: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
-        format!("{hex}.{}", self.extension)
+        let mut hasher = Xxh3::new();
+        hasher.update(self.version.as_bytes());
+        hasher.update(&[0]);
+        hasher.update(input);
+        format!("{:032x}.{}", hasher.digest128(), self.extension)
     }
 }
 
