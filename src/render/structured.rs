@@ -37,16 +37,27 @@ pub fn json_ld(site: &Site, html: &RenderedSite, page: &Page, meta: &PageMeta) -
         PageKind::Guide { .. } => push(article(site, page, meta)),
         _ => {}
     }
-    script_safe(&format!(
-        "{{\"@context\":\"https://schema.org\",\"@graph\":[{}]}}",
-        graph.join(",")
-    ))
+    let mut json = String::with_capacity(64 + graph.iter().map(|g| g.len() + 1).sum::<usize>());
+    json.push_str("{\"@context\":\"https://schema.org\",\"@graph\":[");
+    for (i, item) in graph.iter().enumerate() {
+        if i > 0 {
+            json.push(',');
+        }
+        json.push_str(item);
+    }
+    json.push_str("]}");
+    script_safe(json)
 }
 
 /// JSON that cannot end its `<script>` element: every `<` is written as `\u003c`, which
-/// covers `</script` and `<!--` and leaves the value the same.
-fn script_safe(json: &str) -> String {
-    json.replace('<', "\\u003c")
+/// covers `</script` and `<!--` and leaves the value the same. Most pages' JSON has none, and
+/// is kept as it is rather than copied.
+fn script_safe(json: String) -> String {
+    if json.contains('<') {
+        json.replace('<', "\\u003c")
+    } else {
+        json
+    }
 }
 
 /// A site link (`/sub/use-cases/x/`) as an absolute URL.
@@ -250,7 +261,7 @@ mod tests {
     #[test]
     fn nothing_can_close_the_script() {
         let value = json!({ "text": "</script><!-- x" });
-        let safe = script_safe(&value.to_string());
+        let safe = script_safe(value.to_string());
         assert!(!safe.contains('<'));
         assert_eq!(serde_json::from_str::<Value>(&safe).unwrap(), value);
     }
