@@ -836,13 +836,15 @@ pub fn field_range(site: &Site, u: &UseCase, model: &Model, field: &Field) -> Op
     text(&mut svg, x1, 14.0, "tick", "end", "stronger");
     let mut body = String::with_capacity(field.rows.len() * 192);
     for (i, (c, row)) in u.spec.criteria.iter().zip(&field.rows).enumerate() {
-        let metric = site.catalog.metrics.get(&c.metric)?;
+        if !site.catalog.metrics.contains_key(&c.metric) {
+            return None;
+        }
         let mine = me.parts.get(i).and_then(|p| p.value);
-        let figure = metric.format.figure(mine);
+        let figure = site.figure_text(model, &c.metric, mine);
         svg.push_str(&row.svg);
         text(&mut svg, value_x, row.y + 4.0, "value", "start", &figure);
         if let (Some(v), Some(_)) = (mine, row.ends) {
-            let tip = format!("{}: {}", model.name, metric.format.value(v));
+            let tip = format!("{}: {figure}", model.name);
             circle(&mut svg, (row.x(v), row.y), 7.0, "point ranked", &tip);
         }
         table_row(

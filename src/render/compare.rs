@@ -334,14 +334,12 @@ fn criteria_table(site: &Site, index: usize, a: &Model, b: &Model) -> Option<Cri
         .zip(ra.parts.iter().zip(&rb.parts))
         .map(|(c, (pa, pb))| {
             let metric = site.catalog.metrics.get(&c.metric);
-            let text = |v: Option<f64>| {
-                metric.map_or_else(
-                    || crate::format::NOT_AVAILABLE.into(),
-                    |m| m.format.figure(v),
-                )
-            };
+            let texts = [
+                site.figure_text(a, &c.metric, pa.value),
+                site.figure_text(b, &c.metric, pb.value),
+            ];
             let a_wins = match (pa.value, pb.value) {
-                (Some(x), Some(y)) if text(Some(x)) == text(Some(y)) => None,
+                (Some(_), Some(_)) if texts[0] == texts[1] => None,
                 (Some(x), Some(y)) => Some(match c.better {
                     Better::Higher => x > y,
                     Better::Lower => x < y,
@@ -362,11 +360,12 @@ fn criteria_table(site: &Site, index: usize, a: &Model, b: &Model) -> Option<Cri
                 None if pa.value.is_none() => "neither has a figure".into(),
                 None => "tie".into(),
             };
+            let [a_text, b_text] = texts;
             CriterionRow {
                 label: metric.map_or_else(|| c.metric.clone(), |m| m.label.clone()),
                 weight_text: weighted.then(|| weight_text(c.weight)),
-                a: text(pa.value),
-                b: text(pb.value),
+                a: a_text,
+                b: b_text,
                 winner,
             }
         })

@@ -687,10 +687,10 @@ pub(crate) type Row = Viewed<RowView>;
 
 /// The rows of the ranked models at `ranked`.
 pub(crate) fn rows(site: &Site, u: &UseCase, ranked: &[Ranked]) -> Vec<Row> {
-    let ranges = view::range_texts(site, u);
+    let texts = view::criterion_texts(site, u);
     ranked
         .iter()
-        .filter_map(|r| view::row_view(site, u, r, &ranges))
+        .filter_map(|r| view::row_view(site, u, r, &texts))
         .map(Viewed::new)
         .collect()
 }

@@ -309,6 +309,27 @@ impl Site {
         }
     }
 
+    /// `value`, a figure of `model` on the metric `key`, as pages print it: the text of the
+    /// model's shared view of that figure when it holds the same value, which spares
+    /// formatting the same figure again in every use case that shows it.
+    pub fn figure_text(&self, model: &Model, key: &str, value: Option<f64>) -> String {
+        let views = self.model_views(model);
+        let shared: Option<&FigureView> = self
+            .metric_position(key)
+            .and_then(|i| views.figures.get(i))
+            .map(|f| &**f);
+        match shared {
+            Some(view) if view.value.map(f64::to_bits) == value.map(f64::to_bits) => {
+                view.text.clone()
+            }
+            _ => self
+                .catalog
+                .metrics
+                .get(key)
+                .map_or_else(|| NOT_AVAILABLE.into(), |m| m.format.figure(value)),
+        }
+    }
+
     pub fn figure_by_key(&self, model: &Model, key: &str) -> Option<Viewed<FigureView>> {
         let views = self.model_views(model);
         let index = *self.shared.models.get()?.metrics.get(key)?;
@@ -319,10 +340,10 @@ impl Site {
     pub fn price_pair(&self, model: &Model) -> String {
         let p = &self.settings.prices;
         let text = |key: &str| {
-            self.catalog
-                .metrics
-                .get(key)
-                .and_then(|m| model.value(key).map(|v| m.format.value(v)))
+            let value = model
+                .value(key)
+                .filter(|_| self.catalog.metrics.contains_key(key));
+            value.map(|v| self.figure_text(model, key, Some(v)))
         };
         match (text(&p.input), text(&p.output)) {
             (Some(i), Some(o)) => format!("{i} / {o}"),
@@ -680,21 +701,30 @@ pub fn criterion_views(site: &Site, u: &UseCase, notes: &[Option<String>]) -> Ve
         .collect()
 }
 
-/// Each criterion's range as a score-breakdown row prints it ("52.5 – 59.1").
-pub fn range_texts(site: &Site, u: &UseCase) -> Vec<Option<String>> {
+/// What every score-breakdown row of a use case prints alike of one criterion. Formatting
+/// it again for each row of each use case took about 1% of a large site's instructions.
+pub struct CriterionTexts {
+    /// The range over the ranked models ("52.5 – 59.1").
+    range: Option<String>,
+    /// The weight ("17%"), under the weighted method only.
+    weight: Option<String>,
+}
+
+/// Each criterion's [`CriterionTexts`], in the spec's order.
+pub fn criterion_texts(site: &Site, u: &UseCase) -> Vec<CriterionTexts> {
+    let weighted = u.spec.method == Method::Weighted;
     criterion_ranges(site, u)
         .into_iter()
-        .map(|range| range.map(|[lo, hi]| format!("{lo} – {hi}")))
+        .zip(&u.spec.criteria)
+        .map(|(range, c)| CriterionTexts {
+            range: range.map(|[lo, hi]| format!("{lo} – {hi}")),
+            weight: weighted.then(|| weight_text(c.weight)),
+        })
         .collect()
 }
 
-/// A ranked model's row; `ranges` are the [`range_texts`] of `u`, shared by its rows.
-pub fn row_view(
-    site: &Site,
-    u: &UseCase,
-    r: &Ranked,
-    ranges: &[Option<String>],
-) -> Option<RowView> {
+/// A ranked model's row; `texts` are the [`criterion_texts`] of `u`, shared by its rows.
+pub fn row_view(site: &Site, u: &UseCase, r: &Ranked, texts: &[CriterionTexts]) -> Option<RowView> {
     let model = site.catalog.models.get(&*r.id)?;
     let headline = site.figure_by_key(model, &u.headline)?;
     let cells = u
@@ -712,13 +742,9 @@ pub fn row_view(
             label: site.metric_label(&c.metric),
             better: better_words(c.better),
             log: c.scale == Scale::Log,
-            range: ranges.get(i).cloned().flatten(),
-            weight_text: (u.spec.method == Method::Weighted).then(|| weight_text(c.weight)),
-            value_text: site
-                .catalog
-                .metrics
-                .get(&c.metric)
-                .map_or_else(|| NOT_AVAILABLE.into(), |m| m.format.figure(p.value)),
+            range: texts.get(i).and_then(|t| t.range.clone()),
+            weight_text: texts.get(i).and_then(|t| t.weight.clone()),
+            value_text: site.figure_text(model, &c.metric, p.value),
             normalized: p.normalized,
             normalized_text: p.normalized.map(|n| fixed(n, 2)),
             contribution: p.contribution,
