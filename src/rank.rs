@@ -7,7 +7,6 @@
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 use std::fmt;
-use std::fmt::Write as _;
 use std::sync::Arc;
 
 use crate::format::Shortest;
@@ -159,10 +158,15 @@ impl Filter {
     /// [`Filter::failed_ending`]. A large catalogue has hundreds of such models per use case,
     /// so the ending is not formatted again for each.
     pub fn failed_by(&self, value: f64, ending: &str) -> String {
-        let mut reason = String::with_capacity(self.metric.len() + ending.len() + 28);
+        self.failed_with(&Shortest(value).to_string(), ending)
+    }
+
+    /// Like [`Filter::failed_by`], with the value already written as [`Shortest`] writes it.
+    pub fn failed_with(&self, value: &str, ending: &str) -> String {
+        let mut reason = String::with_capacity(self.metric.len() + ending.len() + value.len() + 4);
         reason.push_str(&self.metric);
         reason.push_str(" is ");
-        let _ = write!(reason, "{}", Shortest(value));
+        reason.push_str(value);
         reason.push_str(ending);
         reason
     }

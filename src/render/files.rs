@@ -139,9 +139,13 @@ fn ranking_document<'a>(site: &'a Site, u: &'a UseCase, ranking: &'a Ranking) ->
     // Copying a sentence costs less than writing it.
     let mut shared: Vec<(&Exclusion, String)> = Vec::new();
     let endings: Vec<String> = u.spec.filters.iter().map(Filter::failed_ending).collect();
-    let mut reason = |e: &'a Excluded| match &e.why {
+    let mut reason = |e: &'a Excluded, m: &Model| match &e.why {
         Exclusion::FilterFailed { filter, value } => {
-            u.spec.filters[*filter].failed_by(*value, &endings[*filter])
+            let f = &u.spec.filters[*filter];
+            f.failed_with(
+                &site.shortest_figure(m, &f.metric, *value),
+                &endings[*filter],
+            )
         }
         why => match shared.iter().find(|(w, _)| *w == why) {
             Some((_, r)) => r.clone(),
@@ -236,7 +240,7 @@ fn ranking_document<'a>(site: &'a Site, u: &'a UseCase, ranking: &'a Ranking) ->
                 let m = site.catalog.models.get(&*e.id)?;
                 (m.status != crate::data::Status::Hidden).then(|| ExcludedJson {
                     model: &e.id,
-                    reason: reason(e),
+                    reason: reason(e, m),
                     entry: m,
                 })
             })

@@ -14,7 +14,7 @@ use serde::{Serialize, Serializer};
 use super::{Escaped, escape_html};
 use crate::content::UseCase;
 use crate::data::{Figure, Metric, Model};
-use crate::format::{NOT_AVAILABLE, fixed};
+use crate::format::{NOT_AVAILABLE, Shortest, fixed};
 use crate::rank::robust::{grid_points, renormalised};
 use crate::rank::{
     Better, Excluded, Exclusion, FilterMissing, Method, Missing, Op, Ranked, Ranking,
@@ -132,6 +132,10 @@ pub struct ModelViews {
     figures: Vec<Viewed<FigureView>>,
     /// `figures` as one list, for the pages that show them all.
     all_figures: tera::Value,
+    /// Each figure's value as ranking files write numbers ([`Shortest`]), in the same order.
+    /// A model's figure is written in the reason of every ranking whose rule it fails,
+    /// hundreds of times on a large site.
+    shortest: Vec<Option<Box<str>>>,
 }
 
 /// [`ModelViews`] per model id, each made on first use; and each metric's position.
@@ -166,11 +170,27 @@ impl Site {
             .values()
             .map(|m| Viewed::new(self.make_figure_view(model, m)))
             .collect();
+        let shortest = figures
+            .iter()
+            .map(|f| (**f).value.map(|v| Shortest(v).to_string().into()))
+            .collect();
         ModelViews {
             model: Viewed::new(self.make_model_ref(model)),
             all_figures: tera::Value::from_serializable(&figures),
             figures,
+            shortest,
         }
+    }
+
+    /// `value`, a figure of `model` on the metric `key`, as ranking files write numbers.
+    pub fn shortest_figure(&self, model: &Model, key: &str, value: f64) -> String {
+        let views = self.model_views(model);
+        let kept = self.metric_position(key).and_then(|i| {
+            let figure: &FigureView = views.figures.get(i)?;
+            let same = figure.value.map(f64::to_bits) == Some(value.to_bits());
+            views.shortest.get(i)?.as_deref().filter(|_| same)
+        });
+        kept.map_or_else(|| Shortest(value).to_string(), str::to_string)
     }
 
     /// A model's link to its profile, followed in brackets by its figure of the metric at
