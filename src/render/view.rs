@@ -185,12 +185,18 @@ impl Site {
     /// `value`, a figure of `model` on the metric `key`, as ranking files write numbers.
     pub fn shortest_figure(&self, model: &Model, key: &str, value: f64) -> String {
         let views = self.model_views(model);
-        let kept = self.metric_position(key).and_then(|i| {
-            let figure: &FigureView = views.figures.get(i)?;
-            let same = figure.value.map(f64::to_bits) == Some(value.to_bits());
-            views.shortest.get(i)?.as_deref().filter(|_| same)
-        });
+        let kept = self
+            .kept_figure(&views, key, Some(value))
+            .and_then(|i| views.shortest.get(i)?.as_deref());
         kept.map_or_else(|| Shortest(value).to_string(), str::to_string)
+    }
+
+    /// Where `views` keep the figure of the metric `key`, when it holds `value`: the texts
+    /// made once for it then stand for `value` too.
+    fn kept_figure(&self, views: &ModelViews, key: &str, value: Option<f64>) -> Option<usize> {
+        let i = self.metric_position(key)?;
+        let figure: &FigureView = views.figures.get(i)?;
+        (figure.value.map(f64::to_bits) == value.map(f64::to_bits)).then_some(i)
     }
 
     /// A model's link to its profile, followed in brackets by its figure of the metric at
@@ -334,15 +340,9 @@ impl Site {
     /// formatting the same figure again in every use case that shows it.
     pub fn figure_text(&self, model: &Model, key: &str, value: Option<f64>) -> String {
         let views = self.model_views(model);
-        let shared: Option<&FigureView> = self
-            .metric_position(key)
-            .and_then(|i| views.figures.get(i))
-            .map(|f| &**f);
-        match shared {
-            Some(view) if view.value.map(f64::to_bits) == value.map(f64::to_bits) => {
-                view.text.clone()
-            }
-            _ => self
+        match self.kept_figure(&views, key, value) {
+            Some(i) => views.figures[i].text.clone(),
+            None => self
                 .catalog
                 .metrics
                 .get(key)
