@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 use super::assets::{Asset, Assets};
 use super::card;
 use super::csv_rows::Rows;
+use super::json::Pretty;
 use super::pages::{Page, PageHead, PageKind};
 use crate::content::UseCase;
 use crate::data::Model;
@@ -39,26 +40,22 @@ fn better(b: Better) -> &'static str {
     }
 }
 
-#[derive(Serialize)]
 struct RankingJson<'a> {
     use_case: &'a str,
     title: &'a str,
     method: &'static str,
     top: usize,
     /// Under `weighted` only: how far each weight moves for `rank_range`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     weight_band: Option<u32>,
     criteria: Vec<CriterionJson<'a>>,
     filters: Vec<FilterJson<'a>>,
     tie_breakers: Vec<&'a str>,
     ranked: Vec<RankedJson<'a>>,
     excluded: Vec<ExcludedJson<'a>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     swaps: Option<Vec<SwapJson<'a>>>,
 }
 
 /// Neighbours that change places within the weight band.
-#[derive(Serialize)]
 struct SwapJson<'a> {
     ranks: [usize; 2],
     models: [&'a str; 2],
@@ -66,7 +63,6 @@ struct SwapJson<'a> {
     shift: Option<ShiftJson<'a>>,
 }
 
-#[derive(Serialize)]
 struct ShiftJson<'a> {
     metric: &'a str,
     /// Signed percentage points, before renormalising.
@@ -75,23 +71,17 @@ struct ShiftJson<'a> {
     weight: f64,
 }
 
-#[derive(Serialize)]
 struct CriterionJson<'a> {
     metric: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
     weight: Option<f64>,
     better: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
     scale: Option<&'static str>,
     missing: &'static str,
     /// `lo`/`hi` are written (possibly `null`) under `weighted` only.
-    #[serde(skip_serializing_if = "Option::is_none")]
     lo: Option<Option<f64>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     hi: Option<Option<f64>>,
 }
 
-#[derive(Serialize)]
 struct FilterJson<'a> {
     metric: &'a str,
     op: &'static str,
@@ -99,37 +89,203 @@ struct FilterJson<'a> {
     missing: &'static str,
 }
 
-#[derive(Serialize)]
 struct RankedJson<'a> {
     rank: usize,
     /// Best and worst rank over the weight band (`weighted` only).
-    #[serde(skip_serializing_if = "Option::is_none")]
     rank_range: Option<[usize; 2]>,
     model: &'a str,
     name: &'a str,
     provider: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
     score: Option<f64>,
     criteria: Vec<PartJson<'a>>,
 }
 
-#[derive(Serialize)]
 struct PartJson<'a> {
     metric: &'a str,
     value: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     normalized: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     contribution: Option<f64>,
 }
 
-#[derive(Serialize)]
 struct ExcludedJson<'a> {
     model: &'a str,
     reason: String,
     /// The model itself, for the spreadsheet's name and provider columns.
-    #[serde(skip)]
     entry: &'a Model,
+}
+
+impl RankingJson<'_> {
+    /// The document as `ranking.json` publishes it: the members in the order SPEC §3 lists
+    /// them, absent ones left out, indented by two spaces.
+    fn to_json(&self) -> Vec<u8> {
+        let parts: usize = self.ranked.iter().map(|r| r.criteria.len()).sum();
+        let mut j = Pretty::with_capacity(1024 + 128 * parts + 96 * self.excluded.len());
+        j.begin_object();
+        j.key("use_case");
+        j.str(self.use_case);
+        j.key("title");
+        j.str(self.title);
+        j.key("method");
+        j.str(self.method);
+        j.key("top");
+        j.int(self.top as u64);
+        if let Some(band) = self.weight_band {
+            j.key("weight_band");
+            j.int(band.into());
+        }
+        j.key("criteria");
+        array(&mut j, &self.criteria, CriterionJson::write);
+        j.key("filters");
+        array(&mut j, &self.filters, FilterJson::write);
+        j.key("tie_breakers");
+        array(&mut j, &self.tie_breakers, |t, j| j.str(t));
+        j.key("ranked");
+        array(&mut j, &self.ranked, RankedJson::write);
+        j.key("excluded");
+        array(&mut j, &self.excluded, ExcludedJson::write);
+        if let Some(swaps) = &self.swaps {
+            j.key("swaps");
+            array(&mut j, swaps, SwapJson::write);
+        }
+        j.end_object();
+        j.finish()
+    }
+}
+
+fn array<T>(j: &mut Pretty, items: &[T], write: impl Fn(&T, &mut Pretty)) {
+    j.begin_array();
+    for item in items {
+        j.element();
+        write(item, j);
+    }
+    j.end_array();
+}
+
+fn ranks(j: &mut Pretty, ranks: [usize; 2]) {
+    array(j, &ranks, |r, j| j.int(*r as u64));
+}
+
+impl SwapJson<'_> {
+    fn write(&self, j: &mut Pretty) {
+        j.begin_object();
+        j.key("ranks");
+        ranks(j, self.ranks);
+        j.key("models");
+        array(j, &self.models, |m, j| j.str(m));
+        j.key("shift");
+        match &self.shift {
+            Some(shift) => {
+                j.begin_object();
+                j.key("metric");
+                j.str(shift.metric);
+                j.key("points");
+                j.signed(shift.points.into());
+                j.key("weight");
+                j.f64(shift.weight);
+                j.end_object();
+            }
+            None => j.null(),
+        }
+        j.end_object();
+    }
+}
+
+impl CriterionJson<'_> {
+    fn write(&self, j: &mut Pretty) {
+        j.begin_object();
+        j.key("metric");
+        j.str(self.metric);
+        if let Some(weight) = self.weight {
+            j.key("weight");
+            j.f64(weight);
+        }
+        j.key("better");
+        j.str(self.better);
+        if let Some(scale) = self.scale {
+            j.key("scale");
+            j.str(scale);
+        }
+        j.key("missing");
+        j.str(self.missing);
+        for (key, bound) in [("lo", self.lo), ("hi", self.hi)] {
+            if let Some(bound) = bound {
+                j.key(key);
+                j.opt_f64(bound);
+            }
+        }
+        j.end_object();
+    }
+}
+
+impl FilterJson<'_> {
+    fn write(&self, j: &mut Pretty) {
+        j.begin_object();
+        j.key("metric");
+        j.str(self.metric);
+        j.key("op");
+        j.str(self.op);
+        j.key("value");
+        j.f64(self.value);
+        j.key("missing");
+        j.str(self.missing);
+        j.end_object();
+    }
+}
+
+impl RankedJson<'_> {
+    fn write(&self, j: &mut Pretty) {
+        j.begin_object();
+        j.key("rank");
+        j.int(self.rank as u64);
+        if let Some(range) = self.rank_range {
+            j.key("rank_range");
+            ranks(j, range);
+        }
+        j.key("model");
+        j.str(self.model);
+        j.key("name");
+        j.str(self.name);
+        j.key("provider");
+        j.str(self.provider);
+        if let Some(score) = self.score {
+            j.key("score");
+            j.f64(score);
+        }
+        j.key("criteria");
+        array(j, &self.criteria, PartJson::write);
+        j.end_object();
+    }
+}
+
+impl PartJson<'_> {
+    fn write(&self, j: &mut Pretty) {
+        j.begin_object();
+        j.key("metric");
+        j.str(self.metric);
+        j.key("value");
+        j.opt_f64(self.value);
+        for (key, v) in [
+            ("normalized", self.normalized),
+            ("contribution", self.contribution),
+        ] {
+            if let Some(v) = v {
+                j.key(key);
+                j.f64(v);
+            }
+        }
+        j.end_object();
+    }
+}
+
+impl ExcludedJson<'_> {
+    fn write(&self, j: &mut Pretty) {
+        j.begin_object();
+        j.key("model");
+        j.str(self.model);
+        j.key("reason");
+        j.str(&self.reason);
+        j.end_object();
+    }
 }
 
 fn ranking_document<'a>(site: &'a Site, u: &'a UseCase, ranking: &'a Ranking) -> RankingJson<'a> {
@@ -277,7 +433,7 @@ fn pretty<T: Serialize>(value: &T) -> Vec<u8> {
 /// The computed ranking of a use case, as SPEC §3 defines `ranking.json`.
 pub fn ranking_json(site: &Site, u: &UseCase) -> Option<Vec<u8>> {
     let ranking = site.rankings.get(&u.slug)?;
-    Some(pretty(&ranking_document(site, u, ranking)))
+    Some(ranking_document(site, u, ranking).to_json())
 }
 
 /// The same ranking as a spreadsheet: one row per ranked model, then one per excluded model.
@@ -289,7 +445,7 @@ pub fn ranking_csv(site: &Site, u: &UseCase) -> Option<Vec<u8>> {
 /// `ranking.json` and `ranking.csv` of a use case, from one document.
 fn ranking_files(site: &Site, u: &UseCase, ranking: &Ranking) -> [Vec<u8>; 2] {
     let doc = ranking_document(site, u, ranking);
-    [pretty(&doc), csv_of(u, &doc)]
+    [doc.to_json(), csv_of(u, &doc)]
 }
 
 fn csv_of(u: &UseCase, doc: &RankingJson) -> Vec<u8> {

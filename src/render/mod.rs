@@ -10,6 +10,7 @@ pub mod chart;
 mod compare;
 mod csv_rows;
 mod files;
+mod json;
 mod pages;
 mod prose;
 pub mod structured;
