@@ -47,6 +47,12 @@ impl Rows {
         self.out.push(b'"');
     }
 
+    /// Fields another `Rows` wrote (and no end of row), appended as they are.
+    pub fn encoded(&mut self, fields: &[u8]) {
+        self.separate();
+        self.out.extend_from_slice(fields);
+    }
+
     /// A number as it displays, or an empty field; numbers never need quotes.
     pub fn number(&mut self, value: Option<impl Display>) {
         self.separate();

@@ -119,7 +119,7 @@ impl RankingJson<'_> {
     /// them, absent ones left out, indented by two spaces.
     fn to_json(&self) -> Vec<u8> {
         let parts: usize = self.ranked.iter().map(|r| r.criteria.len()).sum();
-        let mut j = Pretty::with_capacity(1024 + 128 * parts + 96 * self.excluded.len());
+        let mut j = Pretty::with_capacity(1024 + 192 * parts + 160 * self.excluded.len());
         j.begin_object();
         j.key("use_case");
         j.str(self.use_case);
@@ -439,16 +439,16 @@ pub fn ranking_json(site: &Site, u: &UseCase) -> Option<Vec<u8>> {
 /// The same ranking as a spreadsheet: one row per ranked model, then one per excluded model.
 pub fn ranking_csv(site: &Site, u: &UseCase) -> Option<Vec<u8>> {
     let ranking = site.rankings.get(&u.slug)?;
-    Some(csv_of(u, &ranking_document(site, u, ranking)))
+    Some(csv_of(site, u, &ranking_document(site, u, ranking)))
 }
 
 /// `ranking.json` and `ranking.csv` of a use case, from one document.
 fn ranking_files(site: &Site, u: &UseCase, ranking: &Ranking) -> [Vec<u8>; 2] {
     let doc = ranking_document(site, u, ranking);
-    [doc.to_json(), csv_of(u, &doc)]
+    [doc.to_json(), csv_of(site, u, &doc)]
 }
 
-fn csv_of(u: &UseCase, doc: &RankingJson) -> Vec<u8> {
+fn csv_of(site: &Site, u: &UseCase, doc: &RankingJson) -> Vec<u8> {
     let mut rows = Rows::default();
     for name in [
         "rank",
@@ -489,9 +489,7 @@ fn csv_of(u: &UseCase, doc: &RankingJson) -> Vec<u8> {
     for e in &doc.excluded {
         let m = e.entry;
         rows.blanks(3);
-        for text in [&m.id, &m.name, &m.provider] {
-            rows.text(text);
-        }
+        site.csv_identity(m, &mut rows);
         rows.blanks(1 + blanks);
         rows.text(&e.reason);
         rows.end_row();

@@ -131,8 +131,7 @@ impl Pretty {
     }
 
     fn indent(&mut self) {
-        self.out
-            .resize(self.out.len() + 2 * self.depth, b' ');
+        self.out.resize(self.out.len() + 2 * self.depth, b' ');
     }
 }
 
@@ -147,7 +146,9 @@ fn word_needs_escape(word: u64) -> bool {
     const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
     let zero_in = |w: u64| w.wrapping_sub(ONES) & !w & HIGHS;
     let below_space = word.wrapping_sub(ONES * 0x20) & !word & HIGHS;
-    below_space | zero_in(word ^ (ONES * u64::from(b'"'))) | zero_in(word ^ (ONES * u64::from(b'\\')))
+    below_space
+        | zero_in(word ^ (ONES * u64::from(b'"')))
+        | zero_in(word ^ (ONES * u64::from(b'\\')))
         != 0
 }
 

@@ -11,6 +11,7 @@ use std::sync::{Arc, OnceLock};
 
 use serde::{Serialize, Serializer};
 
+use super::csv_rows::Rows;
 use super::{Escaped, escape_html};
 use crate::content::UseCase;
 use crate::data::{Figure, Metric, Model};
@@ -136,6 +137,9 @@ pub struct ModelViews {
     /// A model's figure is written in the reason of every ranking whose rule it fails,
     /// hundreds of times on a large site.
     shortest: Vec<Option<Box<str>>>,
+    /// The model's id, name and provider as CSV fields: every ranking file that leaves the
+    /// model out writes them in a row of its own.
+    csv_identity: Box<[u8]>,
 }
 
 /// [`ModelViews`] per model id, each made on first use; and each metric's position.
@@ -174,12 +178,22 @@ impl Site {
             .iter()
             .map(|f| (**f).value.map(|v| Shortest(v).to_string().into()))
             .collect();
+        let mut identity = Rows::default();
+        for text in [&model.id, &model.name, &model.provider] {
+            identity.text(text);
+        }
         ModelViews {
             model: Viewed::new(self.make_model_ref(model)),
             all_figures: tera::Value::from_serializable(&figures),
             figures,
             shortest,
+            csv_identity: identity.into_bytes().into(),
         }
+    }
+
+    /// Appends a model's id, name and provider to `rows` as three fields.
+    pub(crate) fn csv_identity(&self, model: &Model, rows: &mut Rows) {
+        rows.encoded(&self.model_views(model).csv_identity);
     }
 
     /// `value`, a figure of `model` on the metric `key`, as ranking files write numbers.
