@@ -1,4 +1,4 @@
-//! Structured data (schema.org as JSON-LD) for every page, built with serde_json.
+//! Structured data (schema.org as JSON-LD) for every page, written with serde_json.
 //!
 //! Every page gets a `BreadcrumbList` (the home page a `WebSite`); leaderboards an `ItemList`
 //! of the ranked models and a `Dataset` whose downloads are `ranking.json` and `ranking.csv`;
@@ -19,22 +19,17 @@ pub fn json_ld(site: &Site, html: &RenderedSite, page: &Page, meta: &PageMeta) -
     if meta.breadcrumbs.len() > 1 {
         graph.push(breadcrumbs(site, meta));
     }
-    let mut push = |value: Value| graph.push(value.to_string());
     match &page.kind {
         PageKind::Home => {
-            push(website(site));
-            push(models_dataset(site, page));
+            graph.push(website(site).to_string());
+            graph.push(models_dataset(site, page).to_string());
         }
         PageKind::Leaderboard { use_case } => {
-            push(item_list(site, use_case, meta));
-            push(ranking_dataset(site, use_case, page, meta));
+            graph.push(item_list(site, use_case, meta));
+            graph.push(ranking_dataset(site, use_case, page, meta).to_string());
         }
-        PageKind::Faq { use_case } => {
-            if let Some(faq) = faq_page(html, use_case, meta) {
-                push(faq);
-            }
-        }
-        PageKind::Guide { .. } => push(article(site, page, meta)),
+        PageKind::Faq { use_case } => graph.extend(faq_page(html, use_case, meta)),
+        PageKind::Guide { .. } => graph.push(article(site, page, meta).to_string()),
         _ => {}
     }
     let mut json = String::with_capacity(64 + graph.iter().map(|g| g.len() + 1).sum::<usize>());
@@ -148,27 +143,50 @@ fn models_dataset(site: &Site, page: &Page) -> Value {
     )
 }
 
-fn item_list(site: &Site, slug: &str, meta: &PageMeta) -> Value {
+/// An `ItemList` of a leaderboard's ranked models. Written from structs, like the
+/// breadcrumbs, with the members in the sorted order `json!` gives the other items.
+fn item_list(site: &Site, slug: &str, meta: &PageMeta) -> String {
+    #[derive(Serialize)]
+    struct RankedItem<'a> {
+        #[serde(rename = "@type")]
+        kind: &'static str,
+        name: &'a str,
+        position: usize,
+        url: String,
+    }
+    #[derive(Serialize)]
+    struct ItemList<'a> {
+        #[serde(rename = "@type")]
+        kind: &'static str,
+        #[serde(rename = "itemListElement")]
+        items: Vec<RankedItem<'a>>,
+        #[serde(rename = "itemListOrder")]
+        order: &'static str,
+        name: &'a str,
+        #[serde(rename = "numberOfItems")]
+        count: usize,
+    }
     let ranked = site.rankings.get(slug).map_or(&[][..], |r| &r.ranked[..]);
-    let items: Vec<Value> = ranked
+    let items: Vec<RankedItem> = ranked
         .iter()
         .filter_map(|r| {
             let model = site.catalog.models.get(&*r.id)?;
-            Some(json!({
-                "@type": "ListItem",
-                "position": r.rank,
-                "name": model.name,
-                "url": format!("{}use-cases/{slug}/{}/", site.settings.base_url, r.id),
-            }))
+            Some(RankedItem {
+                kind: "ListItem",
+                name: &model.name,
+                position: r.rank,
+                url: format!("{}use-cases/{slug}/{}/", site.settings.base_url, r.id),
+            })
         })
         .collect();
-    json!({
-        "@type": "ItemList",
-        "name": meta.title,
-        "itemListOrder": "https://schema.org/ItemListOrderAscending",
-        "numberOfItems": items.len(),
-        "itemListElement": items,
-    })
+    let list = ItemList {
+        kind: "ItemList",
+        count: items.len(),
+        items,
+        order: "https://schema.org/ItemListOrderAscending",
+        name: &meta.title,
+    };
+    serde_json::to_string(&list).unwrap_or_default()
 }
 
 fn ranking_dataset(site: &Site, slug: &str, page: &Page, meta: &PageMeta) -> Value {
@@ -190,29 +208,57 @@ fn ranking_dataset(site: &Site, slug: &str, page: &Page, meta: &PageMeta) -> Val
     )
 }
 
-fn faq_page(html: &RenderedSite, slug: &str, meta: &PageMeta) -> Option<Value> {
-    let questions: Vec<Value> = html
+/// A `FAQPage` of a use case's questions, written from structs like [`item_list`]: the
+/// answers are whole paragraphs of HTML, and building them into a JSON tree first copied
+/// each one twice.
+fn faq_page(html: &RenderedSite, slug: &str, meta: &PageMeta) -> Option<String> {
+    #[derive(Serialize)]
+    struct Answer<'a> {
+        #[serde(rename = "@type")]
+        kind: &'static str,
+        text: &'a str,
+    }
+    #[derive(Serialize)]
+    struct Question<'a> {
+        #[serde(rename = "@type")]
+        kind: &'static str,
+        #[serde(rename = "acceptedAnswer")]
+        answer: Answer<'a>,
+        name: String,
+    }
+    #[derive(Serialize)]
+    struct FaqPage<'a> {
+        #[serde(rename = "@type")]
+        kind: &'static str,
+        #[serde(rename = "mainEntity")]
+        questions: Vec<Question<'a>>,
+        name: &'a str,
+        url: &'a str,
+    }
+    let questions: Vec<Question> = html
         .use_cases
         .get(slug)?
         .faq
         .iter()
-        .map(|q| {
-            json!({
-                "@type": "Question",
-                "name": plain_text(&q.question),
-                "acceptedAnswer": { "@type": "Answer", "text": q.answer.trim() },
-            })
+        .map(|q| Question {
+            kind: "Question",
+            answer: Answer {
+                kind: "Answer",
+                text: q.answer.trim(),
+            },
+            name: plain_text(&q.question),
         })
         .collect();
     if questions.is_empty() {
         return None;
     }
-    Some(json!({
-        "@type": "FAQPage",
-        "name": meta.title,
-        "url": meta.canonical,
-        "mainEntity": questions,
-    }))
+    let page = FaqPage {
+        kind: "FAQPage",
+        questions,
+        name: &meta.title,
+        url: &meta.canonical,
+    };
+    Some(serde_json::to_string(&page).unwrap_or_default())
 }
 
 fn article(site: &Site, page: &Page, meta: &PageMeta) -> Value {
