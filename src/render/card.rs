@@ -31,8 +31,11 @@ const MARGIN: f64 = 72.0;
 
 /// Where a use case's card is published, relative to the output root.
 pub fn use_case_path(slug: &str) -> String {
-    format!("use-cases/{slug}/social.png")
+    ["use-cases/", slug, "/", USE_CASE_FILE].concat()
 }
+
+/// The file name of a use case's card, in the folder of its leaderboard.
+pub const USE_CASE_FILE: &str = "social.png";
 
 /// Where the site's own card is published.
 pub const SITE_PATH: &str = "social.png";

@@ -368,7 +368,7 @@ pub(super) fn meta(
         title,
         description,
         url: site.url(&page.path),
-        canonical: format!("{}{}", site.settings.base_url, page.path),
+        canonical: [site.settings.base_url.as_str(), &page.path].concat(),
         updated: page.updated.map(|d| d.to_string()),
         updated_long: page.updated.map(|d| d.long()),
         breadcrumbs,
@@ -390,11 +390,11 @@ fn social_image(site: &Site, page: &Page) -> (String, String) {
     let base = &site.settings.base_url;
     match slug.and_then(|s| site.use_case(s)) {
         Some(u) => (
-            format!("{base}{}", card::use_case_path(&u.slug)),
+            [base, "use-cases/", &u.slug, "/", card::USE_CASE_FILE].concat(),
             format!("The top three models for {}", u.short_title),
         ),
         None => (
-            format!("{base}{}", card::SITE_PATH),
+            [base, card::SITE_PATH].concat(),
             site.settings.title.clone(),
         ),
     }

@@ -242,7 +242,7 @@ impl Site {
 
     /// A site path (`use-cases/coding/`) as a link under the base path.
     pub fn url(&self, path: &str) -> String {
-        format!("{}{}", self.base_path(), path)
+        [self.base_path(), path].concat()
     }
 
     /// The link to the leaderboard of the use case at `index` in the site's order, made (and
@@ -260,7 +260,7 @@ impl Site {
     pub(crate) fn leaderboard_link(&self, u: &UseCase) -> Link {
         Link {
             name: u.short_title.clone(),
-            url: self.url(&format!("use-cases/{}/", u.slug)),
+            url: [self.base_path(), "use-cases/", &u.slug, "/"].concat(),
         }
     }
 
