@@ -54,14 +54,17 @@ fn table_row<'a>(out: &mut String, cells: impl IntoIterator<Item = &'a str>) {
     out.push_str("<tr>");
     for (i, cell) in cells.into_iter().enumerate() {
         if i == 0 {
-            let _ = write!(out, "<th scope=\"row\">{}</th>", Escaped(cell));
+            out.push_str("<th scope=\"row\">");
+            Escaped(cell).push_to(out);
+            out.push_str("</th>");
         } else if cell == NOT_AVAILABLE {
-            let _ = write!(
-                out,
-                "<td class=\"num\"><span class=\"na\">{NOT_AVAILABLE}</span></td>"
-            );
+            out.push_str("<td class=\"num\"><span class=\"na\">");
+            out.push_str(NOT_AVAILABLE);
+            out.push_str("</span></td>");
         } else {
-            let _ = write!(out, "<td class=\"num\">{}</td>", Escaped(cell));
+            out.push_str("<td class=\"num\">");
+            Escaped(cell).push_to(out);
+            out.push_str("</td>");
         }
     }
     // The indent keeps the table's source as the template lays out the rest of the page.
@@ -80,19 +83,32 @@ fn n(v: f64) -> Coordinate {
 /// than through a format string.
 struct Coordinate(i64);
 
-impl std::fmt::Display for Coordinate {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl Coordinate {
+    fn push_to(&self, out: &mut String) {
         const TENTHS: [&str; 10] = ["", ".1", ".2", ".3", ".4", ".5", ".6", ".7", ".8", ".9"];
         if self.0 < 0 {
-            f.write_str("-")?;
+            out.push('-');
         }
         let t = self.0.unsigned_abs();
-        f.write_str(itoa::Buffer::new().format(t / 10))?;
-        match t % 10 {
-            0 => Ok(()),
-            tenth => f.write_str(TENTHS[tenth as usize]),
-        }
+        out.push_str(itoa::Buffer::new().format(t / 10));
+        out.push_str(TENTHS[(t % 10) as usize]);
     }
+}
+
+impl std::fmt::Display for Coordinate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut text = String::with_capacity(8);
+        self.push_to(&mut text);
+        f.write_str(&text)
+    }
+}
+
+/// Appends `before`, then `v` as a coordinate: the drawing functions below write their
+/// elements piece by piece, as a chart writes thousands of them and a format string costs
+/// several times what the pieces do.
+fn coordinate(svg: &mut String, before: &str, v: f64) {
+    svg.push_str(before);
+    n(v).push_to(svg);
 }
 
 fn text_width(text: &str) -> f64 {
@@ -118,35 +134,34 @@ fn open(id: &str, height: f64, title: &str, description: &str, room: usize) -> S
 }
 
 fn text(svg: &mut String, x: f64, y: f64, class: &str, anchor: &str, content: &str) {
-    let _ = write!(
-        svg,
-        "<text x=\"{}\" y=\"{}\" class=\"{class}\" text-anchor=\"{anchor}\">{}</text>",
-        n(x),
-        n(y),
-        Escaped(content)
-    );
+    coordinate(svg, "<text x=\"", x);
+    coordinate(svg, "\" y=\"", y);
+    for piece in ["\" class=\"", class, "\" text-anchor=\"", anchor, "\">"] {
+        svg.push_str(piece);
+    }
+    Escaped(content).push_to(svg);
+    svg.push_str("</text>");
 }
 
 fn line(svg: &mut String, (x1, y1): (f64, f64), (x2, y2): (f64, f64), class: &str) {
-    let _ = write!(
-        svg,
-        "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" class=\"{class}\"/>",
-        n(x1),
-        n(y1),
-        n(x2),
-        n(y2)
-    );
+    coordinate(svg, "<line x1=\"", x1);
+    coordinate(svg, "\" y1=\"", y1);
+    coordinate(svg, "\" x2=\"", x2);
+    coordinate(svg, "\" y2=\"", y2);
+    svg.push_str("\" class=\"");
+    svg.push_str(class);
+    svg.push_str("\"/>");
 }
 
 fn circle(svg: &mut String, (x, y): (f64, f64), r: f64, class: &str, tip: &str) {
-    let _ = write!(
-        svg,
-        "<circle cx=\"{}\" cy=\"{}\" r=\"{}\" class=\"{class}\"><title>{}</title></circle>",
-        n(x),
-        n(y),
-        n(r),
-        Escaped(tip)
-    );
+    coordinate(svg, "<circle cx=\"", x);
+    coordinate(svg, "\" cy=\"", y);
+    coordinate(svg, "\" r=\"", r);
+    svg.push_str("\" class=\"");
+    svg.push_str(class);
+    svg.push_str("\"><title>");
+    Escaped(tip).push_to(svg);
+    svg.push_str("</title></circle>");
 }
 
 /// Cuts a label that would not fit in `width`, marking the cut.
@@ -210,7 +225,7 @@ pub fn score_breakdown(u: &UseCase, rows: &[Viewed<RowView>]) -> Option<Chart> {
     }
     for (i, row) in rows.iter().enumerate() {
         let y = top + step * i as f64;
-        let name = format!("#{} {}", row.rank, row.model.name);
+        let name = ranked_name(row.rank, &row.model.name);
         text(
             &mut svg,
             left - 10.0,
@@ -219,36 +234,32 @@ pub fn score_breakdown(u: &UseCase, rows: &[Viewed<RowView>]) -> Option<Chart> {
             "end",
             &fit(&name, left - 14.0),
         );
-        let _ = write!(
-            svg,
-            "<g><title>{}</title>",
-            escape_html(&format!(
-                "{}: score {}",
-                row.model.name,
-                row.score_text.as_deref().unwrap_or(NOT_AVAILABLE)
-            ))
-        );
+        // Hundreds of bars a leaderboard: their titles are escaped straight into the drawing.
+        let model = Escaped(&row.model.name);
+        svg.push_str("<g><title>");
+        model.push_to(&mut svg);
+        svg.push_str(": score ");
+        Escaped(row.score_text.as_deref().unwrap_or(NOT_AVAILABLE)).push_to(&mut svg);
+        svg.push_str("</title>");
         let mut start = 0.0;
         for (c, part) in row.parts.iter().enumerate() {
             let points = part.contribution.unwrap_or(0.0);
             if points <= 0.0 {
                 continue;
             }
-            let _ = write!(
-                svg,
-                "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" class=\"series-{}\"><title>{}</title></rect>",
-                n(x(start)),
-                n(y),
-                n(x(start + points) - x(start)),
-                n(bar_height),
-                c % PALETTE,
-                escape_html(&format!(
-                    "{}, {}: {} points",
-                    row.model.name,
-                    part.label,
-                    part.contribution_text.as_deref().unwrap_or(NOT_AVAILABLE)
-                ))
-            );
+            coordinate(&mut svg, "<rect x=\"", x(start));
+            coordinate(&mut svg, "\" y=\"", y);
+            coordinate(&mut svg, "\" width=\"", x(start + points) - x(start));
+            coordinate(&mut svg, "\" height=\"", bar_height);
+            svg.push_str("\" class=\"series-");
+            svg.push_str(itoa::Buffer::new().format(c % PALETTE));
+            svg.push_str("\"><title>");
+            model.push_to(&mut svg);
+            svg.push_str(", ");
+            Escaped(&part.label).push_to(&mut svg);
+            svg.push_str(": ");
+            Escaped(part.contribution_text.as_deref().unwrap_or(NOT_AVAILABLE)).push_to(&mut svg);
+            svg.push_str(" points</title></rect>");
             start += points;
         }
         svg.push_str("</g>");
@@ -263,7 +274,7 @@ pub fn score_breakdown(u: &UseCase, rows: &[Viewed<RowView>]) -> Option<Chart> {
     columns.push("Score".into());
     let mut body = String::with_capacity(rows.len() * (64 + 48 * columns.len()));
     for row in rows {
-        let name = format!("#{} {}", row.rank, row.model.name);
+        let name = ranked_name(row.rank, &row.model.name);
         let points = row
             .parts
             .iter()
@@ -556,7 +567,7 @@ pub fn quality_price(site: &Site, u: &UseCase) -> Option<Chart> {
     for &(rank, i) in &ranked {
         let p = &base.points[i];
         circle(&mut svg, p.at, 6.0, "point ranked", &p.tip);
-        let name = format!("#{rank} {}", p.name);
+        let name = ranked_name(rank, &p.name);
         let (lx, ly, anchor) = place_label(p.at, &name, (left, right, bottom), &mut placed);
         text(&mut svg, lx, ly, "label strong", anchor, &name);
         let [q, pr] = &p.figures;
@@ -803,12 +814,24 @@ fn field_row(
         // analysis page repeats for every ranked model. Their figures are on the leaderboard.
         svg.push_str("<path class=\"dots\" d=\"");
         for v in &field {
-            let _ = write!(svg, "M{} {}h0", n(row.x(*v)), n(y));
+            coordinate(&mut svg, "M", row.x(*v));
+            coordinate(&mut svg, " ", y);
+            svg.push_str("h0");
         }
         svg.push_str("\"/>");
     }
     row.svg = svg;
     row
+}
+
+/// "#3 Model name", as charts label ranked models.
+fn ranked_name(rank: usize, name: &str) -> String {
+    let mut text = String::with_capacity(name.len() + 5);
+    text.push('#');
+    text.push_str(itoa::Buffer::new().format(rank));
+    text.push(' ');
+    text.push_str(name);
+    text
 }
 
 /// One model's figures on the tracks of its use case's [`Field`]: a large dot on each.
@@ -819,8 +842,8 @@ pub fn field_range(site: &Site, u: &UseCase, model: &Model, field: &Field) -> Op
         return None;
     }
     let (_, x0, x1, value_x, step) = FIELD;
-    let id = format!("chart-field-{}", model.id.replace('.', "-"));
-    let title = format!("{} against the other ranked models", model.name);
+    let id = ["chart-field-", &model.id.replace('.', "-")].concat();
+    let title = [model.name.as_str(), " against the other ranked models"].concat();
     let description = format!(
         "For each criterion of the {} ranking, a line runs from the weakest to the strongest \
          figure among the {} ranked models, better to the right. The small dots are the ranked \
@@ -844,7 +867,7 @@ pub fn field_range(site: &Site, u: &UseCase, model: &Model, field: &Field) -> Op
         svg.push_str(&row.svg);
         text(&mut svg, value_x, row.y + 4.0, "value", "start", &figure);
         if let (Some(v), Some(_)) = (mine, row.ends) {
-            let tip = format!("{}: {figure}", model.name);
+            let tip = [model.name.as_str(), ": ", &figure].concat();
             circle(&mut svg, (row.x(v), row.y), 7.0, "point ranked", &tip);
         }
         table_row(
@@ -859,10 +882,11 @@ pub fn field_range(site: &Site, u: &UseCase, model: &Model, field: &Field) -> Op
         description,
         svg,
         table: DataTable {
-            caption: format!(
-                "{}'s figures and the range among the ranked models",
-                model.name
-            ),
+            caption: [
+                model.name.as_str(),
+                "'s figures and the range among the ranked models",
+            ]
+            .concat(),
             columns: vec![
                 "Criterion".into(),
                 model.name.clone(),
