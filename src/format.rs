@@ -133,7 +133,7 @@ pub(crate) fn fixed(a: f64, decimals: usize) -> String {
 }
 
 /// [`fixed`], written at the end of `out`.
-fn fixed_into(out: &mut String, a: f64, decimals: usize) {
+pub(crate) fn fixed_into(out: &mut String, a: f64, decimals: usize) {
     const LIMIT: f64 = 1e15;
     let scale = 10f64.powi(decimals as i32);
     let scaled = a * scale;

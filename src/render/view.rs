@@ -15,7 +15,7 @@ use super::csv_rows::Rows;
 use super::{Escaped, escape_html};
 use crate::content::UseCase;
 use crate::data::{Figure, Metric, Model};
-use crate::format::{NOT_AVAILABLE, Shortest, fixed};
+use crate::format::{NOT_AVAILABLE, Shortest, fixed, fixed_into};
 use crate::rank::robust::{grid_points, renormalised};
 use crate::rank::{
     Better, Excluded, Exclusion, FilterMissing, Method, Missing, Op, Ranked, Ranking,
@@ -1052,12 +1052,14 @@ pub fn swap_sentence(site: &Site, u: &UseCase, ranking: &Ranking, swap: &Swap) -
 
 // ----- why not --------------------------------------------------------------------------------
 
-/// "12.3 points", or "less than 0.1 points" where one decimal would print 0.
-fn gap_text(x: f64) -> String {
+/// A score gap, "12.3 points", or "less than 0.1 points" where one decimal would print 0,
+/// written at the end of `out`.
+fn push_gap(out: &mut String, x: f64) {
     if x < 0.05 {
-        "less than 0.1 points".into()
+        out.push_str("less than 0.1 points");
     } else {
-        format!("{} points", fixed(x, 1))
+        fixed_into(out, x, 1);
+        out.push_str(" points");
     }
 }
 
@@ -1104,36 +1106,56 @@ fn score_gap(
     leader: &str,
     gap: f64,
 ) -> String {
-    let deficits: Vec<(String, f64)> = u
+    let deficits: Vec<(&str, f64)> = u
         .spec
         .criteria
         .iter()
         .zip(r.parts.iter().zip(&last.parts))
         .map(|(c, (mine, theirs))| {
             let d = theirs.contribution.unwrap_or(0.0) - mine.contribution.unwrap_or(0.0);
-            (site.metric_label(&c.metric), d)
+            let label = site.catalog.metrics.get(&c.metric).map(|m| &m.label);
+            (label.unwrap_or(&c.metric).as_str(), d)
         })
         .collect();
-    let mut losses: Vec<&(String, f64)> = deficits.iter().filter(|(_, d)| *d > 0.0).collect();
+    let mut losses: Vec<&(&str, f64)> = deficits.iter().filter(|(_, d)| *d > 0.0).collect();
     losses.sort_by(|a, b| b.1.total_cmp(&a.1));
-    let mut gains: Vec<&(String, f64)> = deficits.iter().filter(|(_, d)| *d < 0.0).collect();
+    let mut gains: Vec<&(&str, f64)> = deficits.iter().filter(|(_, d)| *d < 0.0).collect();
     gains.sort_by(|a, b| a.1.total_cmp(&b.1));
-    let mut s = format!(
-        "It trails {leader} by {} ({} against {}).",
-        gap_text(gap),
-        r.score.map(score_text).unwrap_or_default(),
-        last.score.map(score_text).unwrap_or_default()
-    );
-    let named: Vec<String> = losses
-        .iter()
-        .take(2)
-        .map(|(label, d)| format!("{label} ({})", gap_text(*d)))
-        .collect();
-    if !named.is_empty() {
-        s.push_str(&format!(" It loses most on {}", join_words(&named)));
+    // Every model below a leaderboard's rows gets this sentence: it is written in one string,
+    // piece by piece, rather than formatted and joined from several.
+    let mut s = String::with_capacity(192);
+    for piece in ["It trails ", leader, " by "] {
+        s.push_str(piece);
+    }
+    push_gap(&mut s, gap);
+    s.push_str(" (");
+    if let Some(score) = r.score {
+        fixed_into(&mut s, score, 1);
+    }
+    s.push_str(" against ");
+    if let Some(score) = last.score {
+        fixed_into(&mut s, score, 1);
+    }
+    s.push_str(").");
+    for (i, (label, d)) in losses.iter().take(2).enumerate() {
+        s.push_str(if i == 0 {
+            " It loses most on "
+        } else {
+            " and "
+        });
+        s.push_str(label);
+        s.push_str(" (");
+        push_gap(&mut s, *d);
+        s.push(')');
+    }
+    if !losses.is_empty() {
         match gains.first() {
             Some((label, d)) => {
-                s.push_str(&format!(", and gains most on {label} ({}).", gap_text(-d)))
+                s.push_str(", and gains most on ");
+                s.push_str(label);
+                s.push_str(" (");
+                push_gap(&mut s, -d);
+                s.push_str(").");
             }
             None => s.push('.'),
         }
