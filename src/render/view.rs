@@ -423,9 +423,9 @@ fn op_words(op: Op) -> &'static str {
 }
 
 pub fn weight_text(weight: f64) -> String {
-    let text = crate::format::fixed(weight, 2);
-    let text = text.trim_end_matches('0').trim_end_matches('.');
-    format!("{text}%")
+    let mut text = points(weight);
+    text.push('%');
+    text
 }
 
 /// The sentence that states how the table is ordered.
@@ -953,17 +953,33 @@ fn shared_exclusion_text(site: &Site, u: &UseCase, e: &Excluded) -> String {
 // ----- robustness -------------------------------------------------------------------------------
 
 /// "#2", or "#2–#3" when the rank moves within the band.
-pub fn range_text([best, worst]: [usize; 2]) -> String {
-    if best == worst {
-        format!("#{best}")
-    } else {
-        format!("#{best}–#{worst}")
+pub fn range_text(range: [usize; 2]) -> String {
+    let mut text = String::with_capacity(12);
+    push_range(&mut text, range);
+    text
+}
+
+/// [`range_text`], written at the end of `out`: every ranked model of every weighted
+/// ranking has its range written, in its row and its sentence.
+fn push_range(out: &mut String, [best, worst]: [usize; 2]) {
+    let mut digits = itoa::Buffer::new();
+    out.push('#');
+    out.push_str(digits.format(best));
+    if best != worst {
+        out.push_str("–#");
+        out.push_str(digits.format(worst));
     }
 }
 
 /// "holds #2–#3 under ±5 pt weight shifts".
 pub fn range_sentence(range: [usize; 2], band: u32) -> String {
-    format!("holds {} under ±{band} pt weight shifts", range_text(range))
+    let mut text = String::with_capacity(48);
+    text.push_str("holds ");
+    push_range(&mut text, range);
+    text.push_str(" under ±");
+    text.push_str(itoa::Buffer::new().format(band));
+    text.push_str(" pt weight shifts");
+    text
 }
 
 /// A count with thousands separated: "14,641".
@@ -981,8 +997,9 @@ pub fn count_text(n: u64) -> String {
 
 /// A number of points as the page prints weights: "14", "12.5".
 fn points(x: f64) -> String {
-    let text = fixed(x, 2);
-    text.trim_end_matches('0').trim_end_matches('.').to_string()
+    let mut text = fixed(x, 2);
+    text.truncate(text.trim_end_matches('0').trim_end_matches('.').len());
+    text
 }
 
 /// How the rank ranges were found, in one sentence, and whether any rank moves.
