@@ -58,7 +58,7 @@ impl Pair {
 /// The site path of the page comparing two models, whichever order they are given in.
 pub fn compare_path(a: &str, b: &str) -> String {
     let (a, b) = if a <= b { (a, b) } else { (b, a) };
-    format!("compare/{a}{COMPARE_SEPARATOR}{b}/")
+    ["compare/", a, COMPARE_SEPARATOR, b, "/"].concat()
 }
 
 /// Every pair of models that appear together in the top rows of at least one use case.
@@ -134,15 +134,21 @@ pub fn in_use_case(site: &Site, u: &UseCase, model: &Model) -> Option<Comparison
     })
 }
 
-fn links<'a>(site: &Site, model: &Model, others: impl IntoIterator<Item = &'a str>) -> Vec<Link> {
-    let mut links: Vec<(String, Link)> = others
+/// Every analysis page of a model in the top rows lists these, a dozen links or more each,
+/// so the names and paths are joined from their pieces rather than formatted.
+fn links<'a>(
+    site: &'a Site,
+    model: &Model,
+    others: impl IntoIterator<Item = &'a str>,
+) -> Vec<Link> {
+    let mut links: Vec<(&str, Link)> = others
         .into_iter()
         .filter_map(|id| site.catalog.models.get(id))
         .map(|other| {
             (
-                other.id.clone(),
+                other.id.as_str(),
                 Link {
-                    name: format!("{} vs {}", model.name, other.name),
+                    name: [model.name.as_str(), " vs ", &other.name].concat(),
                     url: site.url(&compare_path(&model.id, &other.id)),
                 },
             )
