@@ -120,16 +120,32 @@ fn text_width(text: &str) -> f64 {
 /// step copies it over and over, and every leaderboard and analysis page draws charts.
 fn open(id: &str, height: f64, title: &str, description: &str, room: usize) -> String {
     let mut svg = String::with_capacity(room + 512 + title.len() + description.len());
-    let _ = write!(
-        svg,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart-svg\" viewBox=\"0 0 {w} {h}\" \
-         width=\"{w}\" height=\"{h}\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\">\
-         <title id=\"{id}-title\">{title}</title><desc id=\"{id}-desc\">{desc}</desc>",
-        w = n(WIDTH),
-        h = n(height),
-        title = Escaped(title),
-        desc = Escaped(description),
-    );
+    let (w, h) = (n(WIDTH), n(height));
+    svg.push_str("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart-svg\" viewBox=\"0 0 ");
+    w.push_to(&mut svg);
+    svg.push(' ');
+    h.push_to(&mut svg);
+    svg.push_str("\" width=\"");
+    w.push_to(&mut svg);
+    svg.push_str("\" height=\"");
+    h.push_to(&mut svg);
+    for piece in [
+        "\" role=\"img\" aria-labelledby=\"",
+        id,
+        "-title ",
+        id,
+        "-desc\"><title id=\"",
+        id,
+        "-title\">",
+    ] {
+        svg.push_str(piece);
+    }
+    Escaped(title).push_to(&mut svg);
+    for piece in ["</title><desc id=\"", id, "-desc\">"] {
+        svg.push_str(piece);
+    }
+    Escaped(description).push_to(&mut svg);
+    svg.push_str("</desc>");
     svg
 }
 

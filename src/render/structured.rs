@@ -58,7 +58,7 @@ fn script_safe(json: String) -> String {
 /// A site link (`/sub/use-cases/x/`) as an absolute URL.
 fn absolute(site: &Site, link: &str) -> String {
     let path = link.strip_prefix(site.base_path()).unwrap_or(link);
-    format!("{}{}", site.settings.base_url, path)
+    [site.settings.base_url.as_str(), path].concat()
 }
 
 fn publisher(site: &Site) -> Value {
