@@ -9,10 +9,11 @@ use std::sync::OnceLock;
 
 use resvg::{tiny_skia, usvg};
 
-use super::escape_html;
+use super::Escaped;
 use super::view::score_text;
 use crate::content::UseCase;
 use crate::error::Diagnostic;
+use crate::format::fixed_into;
 use crate::site::Site;
 
 pub const WIDTH: u32 = 1200;
@@ -200,12 +201,26 @@ fn text(
     anchor: &str,
     content: &str,
 ) {
-    let _ = write!(
-        svg,
-        "<text x=\"{x:.0}\" y=\"{y:.0}\" font-size=\"{size:.0}\" font-weight=\"{}\" fill=\"{fill}\" text-anchor=\"{anchor}\">{}</text>",
-        if bold { "bold" } else { "normal" },
-        escape_html(content)
-    );
+    // Every build writes each use case's card to know whether it changed: the whole numbers
+    // are written by `fixed_into`, as `{:.0}` writes them, without the formatting machinery.
+    for (before, v) in [("<text x=\"", x), ("\" y=\"", y), ("\" font-size=\"", size)] {
+        svg.push_str(before);
+        fixed_into(svg, v, 0);
+    }
+    let weight = if bold { "bold" } else { "normal" };
+    for piece in [
+        "\" font-weight=\"",
+        weight,
+        "\" fill=\"",
+        fill,
+        "\" text-anchor=\"",
+        anchor,
+        "\">",
+    ] {
+        svg.push_str(piece);
+    }
+    Escaped(content).push_to(svg);
+    svg.push_str("</text>");
 }
 
 fn frame(site: &Site) -> String {
