@@ -32,9 +32,9 @@ pub struct Settings {
 
 impl Settings {
     /// The path part of the base URL (`/` or `/sub/path/`): every internal link starts with it.
-    /// Every link of every page asks, so the URL, a few dozen bytes, is read once byte by
-    /// byte: searching it for "://" as a pattern took several hundred instructions a link.
     pub fn base_path(&self) -> &str {
+        // Every link of every page asks, so the URL, a few dozen bytes, is read once byte by
+        // byte: searching it for "://" as a pattern took several hundred instructions a link.
         let url = self.base_url.as_str();
         let after_scheme = url
             .as_bytes()

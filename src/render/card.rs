@@ -32,11 +32,8 @@ const MARGIN: f64 = 72.0;
 
 /// Where a use case's card is published, relative to the output root.
 pub fn use_case_path(slug: &str) -> String {
-    ["use-cases/", slug, "/", USE_CASE_FILE].concat()
+    ["use-cases/", slug, "/social.png"].concat()
 }
-
-/// The file name of a use case's card, in the folder of its leaderboard.
-pub const USE_CASE_FILE: &str = "social.png";
 
 /// Where the site's own card is published.
 pub const SITE_PATH: &str = "social.png";

@@ -7,12 +7,11 @@
 //! mode; coordinates are printed to a tenth at most so that builds stay byte-identical.
 
 use rustc_hash::FxHashMap;
-use std::fmt::Write;
 
 use serde::Serialize;
 
+use super::Escaped;
 use super::view::{RowView, Viewed, better_words};
-use super::{Escaped, escape_html};
 use crate::content::UseCase;
 use crate::data::{Metric, Model};
 use crate::format::NOT_AVAILABLE;
@@ -92,14 +91,6 @@ impl Coordinate {
         let t = self.0.unsigned_abs();
         out.push_str(itoa::Buffer::new().format(t / 10));
         out.push_str(TENTHS[(t % 10) as usize]);
-    }
-}
-
-impl std::fmt::Display for Coordinate {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut text = String::with_capacity(8);
-        self.push_to(&mut text);
-        f.write_str(&text)
     }
 }
 
@@ -325,13 +316,11 @@ fn legend(labels: &[String]) -> (String, f64) {
             x = 0.0;
             y += 22.0;
         }
-        let _ = write!(
-            svg,
-            "<rect x=\"{}\" y=\"{}\" width=\"12\" height=\"12\" class=\"series-{}\"/>",
-            n(x),
-            n(y),
-            i % PALETTE
-        );
+        coordinate(&mut svg, "<rect x=\"", x);
+        coordinate(&mut svg, "\" y=\"", y);
+        svg.push_str("\" width=\"12\" height=\"12\" class=\"series-");
+        svg.push_str(itoa::Buffer::new().format(i % PALETTE));
+        svg.push_str("\"/>");
         text(&mut svg, x + 18.0, y + 11.0, "label", "start", label);
         x += width;
     }
@@ -520,17 +509,18 @@ fn scatter_frame(
         "middle",
         &price_axis,
     );
-    let _ = write!(
-        svg,
-        "<text x=\"14\" y=\"{}\" class=\"label\" text-anchor=\"middle\" transform=\"rotate(-90 14 {})\">{}</text>",
-        n((top + bottom) / 2.0),
-        n((top + bottom) / 2.0),
-        escape_html(&format!(
-            "{} ({})",
-            quality.label,
-            better_words(quality.better)
-        ))
+    let centre = (top + bottom) / 2.0;
+    coordinate(&mut svg, "<text x=\"14\" y=\"", centre);
+    coordinate(
+        &mut svg,
+        "\" class=\"label\" text-anchor=\"middle\" transform=\"rotate(-90 14 ",
+        centre,
     );
+    svg.push_str(")\">");
+    Escaped(&quality.label).push_to(&mut svg);
+    svg.push_str(" (");
+    svg.push_str(better_words(quality.better));
+    svg.push_str(")</text>");
     svg
 }
 
@@ -919,11 +909,19 @@ pub fn field_range(site: &Site, u: &UseCase, model: &Model, field: &Field) -> Op
 mod tests {
     use super::*;
 
+    impl Coordinate {
+        fn text(&self) -> String {
+            let mut text = String::new();
+            self.push_to(&mut text);
+            text
+        }
+    }
+
     #[test]
     fn coordinates_have_a_tenth_at_most_and_no_negative_zero() {
         let written: Vec<String> = [0.0, -0.0, -0.04, 12.34, 12.36, -7.5, 719.96, 40.02]
             .into_iter()
-            .map(|v| n(v).to_string())
+            .map(|v| n(v).text())
             .collect();
         assert_eq!(
             written,
@@ -933,11 +931,11 @@ mod tests {
 
     #[test]
     fn coordinates_are_stable_text() {
-        assert_eq!(n(-0.0).to_string(), "0");
-        assert_eq!(n(12.345).to_string(), "12.3");
-        assert_eq!(n(-1234.56).to_string(), "-1234.6");
-        assert_eq!(n(-0.06).to_string(), "-0.1");
-        assert_eq!(n(-3.0).to_string(), "-3");
+        assert_eq!(n(-0.0).text(), "0");
+        assert_eq!(n(12.345).text(), "12.3");
+        assert_eq!(n(-1234.56).text(), "-1234.6");
+        assert_eq!(n(-0.06).text(), "-0.1");
+        assert_eq!(n(-3.0).text(), "-3");
     }
 
     #[test]

@@ -134,8 +134,7 @@ pub fn in_use_case(site: &Site, u: &UseCase, model: &Model) -> Option<Comparison
     })
 }
 
-/// Every analysis page of a model in the top rows lists these, a dozen links or more each,
-/// so the names and paths are joined from their pieces rather than formatted.
+/// Links to the pages comparing `model` with each of `others`, by name, each pair once.
 fn links<'a>(
     site: &'a Site,
     model: &Model,
@@ -144,6 +143,8 @@ fn links<'a>(
     let mut links: Vec<(&str, Link)> = others
         .into_iter()
         .filter_map(|id| site.catalog.models.get(id))
+        // Every analysis page of a model in the top rows lists a dozen of these or more, so
+        // the names and paths are joined from their pieces rather than formatted.
         .map(|other| {
             (
                 other.id.as_str(),
@@ -154,7 +155,7 @@ fn links<'a>(
             )
         })
         .collect();
-    links.sort_by(|x, y| x.1.name.cmp(&y.1.name).then_with(|| x.0.cmp(&y.0)));
+    links.sort_by(|x, y| x.1.name.cmp(&y.1.name).then_with(|| x.0.cmp(y.0)));
     links.dedup_by(|x, y| x.0 == y.0);
     links.into_iter().map(|(_, link)| link).collect()
 }

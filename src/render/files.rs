@@ -115,8 +115,9 @@ struct ExcludedJson<'a> {
 }
 
 impl RankingJson<'_> {
-    /// The document as `ranking.json` publishes it: the members in the order SPEC §3 lists
-    /// them, absent ones left out, indented by two spaces.
+    /// The document as `ranking.json` publishes it, indented by two spaces, absent members
+    /// left out. The order of the members is set here and in the `write` methods below, not
+    /// by the order of the fields; a test holds it to the order SPEC §3 lists them in.
     fn to_json(&self) -> Vec<u8> {
         let parts: usize = self.ranked.iter().map(|r| r.criteria.len()).sum();
         let mut j = Pretty::with_capacity(1024 + 192 * parts + 160 * self.excluded.len());

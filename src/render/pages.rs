@@ -387,10 +387,10 @@ fn social_image(site: &Site, page: &Page) -> (String, String) {
         | PageKind::Faq { use_case } => Some(use_case),
         _ => None,
     };
-    let base = &site.settings.base_url;
+    let base = site.settings.base_url.as_str();
     match slug.and_then(|s| site.use_case(s)) {
         Some(u) => (
-            [base, "use-cases/", &u.slug, "/", card::USE_CASE_FILE].concat(),
+            [base, &card::use_case_path(&u.slug)].concat(),
             format!("The top three models for {}", u.short_title),
         ),
         None => (

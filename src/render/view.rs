@@ -388,10 +388,12 @@ impl Site {
     }
 
     fn metric_label(&self, key: &str) -> String {
-        self.catalog
-            .metrics
-            .get(key)
-            .map_or_else(|| key.to_string(), |m| m.label.clone())
+        self.metric_label_str(key).to_string()
+    }
+
+    /// A metric's label, or its key for a metric outside the catalogue.
+    fn metric_label_str<'a>(&'a self, key: &'a str) -> &'a str {
+        self.catalog.metrics.get(key).map_or(key, |m| &m.label)
     }
 
     fn metric_value(&self, key: &str, v: f64) -> String {
@@ -1130,8 +1132,7 @@ fn score_gap(
         .zip(r.parts.iter().zip(&last.parts))
         .map(|(c, (mine, theirs))| {
             let d = theirs.contribution.unwrap_or(0.0) - mine.contribution.unwrap_or(0.0);
-            let label = site.catalog.metrics.get(&c.metric).map(|m| &m.label);
-            (label.unwrap_or(&c.metric).as_str(), d)
+            (site.metric_label_str(&c.metric), d)
         })
         .collect();
     let mut losses: Vec<&(&str, f64)> = deficits.iter().filter(|(_, d)| *d > 0.0).collect();
