@@ -864,6 +864,27 @@ mod tests {
     use super::*;
 
     #[test]
+    fn paths_are_made_relative_as_comparing_components_would() {
+        for dir in [
+            "public",
+            "public/",
+            "/tmp/site/public",
+            ".",
+            "./out",
+            "out/.",
+        ] {
+            let output = DirOutput::new(dir);
+            for rel in ["index.html", "use-cases/coding/index.html", "a/b/", ""] {
+                let full = Path::new(dir).join(rel);
+                for path in full.ancestors() {
+                    let expected = path.strip_prefix(dir).unwrap_or(path);
+                    assert_eq!(output.relative(path), expected, "{dir:?} {path:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
     fn refuses_outputs_that_hold_sources() {
         let site = tempfile::tempdir().unwrap();
         fs::create_dir_all(site.path().join("content")).unwrap();

@@ -669,3 +669,102 @@ fn two_builds_are_byte_identical() {
         assert!(bytes == &second[path], "{path} differs between two builds");
     }
 }
+
+/// The members of each object of `json`, a pretty-printed document, in the order written.
+fn member_orders(json: &str) -> Vec<Vec<String>> {
+    let (mut open, mut done): (Vec<Vec<String>>, Vec<Vec<String>>) = (Vec::new(), Vec::new());
+    for line in json.lines().map(str::trim) {
+        if let Some((key, _)) = line.strip_prefix('"').and_then(|l| l.split_once("\": ")) {
+            open.last_mut()
+                .expect("a member inside an object")
+                .push(key.to_string());
+        }
+        if line.ends_with('{') {
+            open.push(Vec::new());
+        }
+        if line.starts_with('}') || line.ends_with("{}") {
+            done.extend(open.pop());
+        }
+    }
+    done
+}
+
+/// `ranking.json` is read by people as well as programs: its members come in the order SPEC §3
+/// lists them, optional ones left out, in every object of the file.
+#[test]
+fn ranking_json_keeps_the_members_of_each_object_in_order() {
+    const ORDERS: &[&[&str]] = &[
+        &[
+            "use_case",
+            "title",
+            "method",
+            "top",
+            "weight_band",
+            "criteria",
+            "filters",
+            "tie_breakers",
+            "ranked",
+            "excluded",
+            "swaps",
+        ],
+        &["metric", "weight", "better", "scale", "missing", "lo", "hi"],
+        &["metric", "op", "value", "missing"],
+        &[
+            "rank",
+            "rank_range",
+            "model",
+            "name",
+            "provider",
+            "score",
+            "criteria",
+        ],
+        &["metric", "value", "normalized", "contribution"],
+        &["model", "reason"],
+        &["ranks", "models", "shift"],
+        &["metric", "points", "weight"],
+    ];
+    let in_order = |keys: &[String], order: &[&str]| {
+        let mut rest = order.iter();
+        keys.iter().all(|k| rest.any(|o| o == k))
+    };
+    let (site, files) = build_in_memory(&example_root(), &LoadOptions::default());
+    for u in &site.content.use_cases {
+        let path = format!("use-cases/{}/ranking.json", u.slug);
+        let text = std::str::from_utf8(&files[&path]).unwrap();
+        let objects = member_orders(text);
+        assert_eq!(
+            objects.last().unwrap(),
+            &ORDERS[0].iter().map(|k| k.to_string()).collect::<Vec<_>>(),
+            "{path}"
+        );
+        for keys in &objects {
+            assert!(ORDERS.iter().any(|o| in_order(keys, o)), "{path}: {keys:?}");
+        }
+    }
+}
+
+/// Structured data is compact JSON with every object's members sorted, as serde_json writes a
+/// `Value`, and no `<` that could end its script.
+#[test]
+fn structured_data_is_written_as_serde_json_writes_it() {
+    let (_, files) = build_in_memory(&example_root(), &LoadOptions::default());
+    let mut checked = 0;
+    for (path, bytes) in files.iter().filter(|(p, _)| p.ends_with(".html")) {
+        let Some(raw) = text_between(bytes, "<script type=\"application/ld+json\">", "</script>")
+        else {
+            continue;
+        };
+        let value: Value = serde_json::from_str(raw).unwrap();
+        let expected = value.to_string().replace('<', "\\u003c");
+        assert_eq!(raw, expected, "{path}");
+        checked += 1;
+    }
+    assert!(checked > 20, "only {checked} pages carry structured data");
+}
+
+/// The text between the first `start` in `bytes` and the `end` after it.
+fn text_between<'a>(bytes: &'a [u8], start: &str, end: &str) -> Option<&'a str> {
+    let text = std::str::from_utf8(bytes).unwrap();
+    let from = text.find(start)? + start.len();
+    Some(&text[from..from + text[from..].find(end)?])
+}
