@@ -11,6 +11,8 @@
 
 use serde_json::ser::{CompactFormatter, Formatter};
 
+use super::{clean_words, has_below, has_byte};
+
 /// A JSON document under construction, indented by two spaces as serde_json's pretty printer
 /// does.
 #[derive(Default)]
@@ -140,28 +142,16 @@ fn needs_escape(b: u8) -> bool {
     b < 0x20 || b == b'"' || b == b'\\'
 }
 
-/// Whether any of the eight bytes packed in `word` needs escaping (a quote, a backslash or a
-/// control byte), by the usual bit tricks for finding a zero or small byte in a word.
+/// Whether any of the eight bytes packed in `word` needs escaping: a quote, a backslash or a
+/// control byte.
 fn word_needs_escape(word: u64) -> bool {
-    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
-    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
-    let zero_in = |w: u64| w.wrapping_sub(ONES) & !w & HIGHS;
-    let below_space = word.wrapping_sub(ONES * 0x20) & !word & HIGHS;
-    below_space
-        | zero_in(word ^ (ONES * u64::from(b'"')))
-        | zero_in(word ^ (ONES * u64::from(b'\\')))
-        != 0
+    has_below(word, 0x20) || has_byte(word, b'"') || has_byte(word, b'\\')
 }
 
 /// `text` as the inside of a JSON string, escaped as serde_json escapes it.
 fn escape_into(out: &mut Vec<u8>, text: &str) {
     let bytes = text.as_bytes();
-    let clean = bytes
-        .chunks_exact(8)
-        .map_while(|c| <[u8; 8]>::try_from(c).ok())
-        .take_while(|c| !word_needs_escape(u64::from_ne_bytes(*c)))
-        .count()
-        * 8;
+    let clean = clean_words(bytes, word_needs_escape);
     let (plain, rest) = bytes.split_at(clean);
     out.extend_from_slice(plain);
     let mut start = 0;

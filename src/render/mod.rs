@@ -163,25 +163,40 @@ fn escape_runs(text: &str, mut put: impl FnMut(&str)) {
 /// bytes. Most of the names and labels that charts and lists escape hold none, and a word
 /// is checked in about as many instructions as a single byte is one at a time.
 fn plain_prefix(bytes: &[u8]) -> usize {
-    const fn splat(b: u8) -> u64 {
-        u64::from_ne_bytes([b; 8])
-    }
-    // Nonzero when some byte of `w` is zero.
-    let zero_in = |w: u64| w.wrapping_sub(splat(1)) & !w & splat(0x80);
-    let special = |w: u64| {
-        zero_in(w ^ splat(b'&'))
-            | zero_in(w ^ splat(b'<'))
-            | zero_in(w ^ splat(b'>'))
-            | zero_in(w ^ splat(b'"'))
-            | zero_in(w ^ splat(b'\''))
-            != 0
-    };
+    clean_words(bytes, |w| {
+        has_byte(w, b'&')
+            | has_byte(w, b'<')
+            | has_byte(w, b'>')
+            | has_byte(w, b'"')
+            | has_byte(w, b'\'')
+    })
+}
+
+/// The length, in whole eight-byte words, of the start of `bytes` in which `special` finds
+/// nothing; `special` is given each word as a number and may answer yes wrongly, never no.
+fn clean_words(bytes: &[u8], special: impl Fn(u64) -> bool) -> usize {
     bytes
         .chunks_exact(8)
         .map_while(|c| <[u8; 8]>::try_from(c).ok())
         .take_while(|c| !special(u64::from_ne_bytes(*c)))
         .count()
         * 8
+}
+
+/// `b` in each byte of a word.
+const fn splat(b: u8) -> u64 {
+    u64::from_ne_bytes([b; 8])
+}
+
+/// Whether some byte of `word` is below `n` (at most 128), by the usual bit trick: exact as a
+/// yes or no, though not as to which byte.
+fn has_below(word: u64, n: u8) -> bool {
+    word.wrapping_sub(splat(n)) & !word & splat(0x80) != 0
+}
+
+/// Whether some byte of `word` is `b`.
+fn has_byte(word: u64, b: u8) -> bool {
+    has_below(word ^ splat(b), 1)
 }
 
 /// The compiled page templates.
