@@ -4,17 +4,20 @@
 //! `check:` section of `site.yaml`.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
+use aho_corasick::{AhoCorasick, MatchKind};
+use rayon::prelude::*;
 use regex::Regex;
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::config::Level;
 use crate::content::{Prose, UseCase};
 use crate::date::Date;
 use crate::error::{Diagnostic, Error, Location, Severity, closest};
-use crate::output::{MemoryOutput, static_target};
+use crate::output::{Output, check_path, static_target};
 use crate::render::{Page, RenderedSite, SourceLink};
 use crate::site::{self, LoadOptions, Site};
 
@@ -70,7 +73,7 @@ pub fn run(root: &Path, options: &CheckOptions) -> Result<Findings, Error> {
         settings.orphan_history,
         crate::history::orphans(root, &site.content),
     ));
-    let output = MemoryOutput::new();
+    let output = LinkSurvey::default();
     let built = match site::build_site(Arc::clone(&site), &output) {
         Ok(built) => built,
         Err(Error::Content(items)) => {
@@ -80,10 +83,9 @@ pub fn run(root: &Path, options: &CheckOptions) -> Result<Findings, Error> {
         Err(e) => return Err(e),
     };
     diagnostics.extend(built.warnings);
-    let files = output.into_files();
     diagnostics.extend(at_level(
         settings.broken_links,
-        anchors(&built.rendered, &built.pages, &files, site.base_path()),
+        anchors(&built.rendered, &built.pages, output, site.base_path()),
     ));
     diagnostics.extend(at_level(
         settings.unused_metrics,
@@ -165,16 +167,71 @@ fn broken(link: &SourceLink, path: &str, known: &SitePaths) -> Diagnostic {
     }
 }
 
-/// Values of one attribute in generated HTML. The pages are our own output, with every
-/// attribute quoted and escaped, so a scan is exact.
-fn attribute_values<'h>(html: &'h str, name: &str) -> Vec<&'h str> {
-    let needle = format!(" {name}=\"");
-    html.match_indices(&needle)
-        .filter_map(|(at, _)| {
-            let rest = &html[at + needle.len()..];
-            rest.find('"').map(|end| &rest[..end])
-        })
-        .collect()
+/// The attributes `check` reads: links (`href`, `src`) and anchors (`id`).
+const ATTRIBUTES: [&str; 3] = [" href", " src", " id"];
+const ID: usize = 2;
+
+/// The values of the `ATTRIBUTES` in generated HTML, each with its index there. The pages
+/// are our own output, with every attribute quoted and escaped, so a scan is exact. Every
+/// attribute value starts with `="`, which one vectorised search finds, and its name is read
+/// backwards from there: one pass over a page instead of one per attribute.
+fn attribute_values(html: &str) -> impl Iterator<Item = (usize, &str)> {
+    let bytes = html.as_bytes();
+    memchr::memmem::find_iter(bytes, b"=\"").filter_map(move |at| {
+        let attribute = ATTRIBUTES
+            .iter()
+            .position(|name| bytes[..at].ends_with(name.as_bytes()))?;
+        let rest = &html[at + 2..];
+        rest.find('"').map(|end| (attribute, &rest[..end]))
+    })
+}
+
+/// What `check` keeps of the built site to check its links: the path of every file, and the
+/// ids and links of every HTML file. Each file is dropped as soon as it is read: holding a
+/// whole site in memory took gigabytes at 100,000 pages.
+#[derive(Default)]
+struct LinkSurvey {
+    files: Mutex<Vec<(String, Option<HtmlLinks>)>>,
+}
+
+/// The ids an HTML file defines, and the links (`href` and `src`) it holds, each sorted
+/// without repeats.
+struct HtmlLinks {
+    ids: Vec<Box<str>>,
+    links: Vec<Box<str>>,
+}
+
+impl HtmlLinks {
+    fn of(html: &str) -> HtmlLinks {
+        let (mut ids, mut links) = (Vec::new(), Vec::new());
+        for (attribute, value) in attribute_values(html) {
+            match attribute {
+                ID => ids.push(Box::from(value)),
+                _ => links.push(value.replace("&amp;", "&").into_boxed_str()),
+            }
+        }
+        for found in [&mut ids, &mut links] {
+            found.sort_unstable();
+            found.dedup();
+        }
+        HtmlLinks { ids, links }
+    }
+
+    fn has_id(&self, id: &str) -> bool {
+        self.ids.binary_search_by(|i| (**i).cmp(id)).is_ok()
+    }
+}
+
+impl Output for LinkSurvey {
+    fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+        check_path(path)?;
+        let links = path
+            .ends_with(".html")
+            .then(|| HtmlLinks::of(std::str::from_utf8(bytes).unwrap_or("")));
+        let mut files = self.files.lock().unwrap_or_else(|p| p.into_inner());
+        files.push((path.to_string(), links));
+        Ok(())
+    }
 }
 
 /// Links on the built pages whose page or anchor does not exist. A broken link written in
@@ -182,44 +239,33 @@ fn attribute_values<'h>(html: &'h str, name: &str) -> Vec<&'h str> {
 fn anchors(
     rendered: &RenderedSite,
     pages: &[Page],
-    files: &BTreeMap<String, Vec<u8>>,
+    survey: LinkSurvey,
     base: &str,
 ) -> Vec<Diagnostic> {
-    let ids: BTreeMap<&str, BTreeSet<&str>> = files
+    let files = survey.files.into_inner().unwrap_or_else(|p| p.into_inner());
+    let html: FxHashMap<&str, &HtmlLinks> = files
         .iter()
-        .filter(|(path, _)| path.ends_with(".html"))
-        .map(|(path, html)| {
-            (
-                path.as_str(),
-                attribute_values(std::str::from_utf8(html).unwrap_or(""), "id")
-                    .into_iter()
-                    .collect(),
-            )
-        })
+        .filter_map(|(path, links)| Some((path.as_str(), links.as_ref()?)))
         .collect();
     let known: SitePaths = files
-        .keys()
-        .cloned()
+        .iter()
+        .map(|(path, _)| path.clone())
         .chain(pages.iter().map(|p| p.path.clone()))
         .collect();
-    let mut problems = Vec::new();
-    for page in pages {
-        let file = page.file();
-        let Some(html) = files.get(&file).and_then(|h| std::str::from_utf8(h).ok()) else {
-            continue;
-        };
-        for href in attribute_values(html, "href")
-            .into_iter()
-            .chain(attribute_values(html, "src"))
-        {
-            let href = href.replace("&amp;", "&");
-            let Some(problem) = link_problem(&href, &file, base, &known, &ids) else {
-                continue;
-            };
-            problems.push(locate_link(rendered, page, &href, base, problem));
-        }
-    }
-    problems
+    pages
+        .par_iter()
+        .flat_map_iter(|page| {
+            let file = page.file();
+            let links = html.get(file.as_str()).map_or(&[][..], |h| &h.links);
+            links
+                .iter()
+                .filter_map(|href| {
+                    let problem = link_problem(href, &file, base, &known, &html)?;
+                    Some(locate_link(rendered, page, href, base, problem))
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect()
 }
 
 fn link_problem(
@@ -227,7 +273,7 @@ fn link_problem(
     file: &str,
     base: &str,
     known: &SitePaths,
-    ids: &BTreeMap<&str, BTreeSet<&str>>,
+    html: &FxHashMap<&str, &HtmlLinks>,
 ) -> Option<String> {
     let (path, fragment) = match href.split_once('#') {
         Some((p, f)) => (p, Some(f)),
@@ -247,9 +293,9 @@ fn link_problem(
         }
     };
     let fragment = fragment.filter(|f| !f.is_empty())?;
-    let has = ids
+    let has = html
         .get(target_file.as_str())
-        .is_some_and(|set| set.contains(fragment));
+        .is_some_and(|h| h.has_id(fragment));
     (!has && target_file.ends_with(".html"))
         .then(|| format!("`{href}` points at `#{fragment}`, which that page does not have"))
 }
@@ -331,55 +377,61 @@ fn figure_shapes() -> &'static Regex {
 }
 
 /// Blanks what is not prose an editor typed: template code (bindings), code, link targets,
-/// HTML comments, and names that contain digits (models, metrics). Positions are kept.
-fn mask(text: &str, names: &[String]) -> String {
+/// HTML comments, and the names that contain digits (models, metrics) that `names` finds.
+/// Every byte of a blanked character becomes a space (a line break stays), so a figure
+/// found in the result sits at the same byte offset of `text`.
+fn mask(text: &str, names: &AhoCorasick) -> String {
     static SKIP: OnceLock<Regex> = OnceLock::new();
     let skip = SKIP.get_or_init(|| {
         Regex::new(r"(?s)\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}|```.*?(?:```|\z)|~~~.*?(?:~~~|\z)|`[^`\n]*`|\]\([^)\n]*\)|<!--.*?-->|https?://\S+")
             .unwrap_or_else(|e| panic!("the masking pattern is invalid: {e}"))
     });
-    let mut masked = text.to_string();
-    let blank = |start: usize, end: usize, masked: &mut String| {
-        let spaces: String = masked[start..end]
-            .chars()
-            .map(|c| if c == '\n' { '\n' } else { ' ' })
-            .collect();
-        masked.replace_range(start..end, &spaces);
+    let mut masked = text.as_bytes().to_vec();
+    let blank = |range: std::ops::Range<usize>, masked: &mut Vec<u8>| {
+        for byte in &mut masked[range] {
+            if *byte != b'\n' {
+                *byte = b' ';
+            }
+        }
     };
-    for m in skip.find_iter(text).collect::<Vec<_>>() {
-        blank(m.start(), m.end(), &mut masked);
+    for m in skip.find_iter(text) {
+        blank(m.range(), &mut masked);
     }
-    for name in names {
-        let found: Vec<(usize, usize)> = masked
-            .match_indices(name.as_str())
-            .map(|(at, n)| (at, at + n.len()))
-            .collect();
-        for (start, end) in found {
-            blank(start, end, &mut masked);
+    // Every name searched for holds a digit, and most texts have none once their bindings
+    // are blanked.
+    if masked.iter().any(u8::is_ascii_digit) {
+        let found: Vec<_> = names.find_iter(&masked).map(|m| m.range()).collect();
+        for range in found {
+            blank(range, &mut masked);
         }
     }
-    masked
+    // Whole characters were blanked, so the bytes are still UTF-8.
+    String::from_utf8_lossy(&masked).into_owned()
 }
 
-/// Names and labels with digits in them, longest first so that "GPT-5.5 Pro" goes before
-/// "GPT-5.5".
-fn names_with_digits(site: &Site) -> Vec<String> {
-    let mut names: Vec<String> = site
+/// Finds the names and labels with digits in them in one pass over a text, the longest at
+/// each place, so that "GPT-5.5 Pro" is taken whole rather than as "GPT-5.5".
+fn names_with_digits(site: &Site) -> AhoCorasick {
+    let names = site
         .catalog
         .models
         .values()
-        .flat_map(|m| [m.name.clone(), m.id.clone()])
+        .flat_map(|m| [m.name.as_str(), m.id.as_str()])
         .chain(
             site.catalog
                 .metrics
                 .values()
-                .flat_map(|m| [m.label.clone(), m.short_label.clone(), m.key.clone()]),
+                .flat_map(|m| [m.label.as_str(), m.short_label.as_str(), m.key.as_str()]),
         )
-        .filter(|n| n.chars().any(|c| c.is_ascii_digit()))
-        .collect();
-    names.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
-    names.dedup();
-    names
+        .filter(|n| n.chars().any(|c| c.is_ascii_digit()));
+    name_finder(names)
+}
+
+fn name_finder<'a>(names: impl IntoIterator<Item = &'a str>) -> AhoCorasick {
+    AhoCorasick::builder()
+        .match_kind(MatchKind::LeftmostLongest)
+        .build(names)
+        .unwrap_or_else(|e| panic!("the names of models and metrics cannot be searched: {e}"))
 }
 
 /// Every figure of the data as pages print it, with the binding that prints it.
@@ -401,29 +453,45 @@ fn printed_figures(site: &Site) -> BTreeMap<String, String> {
 fn hand_typed_figures(site: &Site) -> Vec<Diagnostic> {
     let names = names_with_digits(site);
     let printed = printed_figures(site);
+    all_prose(site)
+        .par_iter()
+        .flat_map_iter(|prose| typed_in(prose, &names, &printed))
+        .collect()
+}
+
+/// The figures typed by hand in one text.
+fn typed_in(
+    prose: &Prose,
+    names: &AhoCorasick,
+    printed: &BTreeMap<String, String>,
+) -> Vec<Diagnostic> {
+    // Every figure shape holds a digit, and a byte outside ASCII may be one of another script.
+    let masked = mask(&prose.text, names);
+    if !masked.bytes().any(|b| b.is_ascii_digit() || !b.is_ascii()) {
+        return Vec::new();
+    }
     let mut problems = Vec::new();
-    for prose in all_prose(site) {
-        let masked = mask(&prose.text, &names);
-        for m in figure_shapes().find_iter(&masked) {
-            let figure = m.as_str().trim();
-            let before = &prose.text[..m.start()];
-            let line = before.matches('\n').count() + 1;
-            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-            let d = Diagnostic::error(
-                prose.origin.at(line, column),
-                format!(
-                    "`{figure}` looks like a figure typed by hand; write it with a binding so it follows the data"
-                ),
-            );
-            let known = printed
-                .iter()
-                .filter(|(text, _)| figure.contains(text.as_str()))
-                .max_by_key(|(text, _)| text.len());
-            problems.push(match known {
-                Some((_, binding)) => d.with_help(format!("the data prints this as {binding}")),
-                None => d.with_help("see \"Bindings\" in docs/authoring.md: figure(), price(), diff(), rank(), score()"),
-            });
-        }
+    for m in figure_shapes().find_iter(&masked) {
+        let figure = m.as_str().trim();
+        let before = &prose.text[..m.start()];
+        let line = before.matches('\n').count() + 1;
+        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        let d = Diagnostic::error(
+            prose.origin.at(line, column),
+            format!(
+                "`{figure}` looks like a figure typed by hand; write it with a binding so it follows the data"
+            ),
+        );
+        let known = printed
+            .iter()
+            .filter(|(text, _)| figure.contains(text.as_str()))
+            .max_by_key(|(text, _)| text.len());
+        problems.push(match known {
+            Some((_, binding)) => d.with_help(format!("the data prints this as {binding}")),
+            None => d.with_help(
+                "see \"Bindings\" in docs/authoring.md: figure(), price(), diff(), rank(), score()",
+            ),
+        });
     }
     problems
 }
@@ -588,7 +656,7 @@ mod tests {
 
     #[test]
     fn masking_keeps_bindings_code_and_names_out() {
-        let names = vec!["GPT-5.5".to_string()];
+        let names = name_finder(["GPT-5.5"]);
         let text = "GPT-5.5 runs {{ figure(model=\"gpt-5.5\", metric=\"output_speed\") }} in `1.5s` [x](/a/1.0/)";
         let masked = mask(text, &names);
         assert_eq!(masked.len(), text.len());
@@ -601,9 +669,42 @@ mod tests {
     }
 
     #[test]
+    fn masking_keeps_every_byte_where_it_was() {
+        let names = name_finder(["Ünïcode-9"]);
+        let text = "`é` and Ünïcode-9, then «ok» costs $5\n`ü` ü 3.5 points";
+        let masked = mask(text, &names);
+        assert_eq!(masked.len(), text.len());
+        let found: Vec<(usize, &str)> = figure_shapes()
+            .find_iter(&masked)
+            .map(|m| (m.start(), m.as_str()))
+            .collect();
+        let at = |figure: &str| text.find(figure).unwrap();
+        assert_eq!(found, [(at("$5"), "$5"), (at("3.5 points"), "3.5 points")]);
+        assert_eq!(masked.matches('\n').count(), 1);
+    }
+
+    #[test]
+    fn the_longest_name_at_a_place_is_masked_whole() {
+        let names = name_finder(["GPT-5.5", "GPT-5.5 Pro 2", "Pro 2"]);
+        let masked = mask("GPT-5.5 Pro 2 beats GPT-5.5 at 2.5 points", &names);
+        assert_eq!(masked.trim_start(), "beats         at 2.5 points");
+    }
+
+    #[test]
+    fn html_links_are_kept_once_each_and_unescaped() {
+        let html = r#"<a href="/b/?x=1&amp;y=2" id="z"><img src="/i.png"><a href="/a/" id="a"><a href="/a/">"#;
+        let links = HtmlLinks::of(html);
+        assert_eq!(
+            &*links.links,
+            ["/a/", "/b/?x=1&y=2", "/i.png"].map(Box::from)
+        );
+        assert!(links.has_id("a") && links.has_id("z") && !links.has_id("b"));
+    }
+
+    #[test]
     fn attributes_are_read_from_generated_html() {
-        let html = r#"<a href="/a/" id="x">a</a><h2 id="y">b</h2>"#;
-        assert_eq!(attribute_values(html, "href"), ["/a/"]);
-        assert_eq!(attribute_values(html, "id"), ["x", "y"]);
+        let html = r#"<a class="c" data-id="q" href="/a/" id="x">a=""</a><h2 id="y">b</h2>"#;
+        let found: Vec<(usize, &str)> = attribute_values(html).collect();
+        assert_eq!(found, [(0, "/a/"), (ID, "x"), (ID, "y")]);
     }
 }

@@ -517,7 +517,7 @@ impl Output for DirOutput {
 
 /// Refuses a path with more than one spelling or leading out of the output folder: the
 /// folder's files and folders are compared as strings, and no write may escape it.
-fn check_path(path: &str) -> io::Result<()> {
+pub(crate) fn check_path(path: &str) -> io::Result<()> {
     match path.split('/').any(|part| matches!(part, "" | "." | "..")) {
         true => Err(io::Error::new(
             io::ErrorKind::InvalidInput,
