@@ -47,11 +47,14 @@ impl Findings {
 
 /// Loads, validates and renders the site in memory, then runs every check.
 pub fn run(root: &Path, options: &CheckOptions) -> Result<Findings, Error> {
-    let (site, mut diagnostics) = match Site::load(root, &options.load) {
+    let (mut site, mut diagnostics) = match Site::load(root, &options.load) {
         Ok(loaded) => loaded,
         Err(Error::Content(items)) => return Ok(findings(items, 0)),
         Err(e) => return Err(e),
     };
+    // Minifying drops the quotes around attribute values, which the link scan reads, and
+    // changes no link; nothing is published here, so the pages are checked unminified.
+    site.settings.minify = false;
     let site = Arc::new(site);
     let settings = &site.settings.check;
     let today = options.today.or_else(Date::today);
@@ -167,22 +170,32 @@ fn broken(link: &SourceLink, path: &str, known: &SitePaths) -> Diagnostic {
     }
 }
 
-/// The attributes `check` reads: links (`href`, `src`) and anchors (`id`).
-const ATTRIBUTES: [&str; 3] = [" href", " src", " id"];
-const ID: usize = 2;
+/// What an attribute `check` reads gives: a link to follow or an anchor to link to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Attribute {
+    Link,
+    Id,
+}
 
-/// The values of the `ATTRIBUTES` in generated HTML, each with its index there. The pages
-/// are our own output, with every attribute quoted and escaped, so a scan is exact. Every
-/// attribute value starts with `="`, which one vectorised search finds, and its name is read
-/// backwards from there: one pass over a page instead of one per attribute.
-fn attribute_values(html: &str) -> impl Iterator<Item = (usize, &str)> {
+/// The attributes `check` reads, each with the space before its name.
+const ATTRIBUTES: [(&str, Attribute); 3] = [
+    (" href", Attribute::Link),
+    (" src", Attribute::Link),
+    (" id", Attribute::Id),
+];
+
+/// The values of the `ATTRIBUTES` in generated HTML. The pages are our own output, unminified,
+/// with every attribute quoted and escaped, so a scan is exact. Every attribute value starts
+/// with `="`, which one vectorised search finds, and its name is read backwards from there:
+/// one pass over a page instead of one per attribute.
+fn attribute_values(html: &str) -> impl Iterator<Item = (Attribute, &str)> {
     let bytes = html.as_bytes();
     memchr::memmem::find_iter(bytes, b"=\"").filter_map(move |at| {
-        let attribute = ATTRIBUTES
+        let (_, attribute) = ATTRIBUTES
             .iter()
-            .position(|name| bytes[..at].ends_with(name.as_bytes()))?;
+            .find(|(name, _)| bytes[..at].ends_with(name.as_bytes()))?;
         let rest = &html[at + 2..];
-        rest.find('"').map(|end| (attribute, &rest[..end]))
+        rest.find('"').map(|end| (*attribute, &rest[..end]))
     })
 }
 
@@ -206,8 +219,8 @@ impl HtmlLinks {
         let (mut ids, mut links) = (Vec::new(), Vec::new());
         for (attribute, value) in attribute_values(html) {
             match attribute {
-                ID => ids.push(Box::from(value)),
-                _ => links.push(value.replace("&amp;", "&").into_boxed_str()),
+                Attribute::Id => ids.push(Box::from(value)),
+                Attribute::Link => links.push(value.replace("&amp;", "&").into_boxed_str()),
             }
         }
         for found in [&mut ids, &mut links] {
@@ -377,7 +390,8 @@ fn figure_shapes() -> &'static Regex {
 }
 
 /// Blanks what is not prose an editor typed: template code (bindings), code, link targets,
-/// HTML comments, and the names that contain digits (models, metrics) that `names` finds.
+/// HTML comments, and every place `names` finds a name that contains digits (models,
+/// metrics), overlapping ones too, so that no digit of a name is left to look like a figure.
 /// Every byte of a blanked character becomes a space (a line break stays), so a figure
 /// found in the result sits at the same byte offset of `text`.
 fn mask(text: &str, names: &AhoCorasick) -> String {
@@ -400,17 +414,19 @@ fn mask(text: &str, names: &AhoCorasick) -> String {
     // Every name searched for holds a digit, and most texts have none once their bindings
     // are blanked.
     if masked.iter().any(u8::is_ascii_digit) {
-        let found: Vec<_> = names.find_iter(&masked).map(|m| m.range()).collect();
+        let found: Vec<_> = names
+            .find_overlapping_iter(&masked)
+            .map(|m| m.range())
+            .collect();
         for range in found {
             blank(range, &mut masked);
         }
     }
     // Whole characters were blanked, so the bytes are still UTF-8.
-    String::from_utf8_lossy(&masked).into_owned()
+    String::from_utf8(masked).unwrap_or_else(|e| panic!("masking split a character: {e}"))
 }
 
-/// Finds the names and labels with digits in them in one pass over a text, the longest at
-/// each place, so that "GPT-5.5 Pro" is taken whole rather than as "GPT-5.5".
+/// Finds the names and labels with digits in them.
 fn names_with_digits(site: &Site) -> AhoCorasick {
     let names = site
         .catalog
@@ -427,9 +443,11 @@ fn names_with_digits(site: &Site) -> AhoCorasick {
     name_finder(names)
 }
 
+/// Finds every place of each of `names` in one pass over a text, however many names a
+/// catalogue has: searching for each name in turn took most of a large site's check.
 fn name_finder<'a>(names: impl IntoIterator<Item = &'a str>) -> AhoCorasick {
     AhoCorasick::builder()
-        .match_kind(MatchKind::LeftmostLongest)
+        .match_kind(MatchKind::Standard)
         .build(names)
         .unwrap_or_else(|e| panic!("the names of models and metrics cannot be searched: {e}"))
 }
@@ -681,13 +699,29 @@ mod tests {
         let at = |figure: &str| text.find(figure).unwrap();
         assert_eq!(found, [(at("$5"), "$5"), (at("3.5 points"), "3.5 points")]);
         assert_eq!(masked.matches('\n').count(), 1);
+        assert!(!masked.contains("code-9"), "{masked}");
     }
 
     #[test]
-    fn the_longest_name_at_a_place_is_masked_whole() {
-        let names = name_finder(["GPT-5.5", "GPT-5.5 Pro 2", "Pro 2"]);
-        let masked = mask("GPT-5.5 Pro 2 beats GPT-5.5 at 2.5 points", &names);
-        assert_eq!(masked.trim_start(), "beats         at 2.5 points");
+    fn names_are_masked_whole_where_they_overlap() {
+        let names = name_finder(["GPT-5.5", "GPT-5.5 Pro 2", "Gemini 3", "3 Pro 1.5"]);
+        let masked = mask(
+            "GPT-5.5 Pro 2 beats Gemini 3 Pro 1.5 and GPT-5.5 at 2.5 points",
+            &names,
+        );
+        let words: Vec<&str> = masked.split_whitespace().collect();
+        assert_eq!(words, ["beats", "and", "at", "2.5", "points"]);
+    }
+
+    #[test]
+    fn a_figure_in_digits_of_another_script_is_found() {
+        let prose = Prose {
+            text: "It answers in ٣.٥ seconds.".to_string(),
+            origin: crate::input::Origin::new(PathBuf::from("a.md"), 1),
+        };
+        let found = typed_in(&prose, &name_finder(["GPT-5.5"]), &BTreeMap::new());
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert!(found[0].message.starts_with("`٣.٥ seconds`"), "{found:#?}");
     }
 
     #[test]
@@ -704,7 +738,8 @@ mod tests {
     #[test]
     fn attributes_are_read_from_generated_html() {
         let html = r#"<a class="c" data-id="q" href="/a/" id="x">a=""</a><h2 id="y">b</h2>"#;
-        let found: Vec<(usize, &str)> = attribute_values(html).collect();
-        assert_eq!(found, [(0, "/a/"), (ID, "x"), (ID, "y")]);
+        let found: Vec<(Attribute, &str)> = attribute_values(html).collect();
+        use Attribute::{Id, Link};
+        assert_eq!(found, [(Link, "/a/"), (Id, "x"), (Id, "y")]);
     }
 }

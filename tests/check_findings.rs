@@ -66,7 +66,22 @@ fn a_figure_typed_by_hand_is_reported_where_it_was_typed() {
 
 #[test]
 fn a_link_to_a_missing_anchor_is_reported_where_it_was_written() {
+    missing_anchor_is_reported(false);
+}
+
+#[test]
+fn links_are_checked_on_a_site_that_minifies_its_pages() {
+    // Minified pages drop the quotes around attribute values.
+    missing_anchor_is_reported(true);
+}
+
+fn missing_anchor_is_reported(minify: bool) {
     let site = common::scratch_site();
+    if minify {
+        let settings = site.path().join("site.yaml");
+        let yaml = fs::read_to_string(&settings).unwrap();
+        fs::write(&settings, format!("{yaml}minify: true\n")).unwrap();
+    }
     common::edit(
         site.path(),
         ANALYSIS,
