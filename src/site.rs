@@ -545,10 +545,10 @@ pub fn build_site(site: Arc<Site>, output: &dyn Output) -> Result<Built, Error> 
     build_keeping(site, output, true)
 }
 
-/// Builds the site; with `keep_prose`, the HTML of every text is kept for the caller.
-/// Without it, a use case's prose is dropped once its pages are written, so that a large
-/// site's memory does not grow with all of its prose at once.
-fn build_keeping(site: Arc<Site>, output: &dyn Output, keep_prose: bool) -> Result<Built, Error> {
+/// Builds the site; with `keep_links`, the links written in prose are kept for the caller.
+/// A use case's prose is dropped once its pages are written, so that a large site's memory
+/// does not grow with all of its prose at once.
+fn build_keeping(site: Arc<Site>, output: &dyn Output, keep_links: bool) -> Result<Built, Error> {
     let started = Instant::now();
     let mut out = Diagnostics::new();
     let templates = time(Stage::Compile, || Templates::load(&site.root, &mut out));
@@ -572,7 +572,7 @@ fn build_keeping(site: Arc<Site>, output: &dyn Output, keep_prose: bool) -> Resu
         pages: &pages,
         known: &known,
         output,
-        keep_prose,
+        keep_links,
     };
     // The data files are made beside the pages rather than before them, so that no thread
     // idles while the other finishes the last of them; each is small and dropped once
@@ -630,7 +630,7 @@ struct PageRun<'a> {
     /// Every path of the site, for the links written in prose.
     known: &'a SitePaths,
     output: &'a dyn Output,
-    keep_prose: bool,
+    keep_links: bool,
 }
 
 /// A page's index in the plan, and its written size and head or its problem.
@@ -711,8 +711,8 @@ impl PageRun<'_> {
             prose.html = html.use_cases.remove(&u.slug).unwrap_or_default();
         }
         self.site.release_use_case(u);
-        if !self.keep_prose {
-            prose.html = prose.html.kept_for_other_pages();
+        prose.html = prose.html.kept_for_other_pages();
+        if !self.keep_links {
             prose.links.clear();
         }
         (prose, results)
