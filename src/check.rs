@@ -483,8 +483,8 @@ fn typed_in(
     names: &AhoCorasick,
     printed: &BTreeMap<String, String>,
 ) -> Vec<Diagnostic> {
-    // Every figure shape holds a digit, and a byte outside ASCII may be one of another script.
     let masked = mask(&prose.text, names);
+    // Every figure shape holds a digit, and a byte outside ASCII may be one of another script.
     if !masked.bytes().any(|b| b.is_ascii_digit() || !b.is_ascii()) {
         return Vec::new();
     }
